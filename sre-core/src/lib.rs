@@ -1,0 +1,45 @@
+//! Time, clocks and validated numbers: what every crate of the `sre` family shares.
+//!
+//! Every decision in the family is a pure function of `now: Timestamp` and state, so the
+//! same code runs in a service on real time and in a simulator a million times faster.
+//!
+//! ```
+//! use core::time::Duration;
+//! use sre_core::{Clock, ManualClock, Objective, Timestamp};
+//!
+//! // An SLO of 99.9 % allows 0.1 % of events to fail: 43.2 minutes of a 30-day month.
+//! let slo = Objective::from_percent(99.9)?;
+//! let month = Duration::from_secs(30 * 24 * 3600);
+//! let allowed = month.mul_f64(slo.error_budget());
+//! assert_eq!(allowed.as_secs_f64().round(), 43.2 * 60.0);
+//!
+//! // A simulation drives its own clock; the code under test only ever sees `now`.
+//! let clock = ManualClock::new(Timestamp::ZERO);
+//! clock.advance(Duration::from_secs(300));
+//! assert_eq!(clock.now(), Timestamp::from_mins(5));
+//! # Ok::<(), sre_core::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`time`]: [`Timestamp`], u64 nanoseconds, arithmetic that never wraps.
+//! - [`clock`]: the [`Clock`] trait, [`MonotonicClock`] and [`ManualClock`].
+//! - [`num`]: validated numbers: [`Objective`], [`Fraction`], [`Rate`], [`Positive`].
+//! - [`error`]: the crate's [`Error`].
+//! - [`sync`]: the atomics shim that lets loom models and shipped code share one source.
+//!
+//! # Features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for every type here; validation runs on input.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod error;
+pub mod num;
+pub mod sync;
+pub mod time;
+
+pub use clock::{Clock, ManualClock, MonotonicClock};
+pub use error::Error;
+pub use num::{Fraction, Objective, Positive, Rate, f64_to_u64_saturating};
+pub use time::{Timestamp, duration_to_nanos_saturating};
