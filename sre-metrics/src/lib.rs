@@ -12,3 +12,7 @@
 //!
 //! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
 #![forbid(unsafe_code)]
+
+pub mod error;
+
+pub use error::Error;
