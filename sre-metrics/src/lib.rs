@@ -33,6 +33,10 @@
 //! - [`sli`]: [`SliWindow`], [`WindowCounts`]: good/total event counts over rolling
 //!   windows of 5 minutes to 30 days with Prometheus `increase()` semantics, O(windows)
 //!   queries and at most 72 KiB per SLO.
+//! - [`red`]: [`Red`](red::Red): rate, errors, duration and saturation a request
+//!   handler records into, with rolling windows and snapshot intervals.
+//! - [`exposition`]: [`Exposition`](exposition::Exposition): Prometheus text format for
+//!   counters, gauges and classic histograms, accepted by `promtool check metrics`.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
@@ -42,7 +46,9 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod exposition;
 pub mod histogram;
+pub mod red;
 pub mod sli;
 
 pub use error::Error;

@@ -307,6 +307,26 @@ impl SliWindow {
         }
     }
 
+    /// Every event recorded since construction (good and total), whatever its time: the
+    /// values of a Prometheus counter pair (`..._total`) for this SLI.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::SliWindow;
+    ///
+    /// let sli = SliWindow::new(Duration::from_secs(60))?;
+    /// sli.record_counts(Timestamp::from_secs(1), 5, 1);
+    /// sli.record_counts(Timestamp::from_secs(3600), 2, 0); // the first ones left the window
+    /// let all = sli.totals();
+    /// assert_eq!((all.good, all.total), (7, 8));
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn totals(&self) -> WindowCounts {
+        between((0, 0), stripes::sum(&self.stripes))
+    }
+
     /// This thread's stripe.
     #[inline]
     fn stripe(&self) -> &Stripe {
