@@ -64,6 +64,7 @@ pub struct InFlight<'a> {
 
 /// Cumulative counts of a [`Red`] at one time; two of them give an interval.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RedSnapshot {
     /// When it was taken.
     pub at: Timestamp,
@@ -81,6 +82,7 @@ pub struct RedSnapshot {
 
 /// What happened between two [`RedSnapshot`]s.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RedInterval {
     /// Time between the snapshots.
     pub elapsed: Duration,
@@ -98,6 +100,7 @@ pub struct RedInterval {
 
 /// Rate, errors and saturation over a rolling window; see [`Red::rolling`].
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RedWindow {
     /// Good (successful) and total requests in the window.
     pub counts: WindowCounts,

@@ -100,9 +100,10 @@ impl Entry {
 ///
 /// # Concurrency
 ///
-/// Recording is two relaxed loads and one relaxed `fetch_add` (two for
-/// [`record_counts`](Self::record_counts) with both counts non-zero) on this thread's own
-/// padded stripe: lock-free, allocation-free, panic-free. The first caller to pass a
+/// Recording is one relaxed load of the open minute (a line written once a minute) and
+/// one relaxed `fetch_add` (two for [`record_counts`](Self::record_counts) with both
+/// counts non-zero) on this thread's own padded stripe: lock-free, allocation-free,
+/// panic-free. The first caller to pass a
 /// minute boundary closes the minute: it sums the stripes and writes the ring under a
 /// try-lock that nobody waits on (writers that find it taken just record). Queries read
 /// the ring under a sequence lock and retry if a rotation ran meanwhile.
