@@ -9,7 +9,7 @@ use loom::thread;
 
 fn model(shards: usize) {
     let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(3);
+    builder.preemption_bound = Some(2);
     builder.check(move || {
         // The smallest layout: values 0..=2 in 3 counters; 3 is clamped to 2.
         let config = HistogramConfig::new(1, 2, 1).unwrap();
