@@ -67,8 +67,9 @@ impl ClassicHistogram {
     /// `le = b` counts [`Snapshot::count_at_or_below`]`(b)`: whole histogram buckets, so
     /// values up to [`HistogramConfig::highest_equivalent`](crate::HistogramConfig::highest_equivalent)`(b)`
     /// (within the histogram's precision; exact when `b` is the top of its bucket). The
-    /// sum is estimated as the snapshot's mean (bucket middles, as `hdrhistogram`'s) times
-    /// the count; use [`with_sum`](Self::with_sum) when an exact sum is tracked.
+    /// sum is [`Snapshot::sum`] (each value taken as the middle of its bucket, so within
+    /// the histogram's precision); use [`with_sum`](Self::with_sum) when an exact sum is
+    /// tracked.
     ///
     /// # Errors
     ///
@@ -91,7 +92,7 @@ impl ClassicHistogram {
             .iter()
             .map(|&b| snapshot.count_at_or_below(b).min(count))
             .collect();
-        let sum = snapshot.mean().map_or(0.0, |m| m * count as f64 * scale);
+        let sum = snapshot.sum() as f64 * scale;
         Self::new(&scaled, &cumulative, count, sum)
     }
 
