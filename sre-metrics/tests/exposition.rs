@@ -225,3 +225,77 @@ fn bad_names_labels_and_duplicates_are_typed_errors() {
     assert_eq!(text.matches("# TYPE").count(), 3, "{text}");
     assert!(!text.contains("__name__") && !text.contains("-1"), "{text}");
 }
+
+/// Fuzzed names and label values: everything our validation accepts, promtool parses
+/// (exit 0, or 3 for naming lints such as camelCase, never 1 for a parse error); a sample
+/// of what it rejects, promtool cannot parse either.
+#[test]
+fn fuzzed_names_and_label_values_agree_with_promtool() {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let name_chars = prop_oneof![
+        30 => prop::char::range('a', 'z'),
+        5 => prop::char::range('A', 'Z'),
+        5 => prop::char::range('0', '9'),
+        5 => Just('_'),
+        2 => Just(':'),
+        1 => Just('-'),
+        1 => Just('.'),
+        1 => Just(' '),
+        1 => Just('é'),
+    ];
+    let names = proptest::collection::vec(proptest::collection::vec(name_chars, 1..12), 300);
+    let names: Vec<String> = names
+        .new_tree(&mut runner)
+        .unwrap()
+        .current()
+        .into_iter()
+        .map(|cs| cs.into_iter().collect())
+        .collect();
+    let values = proptest::collection::vec(proptest::collection::vec(any::<char>(), 0..20), 300);
+    let values: Vec<String> = values
+        .new_tree(&mut runner)
+        .unwrap()
+        .current()
+        .into_iter()
+        .map(|cs| cs.into_iter().collect())
+        .collect();
+
+    let mut e = Exposition::new();
+    let mut accepted = 0;
+    let mut rejected = Vec::new();
+    for (name, value) in names.iter().zip(&values) {
+        let name = format!("{name}_x"); // never empty, never only digits after the first
+        match e.gauge(&name, "fuzzed") {
+            Ok(mut g) => {
+                g.sample(&[("v", value)], 1_u64).unwrap();
+                accepted += 1;
+            }
+            Err(Error::InvalidMetricName { .. }) => rejected.push(name),
+            Err(Error::DuplicateMetric { .. }) => {}
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        accepted > 20 && rejected.len() > 20,
+        "{accepted} {}",
+        rejected.len()
+    );
+    let text = e.finish();
+    if let Some((code, msg)) = promtool(&text) {
+        assert!(
+            code == 0 || code == 3,
+            "promtool could not parse ({code}):\n{msg}"
+        );
+        assert!(!msg.contains("parsing error"), "{msg}");
+    }
+    for name in rejected.iter().take(8) {
+        let bad = format!("# HELP {name} x\n# TYPE {name} gauge\n{name} 1\n");
+        if let Some((code, _)) = promtool(&bad) {
+            assert_eq!(code, 1, "promtool parsed a name we reject: {name:?}");
+        }
+    }
+}
