@@ -117,8 +117,9 @@ impl Entry {
 ///
 /// # Memory
 ///
-/// Fixed at construction, see [`SliLayout`]: 72,992 bytes of rings plus about 130 bytes
-/// of fixed part for a 30-day horizon (≤ 72 KiB), plus 128 bytes per stripe for the
+/// Fixed at construction, see [`SliLayout`]. For a 30-day horizon: 72,992 bytes of rings
+/// (4,320 one-minute entries and 242 three-hour entries of 16 bytes) plus a 144-byte fixed
+/// part on 64-bit targets, 73,136 bytes ≤ 72 KiB; plus 128 bytes per stripe for the
 /// striped counters (1 KiB with the default 8 stripes).
 pub struct SliWindow {
     /// Sequence lock and rotation try-lock: odd while a rotation writes the rings.
