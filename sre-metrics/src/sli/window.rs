@@ -224,10 +224,11 @@ impl SliWindow {
     /// themselves; call it to keep rotation off the hot path of a quiet service.
     pub fn advance(&self, now: Timestamp) {
         let m = minute_of(now);
+        let mut spins = 0u32;
         while m > self.head.load(Ordering::Relaxed) {
             self.rotate(m);
             if m > self.head.load(Ordering::Relaxed) {
-                backoff(&mut 0);
+                backoff(&mut spins);
             }
         }
     }
