@@ -41,11 +41,14 @@
 //!
 //! The example `quantiles` prints quantiles of latencies read on stdin:
 //! `cargo run --release -p sre-metrics --example quantiles -- --lowest 1 --highest 3600000000000 --sigfig 3 < values.txt`.
+//! The example `prometheus_exposition` records simulated traffic and prints what a
+//! service would expose: `cargo run -p sre-metrics --example prometheus_exposition`.
 //!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on
-//!   input).
+//!   input), [`WindowCounts`] and the RED reports; `Serialize` for
+//!   [`SliLayout`](sli::SliLayout).
 #![forbid(unsafe_code)]
 
 pub mod error;
