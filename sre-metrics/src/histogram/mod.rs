@@ -64,6 +64,24 @@
 //! run at once, and each shard costs a full counter array. Choose another count with
 //! [`Histogram::with_shards`].
 //!
+//! # Speed
+//!
+//! `cargo bench -p sre-benches --bench histogram` (1M log-normal latencies, 1 ns – 1 h,
+//! 3 digits; medians on a shared 2-vCPU AMD EPYC VM, so ratios, not times):
+//!
+//! | benchmark | ratio |
+//! |---|---:|
+//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | 0.63× |
+//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | 1.57× |
+//! | record, vs a relaxed `fetch_add` on each value's counter, indices precomputed | 0.85× |
+//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | 0.42× |
+//! | `quantile(0.99)` vs `value_at_quantile(0.99)` | 0.007× |
+//! | snapshot + interval vs `SyncHistogram::refresh`, while a thread records | 0.11× |
+//!
+//! Recording costs what an atomic add on the value's counter costs: the index arithmetic
+//! hides behind the cache miss of touching one of ~33k counters (the precomputed-index
+//! baseline is no faster). A single hot `AtomicU64` never misses; no histogram can match it.
+//!
 //! # Agreement with `hdrhistogram`
 //!
 //! For the same configuration and values (values above the highest trackable one clamped
