@@ -45,8 +45,8 @@
 //!
 //! # Features
 //!
-//! - `serde`: `Serialize`/`Deserialize` for the data types, and [`Slo::from_json`] /
-//!   [`Slo::from_toml`].
+//! - `serde`: `Serialize`/`Deserialize` for the data types, and `Slo::from_json` /
+//!   `Slo::from_toml`.
 #![forbid(unsafe_code)]
 
 pub mod alert;
