@@ -9,7 +9,9 @@
 
 use core::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
-use sre_budget::{AlertConfig, AlertPolicy, Counts, Error, Evaluator, EventCounts, MinuteSeries};
+use sre_budget::{
+    AlertConfig, AlertPolicy, Error, Evaluator, EventCounts, MinuteSeries, WindowCounts,
+};
 use sre_core::{Objective, Timestamp};
 use sre_metrics::sli::SliWindow;
 use std::hint::black_box;
@@ -22,7 +24,7 @@ struct NaiveBuckets {
 }
 
 impl EventCounts for NaiveBuckets {
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
         let t = usize::try_from(now.as_secs() / 60)
             .unwrap_or(usize::MAX)
             .min(self.minutes.len());
@@ -32,7 +34,7 @@ impl EventCounts for NaiveBuckets {
             good += g;
             total += g + b;
         }
-        Ok(Counts { good, total })
+        Ok(WindowCounts { good, total })
     }
 }
 
