@@ -1,33 +1,50 @@
-//! Measure a service from inside: lock-free latency histograms, SLI event windows, RED signals and Prometheus text exposition.
+//! Measure a service from inside: lock-free latency histograms, SLI event windows, RED
+//! signals and Prometheus text exposition.
 //!
 //! ```
 //! use core::time::Duration;
-//! use sre_core::Timestamp;
-//! use sre_metrics::SliWindow;
+//! use sre_metrics::{Histogram, HistogramConfig};
 //!
-//! let sli = SliWindow::new(Duration::from_secs(3600))?;
-//! sli.record(Timestamp::from_secs(30), true);
-//! sli.record(Timestamp::from_secs(90), false);
-//! let c = sli.counts(Timestamp::from_secs(120), Duration::from_secs(300))?;
-//! assert_eq!(c.error_ratio(), Some(0.5));
+//! // 1 ns to 1 h, 3 significant digits: HdrHistogram's layout, lock-free and sharded.
+//! let latency = Histogram::new(HistogramConfig::new(1, 3_600_000_000_000, 3)?);
+//! latency.record_duration(Duration::from_micros(250)); // from any thread, through &self
+//! latency.record(1_200_000);
+//!
+//! let snapshot = latency.snapshot(); // cumulative; `later.delta(&earlier)` is an interval
+//! assert_eq!(snapshot.count(), 2);
+//! assert_eq!(snapshot.quantile(0.5)?, 250_111); // 250 µs to 3 significant digits
+//! assert_eq!(snapshot.count_at_or_below(1_000_000), 1); // served within 1 ms
+//!
+//! // An SLI window: good/total events over rolling windows, e.g. for burn-rate alerts.
+//! let sli = sre_metrics::SliWindow::new(Duration::from_secs(30 * 86_400))?;
+//! let now = sre_core::Timestamp::from_secs(90);
+//! sli.record(now, true);
+//! sli.record(now, false);
+//! let five_minutes = sli.counts(now, Duration::from_secs(300))?;
+//! assert_eq!(five_minutes.error_ratio(), Some(0.5));
 //! # Ok::<(), sre_metrics::Error>(())
 //! ```
 //!
 //! # Modules
 //!
-//! - `histogram`: an HdrHistogram-compatible, sharded, wait-free latency histogram with
-//!   cumulative snapshots, interval deltas, quantiles and `hdrhistogram` interop.
-//! - [`sli`]: good/total event counts over rolling windows of 5 minutes to 30 days, with
-//!   Prometheus `increase()` window semantics, O(windows) queries and ≤ 72 KiB per SLO.
-//! - `red`: rate, errors and duration a request handler records into, plus saturation.
-//! - `exposition`: Prometheus text format for counters, gauges and classic histograms.
+//! - [`histogram`]: [`Histogram`], [`HistogramConfig`], [`Snapshot`]: an
+//!   HdrHistogram-compatible, sharded, wait-free latency histogram with cumulative
+//!   snapshots, interval deltas, quantiles and `hdrhistogram` interop.
+//! - [`sli`]: [`SliWindow`], [`WindowCounts`]: good/total event counts over rolling
+//!   windows of 5 minutes to 30 days with Prometheus `increase()` semantics, O(windows)
+//!   queries and at most 72 KiB per SLO.
 //! - [`error`]: the crate's [`Error`].
 //!
-//! See `DESIGN.md` (the sre family's design) for the semantics these follow.
+//! # Features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on
+//!   input).
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod histogram;
 pub mod sli;
 
 pub use error::Error;
+pub use histogram::{Histogram, HistogramConfig, Snapshot};
 pub use sli::{SliWindow, WindowCounts};

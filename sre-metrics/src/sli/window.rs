@@ -267,17 +267,44 @@ impl SliWindow {
         now: Timestamp,
         windows: [Duration; N],
     ) -> Result<[WindowCounts; N], Error> {
+        // Validate branch-free first; name the bad window only on the cold path.
         let mut w = [0u64; N];
-        for (m, d) in w.iter_mut().zip(windows) {
-            *m = whole_minutes(d, "SLI window")?;
-            if *m > self.layout.horizon {
-                return Err(Error::WindowBeyondHorizon {
-                    window: d,
-                    horizon: minutes(self.layout.horizon),
-                });
-            }
+        let mut bad = false;
+        for (m, d) in w.iter_mut().zip(&windows) {
+            let secs = d.as_secs();
+            *m = secs / 60;
+            bad |= (d.subsec_nanos() != 0)
+                | !secs.is_multiple_of(60)
+                | (*m == 0)
+                | (*m > self.layout.horizon);
+        }
+        if bad {
+            return Err(self.window_error(&windows));
         }
         Ok(self.counts_minutes(minute_of(now), &w))
+    }
+
+    /// The error for the first invalid window of `windows`.
+    #[cold]
+    #[inline(never)]
+    fn window_error(&self, windows: &[Duration]) -> Error {
+        for &d in windows {
+            match whole_minutes(d, "SLI window") {
+                Err(e) => return e,
+                Ok(m) if m > self.layout.horizon => {
+                    return Error::WindowBeyondHorizon {
+                        window: d,
+                        horizon: minutes(self.layout.horizon),
+                    };
+                }
+                Ok(_) => {}
+            }
+        }
+        // Unreachable when called as above; a window error of some kind is still right.
+        Error::WindowBeyondHorizon {
+            window: Duration::MAX,
+            horizon: minutes(self.layout.horizon),
+        }
     }
 
     /// This thread's stripe.
@@ -393,7 +420,13 @@ impl SliWindow {
             };
             return self.exact[i].load();
         }
-        // Past the exact ring: interpolate between the coarse entries around `start`.
+        self.coarse_before(start)
+    }
+
+    /// The cumulative counts at the end of minute `start`, older than the exact ring:
+    /// interpolated between the coarse entries around it.
+    #[inline(never)]
+    fn coarse_before(&self, start: u64) -> (u64, u64) {
         let g = self.coarse_minutes;
         let lc = self.coarse.len() as u64;
         let (b0, off) = (start / g, start % g);
