@@ -70,6 +70,21 @@ impl<T: EventCounts + ?Sized> EventCounts for &T {
     }
 }
 
+impl<T: EventCounts + ?Sized> EventCounts for std::sync::Arc<T> {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
+        (**self).counts(now, window)
+    }
+
+    fn counts_into(
+        &self,
+        now: Timestamp,
+        windows: &[Duration],
+        out: &mut [WindowCounts],
+    ) -> Result<(), Error> {
+        (**self).counts_into(now, windows, out)
+    }
+}
+
 /// A service's live SLI window. Windows must be whole minutes within its horizon; the
 /// minutes covered are the same as [`MinuteSeries`]' (see `SliWindow`'s docs).
 /// Windows longer than 3 days (the budget's period) are interpolated inside one coarse
@@ -219,6 +234,20 @@ mod tests {
             }
             prop_assert_eq!(c, WindowCounts { good: g, total: t });
         }
+    }
+
+    #[test]
+    fn shared_sources_answer_like_the_source() {
+        let sli = std::sync::Arc::new(SliWindow::new(Duration::from_secs(3600)).unwrap());
+        sli.record_counts(Timestamp::from_mins(1), 3, 1);
+        let d = Duration::from_secs(300);
+        let via_arc = EventCounts::counts(&sli, Timestamp::from_mins(1), d).unwrap();
+        assert_eq!(via_arc, WindowCounts { good: 3, total: 4 });
+        let mut out = [WindowCounts::default(); 9];
+        let ws = [d; 9];
+        sli.counts_into(Timestamp::from_mins(1), &ws, &mut out)
+            .unwrap();
+        assert!(out.iter().all(|c| *c == via_arc));
     }
 
     #[test]
