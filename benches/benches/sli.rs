@@ -1,10 +1,12 @@
 //! `sli_window_record/*`: recording one SLI event vs one relaxed `fetch_add` (the floor).
 //! `sli_window_ratio/*`: error ratios of the seven default alert windows (5m, 30m, 1h, 2h,
 //! 6h, 1d, 3d) at one `now` vs re-summing a plain array of 43,200 one-minute buckets.
+//! `red_record/*`: one request into the RED bundle vs two relaxed `fetch_add`s.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sre_core::Timestamp;
-use sre_metrics::SliWindow;
+use sre_metrics::red::Red;
+use sre_metrics::{HistogramConfig, SliWindow};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -106,5 +108,36 @@ fn ratio(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, record, ratio);
+/// `red_record/*`: one request into the RED bundle (histogram + SLI window) vs the floor of
+/// two relaxed `fetch_add`s (one count for the duration, one for the outcome).
+fn red_record(c: &mut Criterion) {
+    let mut g = c.benchmark_group("red_record");
+    let red = Red::new(
+        Duration::from_secs(3600),
+        HistogramConfig::new(1_000, 60_000_000_000, 3).unwrap(),
+    )
+    .unwrap();
+    let now = Timestamp::from_secs(1_000);
+    let d = Duration::from_micros(1_234);
+    red.record(now, d, true);
+    g.bench_function("sre", |b| {
+        b.iter(|| red.record(black_box(now), black_box(d), black_box(true)));
+    });
+    g.bench_function("sre_start_finish", |b| {
+        b.iter(|| {
+            red.start()
+                .finish(black_box(now), black_box(d), black_box(true))
+        });
+    });
+    let (a, z) = (AtomicU64::new(0), AtomicU64::new(0));
+    g.bench_function("two_fetch_add", |b| {
+        b.iter(|| {
+            black_box(&a).fetch_add(1, Ordering::Relaxed);
+            black_box(&z).fetch_add(1, Ordering::Relaxed);
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, record, ratio, red_record);
 criterion_main!(benches);

@@ -33,7 +33,14 @@
 //! - [`sli`]: [`SliWindow`], [`WindowCounts`]: good/total event counts over rolling
 //!   windows of 5 minutes to 30 days with Prometheus `increase()` semantics, O(windows)
 //!   queries and at most 72 KiB per SLO.
+//! - [`red`]: [`Red`](red::Red): rate, errors, duration and saturation a request
+//!   handler records into, with rolling windows and snapshot intervals.
+//! - [`exposition`]: [`Exposition`](exposition::Exposition): Prometheus text format for
+//!   counters, gauges and classic histograms, accepted by `promtool check metrics`.
 //! - [`error`]: the crate's [`Error`].
+//!
+//! The example `quantiles` prints quantiles of latencies read on stdin:
+//! `cargo run --release -p sre-metrics --example quantiles -- --lowest 1 --highest 3600000000000 --sigfig 3 < values.txt`.
 //!
 //! # Features
 //!
@@ -42,7 +49,9 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod exposition;
 pub mod histogram;
+pub mod red;
 pub mod sli;
 
 pub use error::Error;

@@ -107,8 +107,7 @@ impl Histogram {
     /// [`MAX_DEFAULT_SHARDS`]).
     #[must_use]
     pub fn new(config: HistogramConfig) -> Self {
-        let cpus = std::thread::available_parallelism().map_or(1, core::num::NonZero::get);
-        Self::build(config, cpus.next_power_of_two().min(MAX_DEFAULT_SHARDS))
+        Self::build(config, cpus().next_power_of_two().min(MAX_DEFAULT_SHARDS))
     }
 
     /// A histogram with `shards` shards, a power of two from 1 to [`MAX_SHARDS`].
@@ -252,17 +251,30 @@ impl Histogram {
     /// (one dense sum array), and never blocks writers.
     #[must_use]
     pub fn snapshot(&self) -> Snapshot {
-        let len = self.config.counters();
-        let mut sums = vec![0_u64; len];
-        let mut saturated = 0_u64;
-        for shard in &*self.shards {
+        use sre_core::sync::Ordering::Relaxed;
+        // The first shard initializes the sums (there is always one), the others add.
+        let mut shards = self.shards.iter();
+        let (mut sums, mut saturated) = match shards.next() {
+            Some(first) => (
+                first.counts().iter().map(|c| c.load(Relaxed)).collect(),
+                first.saturated(),
+            ),
+            None => (vec![0_u64; self.config.counters()], 0),
+        };
+        for shard in shards {
             saturated = saturated.wrapping_add(shard.saturated());
             for (sum, c) in sums.iter_mut().zip(shard.counts()) {
-                *sum = sum.wrapping_add(c.load(sre_core::sync::Ordering::Relaxed));
+                *sum = sum.wrapping_add(c.load(Relaxed));
             }
         }
         Snapshot::from_dense(self.config, &sums, saturated)
     }
+}
+
+/// The CPU count, read once per process (std reads cgroup files to find it).
+fn cpus() -> usize {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, core::num::NonZero::get))
 }
 
 #[cfg(test)]
@@ -310,6 +322,16 @@ mod tests {
         assert_eq!(s.count_at_or_below(999_000), 0);
         assert_eq!(s.iter().count(), 1, "all in the highest value's bucket");
         assert_eq!(s.max(), Some(config().highest_equivalent(1_000_000)));
+    }
+
+    #[test]
+    fn sum_is_the_sum_of_bucket_middles() {
+        let h = Histogram::new(config());
+        h.record_n(100, 3); // unit buckets below 2048: the middle is the value
+        h.record(4097); // bucket 4096..=4099 (width 4), middle 4096 + 2
+        let s = h.snapshot();
+        assert_eq!(s.sum(), 300 + 4098);
+        assert_eq!(Snapshot::empty(config()).sum(), 0);
     }
 
     #[test]

@@ -244,6 +244,16 @@ impl Snapshot {
         }))
     }
 
+    /// The sum of the values, taking each as the middle of its bucket (as
+    /// [`Snapshot::mean`] does), e.g. for Prometheus' `_sum`. Exact integer arithmetic.
+    #[must_use]
+    pub fn sum(&self) -> u128 {
+        let layout = self.config.layout();
+        self.pairs()
+            .map(|(index, count)| u128::from(layout.median_of_index(index)) * u128::from(count))
+            .sum()
+    }
+
     /// The population standard deviation, over bucket middles as in `hdrhistogram`'s
     /// `stdev`; `None` when empty.
     #[must_use]

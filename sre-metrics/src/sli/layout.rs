@@ -45,6 +45,7 @@ const COARSE_STEPS: [u64; 19] = [
 /// # Ok::<(), sre_metrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SliLayout {
     pub(crate) horizon: u64,
     pub(crate) exact: u64,

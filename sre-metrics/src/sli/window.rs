@@ -100,9 +100,10 @@ impl Entry {
 ///
 /// # Concurrency
 ///
-/// Recording is two relaxed loads and one relaxed `fetch_add` (two for
-/// [`record_counts`](Self::record_counts) with both counts non-zero) on this thread's own
-/// padded stripe: lock-free, allocation-free, panic-free. The first caller to pass a
+/// Recording is one relaxed load of the open minute (a line written once a minute) and
+/// one relaxed `fetch_add` (two for [`record_counts`](Self::record_counts) with both
+/// counts non-zero) on this thread's own padded stripe: lock-free, allocation-free,
+/// panic-free. The first caller to pass a
 /// minute boundary closes the minute: it sums the stripes and writes the ring under a
 /// try-lock that nobody waits on (writers that find it taken just record). Queries read
 /// the ring under a sequence lock and retry if a rotation ran meanwhile.
@@ -305,6 +306,26 @@ impl SliWindow {
             window: Duration::MAX,
             horizon: minutes(self.layout.horizon),
         }
+    }
+
+    /// Every event recorded since construction (good and total), whatever its time: the
+    /// values of a Prometheus counter pair (`..._total`) for this SLI.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::SliWindow;
+    ///
+    /// let sli = SliWindow::new(Duration::from_secs(60))?;
+    /// sli.record_counts(Timestamp::from_secs(1), 5, 1);
+    /// sli.record_counts(Timestamp::from_secs(3600), 2, 0); // the first ones left the window
+    /// let all = sli.totals();
+    /// assert_eq!((all.good, all.total), (7, 8));
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn totals(&self) -> WindowCounts {
+        between((0, 0), stripes::sum(&self.stripes))
     }
 
     /// This thread's stripe.
