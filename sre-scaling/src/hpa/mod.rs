@@ -18,7 +18,7 @@
 //! defaults give any HPA that sets `spec.behavior`; [`HpaSpec::legacy`] gives the
 //! no-behavior path. The controller's time-based readiness rules (CPU initialization
 //! period, initial readiness delay) are the caller's judgement, carried in
-//! [`PodSample::ready`].
+//! [`PodSample::ready`](crate::PodSample::ready).
 //!
 //! ```
 //! use sre_core::Timestamp;
