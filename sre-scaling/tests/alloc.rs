@@ -30,7 +30,7 @@ fn steady_allocations<P: Policy>(
     let mut n = u32::try_from(pods.len()).unwrap();
     let mut run = |k: u64, state: &mut P::State, n: &mut u32| {
         let now = Timestamp::from_secs(15 * k);
-        let hot = (k / 40) % 2 == 0;
+        let hot = (k / 40).is_multiple_of(2);
         let usage = if hot { 700 } else { 350 };
         for p in pods.iter_mut() {
             p.usage_milli = Some(usage);

@@ -70,6 +70,16 @@ fn i64_opt(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
 }
 
+/// `true`, or a non-empty string (an error message), marks an expected error.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Object(_)) => true,
+        _ => false,
+    }
+}
+
 fn f64_of(v: &Value, key: &str) -> R<f64> {
     v.get(key)
         .and_then(Value::as_f64)
@@ -270,7 +280,7 @@ fn check_hpa(v: &Value) -> R<()> {
     match category {
         "replica_calculation" => {
             let got = replica_calculation(input)?;
-            if expected.get("error").and_then(Value::as_bool) == Some(true) {
+            if truthy(expected.get("error")) {
                 return match got {
                     Err(_) => Ok(()),
                     Ok(p) => Err(format!("expected an error, got {} replicas", p.replicas)),
@@ -375,7 +385,7 @@ fn check_hpa(v: &Value) -> R<()> {
                 .into_iter()
                 .flatten()
             {
-                let r = if p.get("error").and_then(Value::as_bool) == Some(true) {
+                let r = if truthy(p.get("error")) {
                     Err(Error::NoPodMetrics)
                 } else {
                     Ok(Proposal {
@@ -400,7 +410,8 @@ fn check_hpa(v: &Value) -> R<()> {
 }
 
 fn kpa_spec(s: &Value) -> R<KpaSpec> {
-    let mut spec = KpaSpec::new(f64_of(s, "target")?).map_err(|e| e.to_string())?;
+    let target = f64_of(s, "target").or_else(|_| f64_of(s, "target_value"))?;
+    let mut spec = KpaSpec::new(target).map_err(|e| e.to_string())?;
     if let Ok(x) = f64_of(s, "panic_threshold") {
         spec.panic_threshold = x;
     }
