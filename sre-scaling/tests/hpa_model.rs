@@ -172,8 +172,14 @@ fn model_plain(
         return Ok((ceil_i64(ratio * ready as f64), avg));
     }
     if !missing.is_empty() {
-        for i in &missing {
-            metrics.insert(*i, if ratio < 1.0 { target } else { 0 });
+        if ratio < 1.0 {
+            for i in &missing {
+                metrics.insert(*i, target);
+            }
+        } else if ratio > 1.0 {
+            for i in &missing {
+                metrics.insert(*i, 0);
+            }
         }
     }
     if up_unready {
