@@ -1,11 +1,12 @@
 //! `scaling_decide/*`: one HPA decision for 100 pods with 5 minutes of history (20
 //! recommendations at the 15 s control interval, plus scale events), against a baseline
 //! that only sums the pods' usage and requests (the least any utilization rule must do),
-//! and a trivial target-tracking policy.
+//! the replica calculator alone, the legacy (no-behavior) path, and a trivial
+//! target-tracking policy.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sre_core::Timestamp;
-use sre_scaling::hpa::{Hpa, HpaMetric, HpaSpec, HpaState};
+use sre_scaling::hpa::{Hpa, HpaMetric, HpaSpec, HpaState, Tolerance};
 use sre_scaling::{Metric, Observation, PodSample, Policy, TargetTracking};
 use std::hint::black_box;
 
@@ -46,6 +47,13 @@ fn scaling_decide(c: &mut Criterion) {
     let obs = Observation::new(100).with_pods(&pods);
     g.bench_function("hpa_100_pods", |b| {
         b.iter(|| black_box(hpa.decide(black_box(later), black_box(&obs), black_box(&state))))
+    });
+
+    // The replica calculator alone (one metric's proposal): the part that scales with pods.
+    let metric = HpaMetric::cpu_utilization(50);
+    let tol = Tolerance::default();
+    g.bench_function("hpa_replica_calc_100_pods", |b| {
+        b.iter(|| black_box(metric.propose(black_box(&obs), tol)))
     });
 
     let legacy = Hpa::new(HpaSpec::legacy(
