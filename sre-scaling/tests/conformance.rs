@@ -271,6 +271,34 @@ fn now_of(input: &Value) -> Timestamp {
     at(input.get("now_s").and_then(Value::as_f64).unwrap_or(0.0))
 }
 
+/// The same normalization through the [`Hpa`] policy: one metric proposing `raw`, the
+/// given behavior, bounds and recorded state. `None` when the controller would not look at
+/// metrics (current count outside the bounds).
+fn via_policy(
+    now: Timestamp,
+    current: u32,
+    raw: u32,
+    (min, max): (u32, u32),
+    behavior: Behavior,
+    state: &HpaState,
+) -> R<Option<u32>> {
+    if current < min || current > max || (current == 0 && min > 0) {
+        return Ok(None);
+    }
+    let mut spec = HpaSpec::new(min, max, vec![HpaMetric::cpu_utilization(100)]);
+    spec.behavior = Some(behavior);
+    let hpa = Hpa::new(spec).map_err(|e| e.to_string())?;
+    let p = Proposal {
+        replicas: raw,
+        usage: 0,
+        ratio: f64::NAN,
+    };
+    let d = hpa
+        .decide_from_proposals(now, current, [(Ok(p), None, 1)], state)
+        .map_err(|e| e.to_string())?;
+    Ok(Some(d.desired))
+}
+
 /// Runs one HPA vector; `Ok(())` if it matches.
 fn check_hpa(v: &Value) -> R<()> {
     let input = v.get("input").ok_or("missing input")?;
@@ -322,6 +350,25 @@ fn check_hpa(v: &Value) -> R<()> {
             {
                 return Err(format!("reason {} != expected {r}", why.as_str()));
             }
+            // And through the policy (empty history: stabilization changes nothing).
+            let state = HpaState {
+                recommendations: Vec::new(),
+                scale_up_events: events(input, "scale_up_events")?,
+                scale_down_events: events(input, "scale_down_events")?,
+            };
+            let bounds = (
+                u32_of(input, "min_replicas")?,
+                u32_of(input, "max_replicas")?,
+            );
+            let current = u32_of(input, "current_replicas")?;
+            let raw = u32_of(input, "desired_replicas_after_stabilization")?;
+            if let Some(p) = via_policy(now_of(input), current, raw, bounds, b, &state)?
+                && p != w
+            {
+                return Err(format!(
+                    "through the Hpa policy: desired {p} != expected {w}"
+                ));
+            }
             Ok(())
         }
         "stabilization_behavior" => {
@@ -342,9 +389,32 @@ fn check_hpa(v: &Value) -> R<()> {
                 &history(input)?,
             );
             let w = want("stabilized_replicas")?;
-            (got == w)
-                .then_some(())
-                .ok_or(format!("stabilized {got} != expected {w}"))
+            if got != w {
+                return Err(format!("stabilized {got} != expected {w}"));
+            }
+            // And through the policy, with rate policies too wide to bind.
+            let wide = |window| {
+                ScalingRules::new(
+                    window,
+                    SelectPolicy::Max,
+                    vec![RatePolicy::percent(100_000, Duration::from_secs(15)).expect("valid")],
+                )
+                .map_err(|e| e.to_string())
+            };
+            let b = Behavior {
+                scale_up: wide(secs(&input["scale_up_stabilization_window_s"])?)?,
+                scale_down: wide(secs(&input["scale_down_stabilization_window_s"])?)?,
+            };
+            let state = HpaState {
+                recommendations: history(input)?,
+                ..HpaState::default()
+            };
+            let current = u32_of(input, "current_replicas")?;
+            let raw = u32_of(input, "desired_replicas_raw")?;
+            match via_policy(now_of(input), current, raw, (0, u32::MAX), b, &state)? {
+                Some(p) if p != w => Err(format!("through the Hpa policy: {p} != expected {w}")),
+                _ => Ok(()),
+            }
         }
         "stabilization_legacy" => {
             let window = input
