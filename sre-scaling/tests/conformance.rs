@@ -11,8 +11,9 @@ use core::time::Duration;
 use serde_json::Value;
 use sre_core::Timestamp;
 use sre_scaling::hpa::{
-    self, Behavior, Hpa, HpaMetric, HpaSpec, HpaState, PolicyKind, Proposal, RatePolicy,
-    Recommendation, Resource, ResourceTarget, ScaleEvent, ScalingRules, SelectPolicy, Tolerance,
+    self, Behavior, Hpa, HpaMetric, HpaSpec, HpaState, MetricProposal, PolicyKind, Proposal,
+    RatePolicy, Recommendation, Resource, ResourceTarget, ScaleEvent, ScalingRules, SelectPolicy,
+    Tolerance,
 };
 use sre_scaling::kpa::{Kpa, KpaSpec};
 use sre_scaling::{Error, Observation, PodPhase, PodSample};
@@ -288,13 +289,8 @@ fn via_policy(
     let mut spec = HpaSpec::new(min, max, vec![HpaMetric::cpu_utilization(100)]);
     spec.behavior = Some(behavior);
     let hpa = Hpa::new(spec).map_err(|e| e.to_string())?;
-    let p = Proposal {
-        replicas: raw,
-        usage: 0,
-        ratio: f64::NAN,
-    };
     let d = hpa
-        .decide_from_proposals(now, current, [(Ok(p), None, 1)], state)
+        .decide_from_proposals(now, current, [MetricProposal::replicas(raw)], state)
         .map_err(|e| e.to_string())?;
     Ok(Some(d.desired))
 }
@@ -455,16 +451,11 @@ fn check_hpa(v: &Value) -> R<()> {
                 .into_iter()
                 .flatten()
             {
-                let r = if truthy(p.get("error")) {
-                    Err(Error::NoPodMetrics)
+                proposals.push(if truthy(p.get("error")) {
+                    MetricProposal::failed(Error::NoPodMetrics)
                 } else {
-                    Ok(Proposal {
-                        replicas: u32_of(p, "replicas")?,
-                        usage: 0,
-                        ratio: f64::NAN,
-                    })
-                };
-                proposals.push((r, None, 1));
+                    MetricProposal::replicas(u32_of(p, "replicas")?)
+                });
             }
             // An error means "no rescale": the count stays where it is.
             let got = policy
