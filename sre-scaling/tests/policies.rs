@@ -549,3 +549,102 @@ fn kpa_scale_to_zero_grace_holds_one_pod() {
     }
     assert_eq!(zero_at, Some(30));
 }
+
+#[test]
+fn hpa_select_policy_min_and_disabled() {
+    use sre_scaling::hpa::behavior::limit_rate;
+    use sre_scaling::hpa::{Behavior, LimitReason, RatePolicy, ScalingRules, SelectPolicy};
+    let minute = Duration::from_secs(60);
+    let rules = |select, policies| ScalingRules::new(Duration::ZERO, select, policies).unwrap();
+    let up = |select| {
+        rules(
+            select,
+            vec![
+                RatePolicy::pods(4, minute).unwrap(),
+                RatePolicy::percent(100, minute).unwrap(),
+            ],
+        )
+    };
+    let down = |select| {
+        rules(
+            select,
+            vec![
+                RatePolicy::pods(20, minute).unwrap(),
+                RatePolicy::percent(1, minute).unwrap(),
+            ],
+        )
+    };
+    let b = |u, d| Behavior {
+        scale_up: up(u),
+        scale_down: down(d),
+    };
+    let now = t(1000);
+    // Up from 10 towards 50: Max picks 10 × 2 = 20, Min picks 10 + 4 = 14, Disabled holds.
+    let cases = [
+        (SelectPolicy::Max, 20),
+        (SelectPolicy::Min, 14),
+        (SelectPolicy::Disabled, 10),
+    ];
+    for (sel, want) in cases {
+        let (got, why) = limit_rate(now, 10, 50, 1, 1000, &b(sel, SelectPolicy::Max), &[], &[]);
+        assert_eq!((got, why), (want, LimitReason::ScaleUpLimit), "{sel:?}");
+    }
+    // Down from 100 towards 2: Max allows the larger drop (100 − 20 = 80), Min the smaller
+    // (int(100 × 0.99) = 99), Disabled holds at 100.
+    let cases = [
+        (SelectPolicy::Max, 80),
+        (SelectPolicy::Min, 99),
+        (SelectPolicy::Disabled, 100),
+    ];
+    for (sel, want) in cases {
+        let (got, why) = limit_rate(now, 100, 2, 1, 1000, &b(SelectPolicy::Max, sel), &[], &[]);
+        assert_eq!((got, why), (want, LimitReason::ScaleDownLimit), "{sel:?}");
+    }
+    // Bounds win over a looser rate: max 15 → TooManyReplicas.
+    let (got, why) = limit_rate(
+        now,
+        10,
+        50,
+        1,
+        15,
+        &b(SelectPolicy::Max, SelectPolicy::Max),
+        &[],
+        &[],
+    );
+    assert_eq!((got, why), (15, LimitReason::TooManyReplicas));
+}
+
+#[test]
+fn zero_windows_are_typed_errors() {
+    use sre_scaling::hpa::RatePolicy;
+    assert!(matches!(
+        RatePolicy::pods(4, Duration::ZERO),
+        Err(Error::ZeroWindow { .. })
+    ));
+    assert!(matches!(
+        RatePolicy::pods(0, Duration::from_secs(15)),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        Predictive::new(
+            TargetTracking::new(Metric::Rps, 1.0).unwrap(),
+            Metric::Rps,
+            1.0,
+            Forecaster::Seasonal {
+                period: Duration::ZERO
+            },
+            Duration::ZERO,
+        ),
+        Err(Error::ZeroWindow { .. })
+    ));
+    let mut k = KpaSpec::new(1.0).unwrap();
+    k.panic_window = Duration::ZERO;
+    let e = Kpa::new(k).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::ZeroWindow {
+            what: "panic window"
+        }
+    ));
+    assert!(e.to_string().contains("panic window"), "{e}");
+}
