@@ -39,7 +39,9 @@ use sre_core::{Timestamp, f64_to_u64_saturating};
 /// Seconds (a profile offset) to whole nanoseconds, rounded to nearest.
 #[inline]
 pub(crate) fn secs_to_nanos(t: f64) -> u64 {
-    f64_to_u64_saturating((t * 1e9).round())
+    // t ≥ 0, so truncating t + ½ ns rounds half up (`f64::round` is a libm call on
+    // x86-64 without SSE4.1).
+    f64_to_u64_saturating(t * 1e9 + 0.5)
 }
 
 /// Where in each unit of expected arrivals a deterministic arrival falls, and whether an

@@ -51,6 +51,8 @@ struct Knot {
     cum: f64,
     /// Factor from `t` to the next knot.
     factor: f64,
+    /// 1 / factor (0 when the factor is 0), so the hot path multiplies.
+    inv_factor: f64,
 }
 
 /// Offered load over a finite time span: rate, cumulative and inverse cumulative.
@@ -179,6 +181,7 @@ impl RateProfile {
                 base: 0.0,
                 cum: 0.0,
                 factor: 1.0,
+                inv_factor: 1.0,
             }],
             total: c,
         })
@@ -371,6 +374,7 @@ impl RateProfile {
                     base,
                     cum,
                     factor: fac,
+                    inv_factor: if fac > 0.0 { 1.0 / fac } else { 0.0 },
                 });
                 (cum_last, base_last, factor_last) = (cum, base, fac);
             }
@@ -468,7 +472,7 @@ impl RateProfile {
         }
         let k = &self.knots[c.knot];
         let base = if k.factor > 0.0 {
-            k.base + (n - k.cum) / k.factor
+            k.base + (n - k.cum) * k.inv_factor
         } else {
             k.base
         };
@@ -477,21 +481,28 @@ impl RateProfile {
         // carries arrivals.
         let last = self.segments.len() - 1;
         while c.segment < last
-            && (self.prefix[c.segment + 1] < base || self.segments[c.segment].total() <= 0.0)
+            && (self.prefix[c.segment + 1] < base
+                || self.prefix[c.segment + 1] <= self.prefix[c.segment])
         {
             c.segment += 1;
+            c.hint = None;
         }
         let i = c.segment;
-        let tau = self.segments[i].inverse(base - self.prefix[i]);
+        let y = base - self.prefix[i];
+        let tau = self.segments[i].inverse_near(y, c.hint);
+        c.hint = Some((y, tau));
         Some((self.starts[i] + tau).max(k.t).min(self.duration_secs()))
     }
 }
 
 /// Where an increasing sequence of inverse look-ups left off.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Cursor {
     knot: usize,
     segment: usize,
+    /// The previous (local cumulative, local time) in `segment`: a starting point for
+    /// segments inverted numerically.
+    hint: Option<(f64, f64)>,
 }
 
 #[cfg(test)]
