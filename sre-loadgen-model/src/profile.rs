@@ -432,7 +432,7 @@ impl RateProfile {
 
     /// [`inverse_cumulative`](Self::inverse_cumulative) for non-decreasing `n`, resuming
     /// the search where the previous call ended: O(1) amortized per arrival.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn inverse_with(&self, c: &mut Cursor, n: f64) -> Option<f64> {
         let total = self.total;
         if n.is_nan() || n > total * (1.0 + 1e-12) {

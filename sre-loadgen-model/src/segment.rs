@@ -263,7 +263,7 @@ impl Segment {
 
     /// [`inverse`](Self::inverse), starting a numerical solve from a nearby solved
     /// `(y, τ)` pair when there is one.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn inverse_near(&self, y: f64, hint: Option<(f64, f64)>) -> f64 {
         let d = self.duration;
         if y <= 0.0 {
