@@ -202,7 +202,7 @@ impl Poisson {
 impl Iterator for Poisson {
     type Item = Timestamp;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Timestamp> {
         if self.done {
             return None;
