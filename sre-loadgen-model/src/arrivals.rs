@@ -224,6 +224,8 @@ impl Iterator for Poisson {
 /// conditioned on its count (Gatling's `randomized` injection). Sorted uniforms are drawn
 /// one at a time by the sequential order-statistics method
 /// `u_k = 1 − (1 − u_{k−1}) · V^(1/(N−k+1))`, so nothing is buffered.
+/// The power goes through the platform's `powf`: the same seed gives the same schedule
+/// wherever libm agrees to the last bit (glibc, musl and macOS may differ by 1 ulp).
 #[derive(Debug, Clone)]
 pub struct FixedCount {
     profile: RateProfile,
