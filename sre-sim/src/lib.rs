@@ -1,11 +1,28 @@
-//! Run it all on a simulated clock: a deterministic discrete-event simulator of arrivals, servers, SLIs, burn-rate alerts and autoscaling.
+//! Run it all on a simulated clock: a deterministic discrete-event simulator of arrivals,
+//! servers, SLIs, burn-rate alerts and autoscaling.
 //!
-//! **Not built yet.** This crate is a documented skeleton: it compiles and holds no
-//! working code. What will live here:
+//! # Modules
 //!
-//! - a scenario (arrivals, service times, servers, SLO, autoscaler) run to a report;
-//! - reports as JSON and SVG pictures of load, capacity, latency and budget over time;
-//! - the flagship examples `black_friday` and `compare_autoscalers`.
-//!
-//! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
+//! - [`station`]: the discrete-event core — a FIFO queue in front of a pool of servers
+//!   that warm up and retire gracefully.
+//! - [`service`]: service-time distributions and their seeded sampler.
+//! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
+//! - [`report`]: what a run produced; [`svg`]: the picture of it.
+//! - [`units`]: durations as written in scenario files.
+//! - [`error`]: the crate's [`Error`].
 #![forbid(unsafe_code)]
+
+pub mod baseline;
+pub mod error;
+pub mod report;
+pub mod scenario;
+pub mod service;
+pub mod station;
+pub mod svg;
+pub mod units;
+
+pub use error::Error;
+pub use report::Report;
+pub use scenario::Scenario;
+pub use service::{ServiceSampler, ServiceTime};
+pub use station::{Outcomes, QueueLimits, Station};

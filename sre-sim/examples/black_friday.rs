@@ -1,0 +1,2 @@
+//! Placeholder until the simulator runner lands.
+fn main() {}
