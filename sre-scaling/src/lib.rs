@@ -1,12 +1,75 @@
-//! Size a service: autoscaling policies as pure functions of time, observation and state, each decision explaining itself.
+//! Size a service: autoscaling policies as pure functions of time, observation and state,
+//! each decision explaining itself.
 //!
-//! **Not built yet.** This crate is a documented skeleton: it compiles and holds no
-//! working code. What will live here:
+//! A [`Policy`] decides from `(now, observation, state)` without changing anything; the
+//! caller applies the answer and then [commits](Policy::commit) what it actually reached.
+//! A simulator that always succeeds calls [`Policy::step`] each control interval:
 //!
-//! - threshold, target-tracking, queue-depth, step and predictive policies from the course text;
-//! - Kubernetes HPA (tolerance, readiness, stabilization, behavior policies), exactly;
-//! - Knative KPA (stable and panic windows, rate limits, scale to zero);
-//! - combinators: bounds, cooldown, max-of-policies.
+//! ```
+//! use core::time::Duration;
+//! use sre_core::Timestamp;
+//! use sre_scaling::{Bounded, Bounds, Cooldown, LimitKind, Metric, Observation, Policy, TargetTracking};
 //!
-//! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
+//! // Course text: 1000 RPS per instance, 3 min after a scale-up, 10 min before a scale-down,
+//! // and never outside [2, 20].
+//! let policy = Bounded::new(
+//!     Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0)?),
+//!     Bounds::new(2, 20)?,
+//! );
+//! let mut state = policy.initial_state();
+//! let mut replicas = 2;
+//! let load = [3000.0, 5000.0, 5000.0, 5000.0, 1000.0, 1000.0];
+//! for (minute, rps) in load.into_iter().enumerate() {
+//!     let now = Timestamp::from_mins(2 * minute as u64);
+//!     let obs = Observation::new(replicas).with_rps(rps);
+//!     let d = policy.step(now, &obs, &mut state)?;
+//!     replicas = d.desired;
+//! }
+//! assert_eq!(replicas, 5); // 1000 RPS wants 1 (bounds: 2), but the 10-min cooldown holds 5
+//!
+//! // Decisions explain themselves: raw recommendation, limits, when it could change.
+//! let obs = Observation::new(replicas).with_rps(1000.0);
+//! let d = policy.decide(Timestamp::from_mins(12), &obs, &state)?;
+//! assert_eq!((d.recommended, d.desired), (1, 5));
+//! assert!(d.limits.contains(LimitKind::Cooldown));
+//! assert_eq!(d.next_change, Some(Timestamp::from_mins(14))); // 10 min after the 4-min scale-up
+//! # Ok::<(), sre_scaling::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`policy`]: the [`Policy`] trait.
+//! - [`observation`]: [`Observation`], [`Metric`], [`PodSample`].
+//! - [`decision`]: [`Decision`], [`Limit`], [`LimitKind`], [`Inputs`], [`Reason`].
+//! - [`threshold`]: [`Thresholds`], up above one level and down below another (CPU 70/30).
+//! - [`target`]: [`TargetTracking`], a target per instance (1000 RPS each).
+//! - [`cooldown`]: [`Cooldown`], hold after scaling (3 min up, 10 min down).
+//! - [`bounds`]: [`Bounds`] and [`Bounded`], `[min, max]`.
+//! - [`combine`]: [`MaxOf`], any may scale out, all must agree to scale in.
+//! - [`error`]: the crate's [`Error`].
+//!
+//! # Features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for policies' states and decisions, so a restarted
+//!   controller resumes where it was.
 #![forbid(unsafe_code)]
+
+pub mod bounds;
+pub mod combine;
+pub mod cooldown;
+pub mod decision;
+pub mod error;
+pub mod observation;
+pub mod policy;
+pub mod target;
+pub mod threshold;
+
+pub use bounds::{Bounded, Bounds};
+pub use combine::{MaxOf, MaxOfState};
+pub use cooldown::{Cooldown, CooldownState};
+pub use decision::{Decision, Inputs, Limit, LimitKind, Limits, Reason};
+pub use error::Error;
+pub use observation::{Metric, Observation, PodPhase, PodSample};
+pub use policy::Policy;
+pub use target::TargetTracking;
+pub use threshold::{ThresholdAction, Thresholds};
