@@ -1,14 +1,72 @@
 //! Judge a service: SLOs, error budgets, multi-window multi-burn-rate alerts and budget policy, with the same timing as Prometheus.
 //!
-//! **Not built yet.** This crate is a documented skeleton: it compiles and holds no
-//! working code. What will live here:
+//! ```
+//! use core::time::Duration;
+//! use sre_budget::{AlertConfig, AlertPolicy, BudgetPolicy, Evaluator, MinuteSeries, ReleaseAction};
+//! use sre_core::{Objective, Timestamp};
 //!
-//! - `slo`: an SLO spec shaped like OpenSLO v1 (objective, rolling or calendar window, SLI).
-//! - `budget`: allowed bad fraction and downtime, consumption, burn rate, time to exhaustion.
-//! - `alert`: the SRE Workbook's multi-window multi-burn-rate policy evaluated on a
-//!   caller-driven clock, with `for` and `keep_firing_for`.
-//! - `policy`: the release decision by remaining budget (deploy, slow down, freeze).
-//! - `rules`: the equivalent Prometheus recording and alerting rules.
+//! let month = Duration::from_secs(30 * 86_400);
+//! let mut alerts = Evaluator::new(
+//!     Objective::new(0.999)?,
+//!     AlertPolicy::workbook(month)?, // page 1h/5m ×14.4, 6h/30m ×6; ticket 1d/2h ×3, 3d/6h ×1
+//!     AlertConfig::default(),
+//! )?;
+//! let mut sli = MinuteSeries::new(month)?; // or a live sre_metrics::sli::SliWindow
 //!
-//! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
+//! // A day at 1,000 requests a minute with 0.05 % errors, then 30 minutes of 10 % errors.
+//! for minute in 1..=1_470u64 {
+//!     let bad = if minute > 1_440 { 100 } else if minute % 2 == 0 { 1 } else { 0 };
+//!     sli.push(1_000 - bad, bad);
+//!     alerts.evaluate(Timestamp::from_mins(minute), &sli)?;
+//!     for event in alerts.events() {
+//!         println!("minute {minute}: {} {:?}", alerts.pair(event.pair).name(), event.transition);
+//!     }
+//! }
+//! assert_eq!(alerts.status()[0].state, sre_budget::AlertState::Firing); // paged
+//! let budget = alerts.budget().unwrap();
+//! let decision = BudgetPolicy::default().decide(&budget);
+//! assert_eq!(decision.action, ReleaseAction::NoDeploys); // 3,720 bad of 1,470 allowed
+//! # Ok::<(), sre_budget::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`slo`]: [`Slo`], an OpenSLO-shaped spec (JSON and TOML with feature `serde`).
+//! - [`budget`]: [`ErrorBudget`] and [`BudgetStatus`]: allowed downtime, consumed,
+//!   remaining, burn rate, time to exhaustion, forecast.
+//! - [`policy`]: [`BudgetPolicy`], the release decision by remaining budget.
+//! - [`burn`]: [`AlertPair`] and [`AlertPolicy`], the workbook's pairs and arithmetic.
+//! - [`alert`]: [`Evaluator`], Prometheus' alert state machine on the caller's clock.
+//! - [`window`]: [`EventCounts`] (what the evaluator reads), [`Counts`], [`MinuteSeries`].
+//! - [`rules`]: the equivalent Prometheus recording and alerting rules.
+//! - [`replay`]: per-minute CSV in, transitions out (the `replay` example).
+//! - [`duration`]: Prometheus-style durations (`30d`, `1h30m`).
+//! - [`error`]: the crate's [`Error`].
+//!
+//! # Features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for the data types, and [`Slo::from_json`] /
+//!   [`Slo::from_toml`].
 #![forbid(unsafe_code)]
+
+pub mod alert;
+pub mod budget;
+pub mod burn;
+pub mod duration;
+pub mod error;
+pub mod policy;
+pub mod replay;
+pub mod rules;
+pub mod slo;
+pub mod window;
+
+pub use alert::{
+    AlertConfig, AlertEvent, AlertState, Condition, Evaluator, PairStatus, Transition,
+    WindowReading,
+};
+pub use budget::{BudgetStatus, ErrorBudget};
+pub use burn::{AlertPair, AlertPolicy, Severity};
+pub use error::Error;
+pub use policy::{BudgetPolicy, ReleaseAction, ReleaseDecision};
+pub use slo::{BudgetingMethod, Indicator, Slo, TimeWindow};
+pub use window::{Counts, EventCounts, MinuteSeries};

@@ -1,0 +1,210 @@
+//! Where the evaluator reads event counts: the [`EventCounts`] trait, [`Counts`], and
+//! [`MinuteSeries`], an exact per-minute counter series.
+//!
+//! The evaluator asks for the good and total events in a window ending at `now`. Any
+//! source can answer: `sre_metrics::sli::SliWindow` (a service's live SLI) implements the
+//! trait, and so does [`MinuteSeries`], which keeps a cumulative good/total pair at every
+//! minute boundary, exactly as Prometheus keeps a scraped counter, so a window is the
+//! difference of two entries (O(1)) and a replay of per-minute counts is exact.
+//!
+//! **Window convention.** Minute `k` holds the events completed in `((k−1) min, k min]`.
+//! A `W`-minute window asked for at `now` covers minutes `T−W+1 ..= T`, where `T` is the
+//! last whole minute at or before `now`; minutes before the first recorded one count as
+//! empty.
+//!
+//! ```
+//! use core::time::Duration;
+//! use sre_budget::{EventCounts, MinuteSeries};
+//! use sre_core::Timestamp;
+//!
+//! let mut s = MinuteSeries::new(Duration::from_secs(3600))?;
+//! s.push(99, 1); // minute 1: 99 good, 1 bad
+//! s.push(50, 0); // minute 2
+//! let c = s.counts(Timestamp::from_mins(2), Duration::from_secs(120))?;
+//! assert_eq!((c.good, c.total, c.bad()), (149, 150, 1));
+//! let last = s.counts(Timestamp::from_mins(2), Duration::from_secs(60))?;
+//! assert_eq!(last.error_ratio(), Some(0.0));
+//! # Ok::<(), sre_budget::Error>(())
+//! ```
+
+use crate::Error;
+use core::time::Duration;
+use sre_core::Timestamp;
+
+const MINUTE_NANOS: u64 = 60_000_000_000;
+
+/// Good and total events in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Counts {
+    /// Good events.
+    pub good: u64,
+    /// All events, good and bad.
+    pub total: u64,
+}
+
+impl Counts {
+    /// Bad events: `total − good` (0 if a racing reader saw more good than total).
+    #[must_use]
+    pub fn bad(self) -> u64 {
+        self.total.saturating_sub(self.good)
+    }
+
+    /// `bad / total`, or `None` for no events: no data is not "healthy" (Prometheus
+    /// computes 0/0 = NaN, which no threshold exceeds).
+    #[must_use]
+    pub fn error_ratio(self) -> Option<f64> {
+        (self.total > 0).then(|| self.bad() as f64 / self.total as f64)
+    }
+}
+
+/// A source of good/total counts over a window ending at `now`.
+pub trait EventCounts {
+    /// The counts in the `window` ending at `now`.
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error>;
+}
+
+impl<T: EventCounts + ?Sized> EventCounts for &T {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
+        (**self).counts(now, window)
+    }
+}
+
+/// Exact per-minute counts: cumulative good/total at each minute boundary in a ring.
+///
+/// Single-writer (`push` takes `&mut self`); built for replays, simulations and tests.
+/// A service records into `sre_metrics::sli::SliWindow` instead. Memory: 16 bytes a
+/// minute of horizon (690 KB for 30 days). Pushing and querying never allocate.
+#[derive(Debug, Clone)]
+pub struct MinuteSeries {
+    /// `cum[m % len]` = (good, total) summed over minutes `1..=m`.
+    cum: Vec<(u64, u64)>,
+    /// The last minute pushed (0 before any).
+    last: u64,
+}
+
+impl MinuteSeries {
+    /// A series keeping windows up to `horizon` (whole minutes, rounded up).
+    pub fn new(horizon: Duration) -> Result<Self, Error> {
+        if horizon.is_zero() {
+            return Err(sre_core::Error::ZeroDuration {
+                what: "series horizon",
+            }
+            .into());
+        }
+        let minutes = horizon.as_secs().div_ceil(60).max(1);
+        let len = usize::try_from(minutes + 1).map_err(|_| Error::BeyondHorizon {
+            window: horizon,
+            horizon: Duration::ZERO,
+        })?;
+        Ok(Self {
+            cum: vec![(0, 0); len],
+            last: 0,
+        })
+    }
+
+    /// The longest window this series answers.
+    #[must_use]
+    pub fn horizon(&self) -> Duration {
+        Duration::from_secs(60 * (self.cum.len() as u64 - 1))
+    }
+
+    /// The last minute pushed (0 before the first push).
+    #[must_use]
+    pub fn last_minute(&self) -> u64 {
+        self.last
+    }
+
+    /// Appends the next minute's counts (`good` and `bad` events completed in it).
+    /// Counts saturate at `u64::MAX` rather than wrap.
+    pub fn push(&mut self, good: u64, bad: u64) {
+        let (g, t) = self.at(self.last);
+        self.last += 1;
+        let len = self.cum.len() as u64;
+        let slot = usize::try_from(self.last % len).unwrap_or(0);
+        self.cum[slot] = (
+            g.saturating_add(good),
+            t.saturating_add(good.saturating_add(bad)),
+        );
+    }
+
+    /// Cumulative (good, total) through minute `m` (`m ≤ last`, within the ring).
+    fn at(&self, m: u64) -> (u64, u64) {
+        if m == 0 {
+            return (0, 0);
+        }
+        let len = self.cum.len() as u64;
+        self.cum[usize::try_from(m % len).unwrap_or(0)]
+    }
+}
+
+impl EventCounts for MinuteSeries {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
+        let w = window.as_secs().div_ceil(60);
+        let horizon = self.cum.len() as u64 - 1;
+        if w > horizon {
+            return Err(Error::BeyondHorizon {
+                window,
+                horizon: self.horizon(),
+            });
+        }
+        let t = (now.as_nanos() / MINUTE_NANOS).min(self.last);
+        let start = (now.as_nanos() / MINUTE_NANOS).saturating_sub(w);
+        if start >= t {
+            return Ok(Counts::default());
+        }
+        // A `now` behind the last push can reach minutes the ring has overwritten.
+        if start < self.last.saturating_sub(horizon) {
+            return Err(Error::BeyondHorizon {
+                window: Duration::from_secs(60 * (self.last - start)),
+                horizon: self.horizon(),
+            });
+        }
+        let (g1, t1) = self.at(t);
+        let (g0, t0) = self.at(start);
+        Ok(Counts {
+            good: g1 - g0,
+            total: t1 - t0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Against a slow exact model: re-sum the raw minutes of the window.
+        #[test]
+        fn windows_equal_a_resum(rows in proptest::collection::vec((0u64..50, 0u64..5), 0..200),
+                                 w in 1u64..60, ahead in 0u64..3) {
+            let mut s = MinuteSeries::new(Duration::from_secs(60 * 60)).unwrap();
+            for &(g, b) in &rows { s.push(g, b); }
+            let now_min = rows.len() as u64 + ahead;
+            let c = s.counts(Timestamp::from_mins(now_min), Duration::from_secs(60 * w)).unwrap();
+            let lo = now_min.saturating_sub(w); // minutes lo+1 ..= now_min
+            let (mut g, mut t) = (0, 0);
+            for (i, &(gg, bb)) in rows.iter().enumerate() {
+                let m = i as u64 + 1;
+                if m > lo && m <= now_min { g += gg; t += gg + bb; }
+            }
+            prop_assert_eq!(c, Counts { good: g, total: t });
+        }
+    }
+
+    #[test]
+    fn refuses_windows_past_the_horizon() {
+        let s = MinuteSeries::new(Duration::from_secs(600)).unwrap();
+        assert!(matches!(
+            s.counts(Timestamp::ZERO, Duration::from_secs(601)),
+            Err(Error::BeyondHorizon { .. })
+        ));
+        assert_eq!(
+            s.counts(Timestamp::ZERO, Duration::from_secs(600)).unwrap(),
+            Counts::default()
+        );
+        assert_eq!(Counts::default().error_ratio(), None);
+        assert!(MinuteSeries::new(Duration::ZERO).is_err());
+    }
+}
