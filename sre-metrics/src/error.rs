@@ -1,5 +1,7 @@
 //! The one error type of `sre-metrics`.
 
+use crate::histogram::HistogramConfig;
+
 /// What went wrong configuring or querying a metric. Recording never fails.
 ///
 /// New variants may be added in minor releases.
@@ -9,4 +11,86 @@ pub enum Error {
     /// A shared validation from `sre-core` failed (a NaN, a negative, a zero duration…).
     #[error(transparent)]
     Core(#[from] sre_core::Error),
+
+    // ---- histogram -------------------------------------------------------------------
+    /// A histogram's lowest discernible value was 0.
+    #[error("lowest discernible value is 0; pass 1 or more (1 for nanosecond resolution)")]
+    LowestDiscernibleZero,
+    /// A histogram's highest trackable value was below twice its lowest discernible value
+    /// (this includes inverted bounds).
+    #[error(
+        "highest trackable value {highest} is below twice the lowest discernible value \
+         {lowest}; pass a highest trackable value of at least 2 × lowest"
+    )]
+    HighestBelowTwiceLowest {
+        /// The lowest discernible value given.
+        lowest: u64,
+        /// The highest trackable value given.
+        highest: u64,
+    },
+    /// A histogram's significant digits were outside 1..=5.
+    #[error("significant digits is {digits}; pass 1 to 5 (3 keeps 0.1 % relative error)")]
+    SignificantDigits {
+        /// The rejected number of digits.
+        digits: u8,
+    },
+    /// The lowest discernible value is so large that the buckets for the requested
+    /// precision do not fit in 64 bits.
+    #[error(
+        "lowest discernible value {lowest} is too large for {digits} significant digits; \
+         pass a smaller lowest value or fewer digits"
+    )]
+    LowestTooLarge {
+        /// The lowest discernible value given.
+        lowest: u64,
+        /// The significant digits given.
+        digits: u8,
+    },
+    /// A histogram was built with a shard count that is not a power of two in 1..=256.
+    #[error("shard count is {shards}; pass a power of two from 1 to 256")]
+    ShardCount {
+        /// The rejected shard count.
+        shards: usize,
+    },
+    /// A quantile was NaN or outside `[0, 1]`.
+    #[error("quantile is {value}; pass a number in [0, 1], e.g. 0.99 for the 99th percentile")]
+    Quantile {
+        /// The rejected quantile.
+        value: f64,
+    },
+    /// A quantile was asked of a snapshot without values.
+    #[error("the snapshot holds no values, so it has no quantiles; check `count() > 0` first")]
+    EmptySnapshot,
+    /// Two histograms or snapshots with different configurations were combined.
+    #[error(
+        "histogram configurations differ ({left} vs {right}); merge or subtract only \
+         snapshots of histograms built with the same configuration"
+    )]
+    ConfigMismatch {
+        /// The configuration of the receiver.
+        left: Box<HistogramConfig>,
+        /// The configuration of the argument.
+        right: Box<HistogramConfig>,
+    },
+    /// `later.delta(earlier)` found a bucket with fewer counts in `later` than in
+    /// `earlier`: the two are not an earlier and a later snapshot of one histogram.
+    #[error(
+        "the bucket at {value} holds {earlier} in the earlier snapshot but only {later} in \
+         the later one; call `later.delta(&earlier)` with two snapshots of the same \
+         histogram, the earlier one taken first"
+    )]
+    NotEarlier {
+        /// The lowest value of the offending bucket.
+        value: u64,
+        /// Its count in the later snapshot.
+        later: u64,
+        /// Its count in the earlier snapshot.
+        earlier: u64,
+    },
+    /// Serialized histogram data was inconsistent.
+    #[error("invalid serialized snapshot: {reason}")]
+    InvalidSnapshot {
+        /// What was wrong, in words.
+        reason: &'static str,
+    },
 }

@@ -1,18 +1,37 @@
-//! Measure a service from inside: lock-free latency histograms, SLI event windows, RED signals and Prometheus text exposition.
+//! Measure a service from inside: lock-free latency histograms, SLI event windows, RED
+//! signals and Prometheus text exposition.
 //!
-//! **Not built yet.** This crate is a documented skeleton: it compiles and holds no
-//! working code. What will live here:
+//! ```
+//! use core::time::Duration;
+//! use sre_metrics::{Histogram, HistogramConfig};
 //!
-//! - `histogram`: an HdrHistogram-compatible, sharded, wait-free latency histogram with
-//!   cumulative snapshots, interval deltas, quantiles and `hdrhistogram` interop.
-//! - `sli`: good/total event counts in multi-resolution time buckets over horizons of
-//!   5 minutes to 30 days, with Prometheus `increase()` window semantics.
-//! - `red`: rate, errors and duration a request handler records into, plus saturation.
-//! - `exposition`: Prometheus text format for counters, gauges and classic histograms.
+//! // 1 ns to 1 h, 3 significant digits: HdrHistogram's layout, lock-free and sharded.
+//! let latency = Histogram::new(HistogramConfig::new(1, 3_600_000_000_000, 3)?);
+//! latency.record_duration(Duration::from_micros(250)); // from any thread, through &self
+//! latency.record(1_200_000);
 //!
-//! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
+//! let snapshot = latency.snapshot(); // cumulative; `later.delta(&earlier)` is an interval
+//! assert_eq!(snapshot.count(), 2);
+//! assert_eq!(snapshot.quantile(0.5)?, 250_111); // 250 µs to 3 significant digits
+//! assert_eq!(snapshot.count_at_or_below(1_000_000), 1); // served within 1 ms
+//! # Ok::<(), sre_metrics::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`histogram`]: [`Histogram`], [`HistogramConfig`], [`Snapshot`]: an
+//!   HdrHistogram-compatible, sharded, wait-free latency histogram with cumulative
+//!   snapshots, interval deltas, quantiles and `hdrhistogram` interop.
+//! - [`error`]: the crate's [`Error`].
+//!
+//! # Features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on
+//!   input).
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod histogram;
 
 pub use error::Error;
+pub use histogram::{Histogram, HistogramConfig, Snapshot};
