@@ -46,6 +46,8 @@
 //! - [`cooldown`]: [`Cooldown`], hold after scaling (3 min up, 10 min down).
 //! - [`bounds`]: [`Bounds`] and [`Bounded`], `[min, max]`.
 //! - [`combine`]: [`MaxOf`], any may scale out, all must agree to scale in.
+//! - [`hpa`]: [`Hpa`](hpa::Hpa), the Kubernetes HPA, exact (replica calculator, behavior).
+//! - [`kpa`]: [`Kpa`](kpa::Kpa), the Knative KPA decider, exact (stable/panic windows).
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
@@ -59,6 +61,8 @@ pub mod combine;
 pub mod cooldown;
 pub mod decision;
 pub mod error;
+pub mod hpa;
+pub mod kpa;
 pub mod observation;
 pub mod policy;
 pub mod target;
