@@ -1,12 +1,50 @@
-//! Model load and capacity: rate profiles, arrival schedules, capacity plans, queueing theory and the Universal Scalability Law.
+//! Model load and capacity: rate profiles, arrival schedules, test types, capacity plans,
+//! queueing theory and the Universal Scalability Law.
 //!
-//! **Not built yet.** This crate is a documented skeleton: it compiles and holds no
-//! working code. What will live here:
+//! ```
+//! use core::time::Duration;
+//! use sre_core::Timestamp;
+//! use sre_loadgen_model::{queueing::MMc, Poisson, RateProfile};
 //!
-//! - rate profiles (constant, ramps, steps, spike, soak, diurnal, trace replay);
-//! - seeded arrival schedules reproducing k6, Gatling, Vegeta and wrk2 timing;
-//! - capacity plans with growth projection and event buffers;
-//! - Erlang B/C, M/M/c percentiles, M/G/1, Little's law; USL and Amdahl with a bounded fit.
+//! // 1000 RPS for a minute, tripled for 10 s from t = 30 s (an event).
+//! let profile = RateProfile::constant(1000.0, Duration::from_secs(60))?
+//!     .with_multiplier(Duration::from_secs(30), Duration::from_secs(10), 3.0)?;
+//! assert_eq!(profile.total(), 80_000.0);
 //!
-//! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
+//! // Seeded Poisson arrivals: intended send times, reproducible from the seed.
+//! let sends: Vec<Timestamp> = Poisson::new(profile, 42, Timestamp::ZERO).collect();
+//! assert!((sends.len() as f64 - 80_000.0).abs() < 6.0 * 80_000f64.sqrt());
+//!
+//! // How long do requests queue on 20 servers of 750 RPS each at 10,000 RPS?
+//! let q = MMc::new(10_000.0, 750.0, 20)?;
+//! assert!(q.p_wait() < 0.07 && q.response_quantile(0.99)? < 0.007);
+//! # Ok::<(), sre_loadgen_model::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`profile`]: [`RateProfile`], offered load over time (constant, stages, steps, spike,
+//!   sine/diurnal, Heaviside peak, trace replay, event multipliers); [`segment`] its pieces.
+//! - [`arrivals`]: seeded schedules of intended send times: [`Deterministic`] with a
+//!   phase, non-homogeneous [`Poisson`], [`FixedCount`].
+//! - [`rng`]: the named generator (Xoshiro256++ seeded by SplitMix64) and a portable `ln`.
+//! - [`queueing`]: Erlang B/C, M/M/c waits and percentiles, M/G/1, Little's law, staffing.
+//! - [`error`]: the crate's [`Error`].
+//!
+//! # Features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for the crate's data types.
 #![forbid(unsafe_code)]
+
+pub mod arrivals;
+pub mod error;
+pub mod profile;
+pub mod queueing;
+pub mod rng;
+pub mod segment;
+mod special;
+
+pub use arrivals::{Alignment, Deterministic, FixedCount, Poisson};
+pub use error::Error;
+pub use profile::{Interpolation, RateProfile};
+pub use segment::{Segment, Shape};
