@@ -10,6 +10,12 @@ pub enum Error {
     /// A shared validation from `sre-core` failed (a NaN, a negative, a zero duration…).
     #[error(transparent)]
     Core(#[from] sre_core::Error),
+    /// An autoscaling policy refused its configuration or an observation.
+    #[error(transparent)]
+    Scaling(#[from] sre_scaling::Error),
+    /// The budget or alert configuration was refused.
+    #[error(transparent)]
+    Budget(#[from] sre_budget::Error),
     /// A scenario field is missing, malformed or inconsistent with another.
     #[error("scenario field `{field}`: {problem}")]
     Scenario {

@@ -13,10 +13,13 @@
 #![forbid(unsafe_code)]
 
 pub mod baseline;
+pub mod control;
 pub mod error;
 pub mod report;
 pub mod scenario;
 pub mod service;
+pub mod sim;
+mod sli_seam;
 pub mod station;
 pub mod svg;
 pub mod units;
@@ -25,4 +28,5 @@ pub use error::Error;
 pub use report::Report;
 pub use scenario::Scenario;
 pub use service::{ServiceSampler, ServiceTime};
+pub use sim::Simulation;
 pub use station::{Outcomes, QueueLimits, Station};

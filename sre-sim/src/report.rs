@@ -45,6 +45,23 @@ pub struct Latency {
     pub max_ms: f64,
 }
 
+/// Exact queueing statistics of the run (sums, not histogram buckets): what Erlang C and
+/// Little's law are checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Queueing {
+    /// Mean wait for a server (start − intended send time) of requests that started, ms.
+    pub mean_wait_ms: f64,
+    /// Mean response time of served requests, ms.
+    pub mean_response_ms: f64,
+    /// Time-average number of requests waiting (Lq), up to the end of the run.
+    pub mean_queue_len: f64,
+    /// Time-average number of busy servers, up to the end of the run.
+    pub mean_busy: f64,
+    /// Requests sent per second over the run (λ).
+    pub arrival_rate: f64,
+}
+
 /// The SLO over the whole run and its error budget.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -59,8 +76,8 @@ pub struct SloSummary {
     pub compliance: Option<f64>,
     /// Whether the run as a whole met the objective.
     pub met: bool,
-    /// Bad events over the run as a fraction of the period's budget, extrapolating the
-    /// run's traffic to a whole period when the run is shorter (1.0 = the budget is spent).
+    /// Budget spent at the end of the run, as `sre-budget` counts it over the last period:
+    /// bad events ÷ (allowed bad fraction × events); 1.0 = all of it.
     pub budget_spent: f64,
     /// Budget remaining at the end of the run (may be negative when overspent).
     pub budget_remaining: f64,
@@ -175,6 +192,8 @@ pub struct Report {
     pub requests: RequestCounts,
     /// Latency over the whole run.
     pub latency: Latency,
+    /// Exact queueing statistics.
+    pub queueing: Queueing,
     /// The SLO and its budget.
     pub slo: SloSummary,
     /// Alert transitions in time order.

@@ -366,7 +366,92 @@ fn nonzero(field: &str, s: Span) -> Result<Span, Error> {
     }
 }
 
+impl Service {
+    /// The `service` table for a service-time distribution, with no queue limit or timeout.
+    #[must_use]
+    pub fn of(st: ServiceTime) -> Self {
+        let span = |ns: u64| Some(Span(Duration::from_nanos(ns)));
+        let mut s = Self {
+            distribution: Distribution::Fixed,
+            mean: None,
+            median: None,
+            sigma: None,
+            time: None,
+            max_queue: None,
+            timeout: None,
+        };
+        match st {
+            ServiceTime::Exponential { mean_ns } => {
+                s.distribution = Distribution::Exponential;
+                s.mean = span(mean_ns);
+            }
+            ServiceTime::LogNormal { median_ns, sigma } => {
+                s.distribution = Distribution::LogNormal;
+                s.median = span(median_ns);
+                s.sigma = Some(sigma);
+            }
+            ServiceTime::Fixed { ns } => s.time = span(ns),
+        }
+        s
+    }
+}
+
 impl Scenario {
+    /// A queue with a fixed pool: Poisson arrivals at `rps`, `servers` servers with service
+    /// times `service`, for `duration`; SLO 99.9 % within 10 × the mean service time; no
+    /// autoscaler. The M/M/c (or M/G/c) of queueing theory, e.g. for an Erlang C check.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_sim::{Scenario, ServiceTime, Simulation};
+    ///
+    /// // M/M/2 at ρ = 0.5 (erlang_c.json "mmc_c2_A1"): P(wait) = 1/3, E[Wq] = 1/3 of a service time.
+    /// let service = ServiceTime::exponential(Duration::from_millis(10))?;
+    /// let s = Scenario::fixed_pool("mm2", 100.0, service, 2, Duration::from_secs(2_000));
+    /// let report = Simulation::new(s)?.run()?;
+    /// let wait = report.queueing.mean_wait_ms / 10.0;
+    /// assert!((wait - 1.0 / 3.0).abs() < 0.03, "{wait}");
+    /// # Ok::<(), sre_sim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn fixed_pool(
+        name: &str,
+        rps: f64,
+        service: ServiceTime,
+        servers: u64,
+        duration: Duration,
+    ) -> Self {
+        let mean = service.mean();
+        Self {
+            name: name.to_owned(),
+            seed: 1,
+            duration: Span(duration),
+            report_interval: Span((duration / 100).max(Duration::from_secs(1)).min(duration)),
+            traffic: Traffic {
+                mean_rps: rps,
+                diurnal_amplitude: 0.0,
+                peak_at: Span::secs(0),
+                events: Vec::new(),
+            },
+            service: Service::of(service),
+            servers: Servers {
+                initial: servers,
+                warmup: Span::default(),
+                min: servers.max(1),
+                max: servers.max(1),
+                target_utilization: 60.0,
+            },
+            slo: Slo {
+                objective: 99.9,
+                latency_threshold: Span(mean * 10),
+                period: Span::secs(30 * 86_400),
+                evaluation_interval: Span::secs(60),
+            },
+            autoscaler: None,
+            schedule: Vec::new(),
+        }
+    }
+
     /// Parses a TOML scenario and validates it.
     #[cfg(feature = "serde")]
     pub fn from_toml(text: &str) -> Result<Self, Error> {

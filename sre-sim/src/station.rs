@@ -59,6 +59,13 @@ pub struct Usage {
     pub busy_server_secs: f64,
     /// Requests that arrived.
     pub arrivals: u64,
+    /// Requests that started service.
+    pub started: u64,
+    /// Sum of the waits (start − intended send time) of the requests that started, seconds.
+    pub wait_secs: f64,
+    /// Requests waiting in the queue integrated over time: request-seconds (÷ elapsed
+    /// time = the mean queue length Lq).
+    pub queued_request_secs: f64,
 }
 
 /// A FIFO queue in front of a changing pool of servers; see the [module docs](self).
@@ -80,6 +87,9 @@ pub struct Station {
     ready_area: u128,
     /// Service time of every request that has started service.
     started_work: u128,
+    queue_area: u128,
+    wait_sum: u128,
+    started: u64,
     arrivals: u64,
 }
 
@@ -100,6 +110,9 @@ impl Station {
             provisioned_area: 0,
             ready_area: 0,
             started_work: 0,
+            queue_area: 0,
+            wait_sum: 0,
+            started: 0,
             arrivals: 0,
         }
     }
@@ -132,6 +145,12 @@ impl Station {
     #[must_use]
     pub fn warming(&self) -> u64 {
         self.warming.len() as u64
+    }
+
+    /// Busy servers that retire when they finish their request.
+    #[must_use]
+    pub fn draining(&self) -> u64 {
+        self.draining
     }
 
     /// Servers busy right now.
@@ -167,6 +186,9 @@ impl Station {
             ready_server_secs: secs(self.ready_area),
             busy_server_secs: secs(self.started_work.saturating_sub(ahead)),
             arrivals: self.arrivals,
+            started: self.started,
+            wait_secs: secs(self.wait_sum),
+            queued_request_secs: secs(self.queue_area),
         }
     }
 
@@ -177,6 +199,7 @@ impl Station {
             let dt = u128::from(t - self.now_ns);
             self.provisioned_area += dt * u128::from(self.provisioned());
             self.ready_area += dt * u128::from(self.ready());
+            self.queue_area += dt * self.queue.len() as u128;
             self.now_ns = t;
         }
     }
@@ -184,6 +207,8 @@ impl Station {
     #[inline]
     fn start(&mut self, now: u64, w: Waiting) {
         self.started_work += u128::from(w.service_ns);
+        self.wait_sum += u128::from(now - w.arrival_ns);
+        self.started += 1;
         self.busy
             .push(Reverse((now.saturating_add(w.service_ns), w.arrival_ns)));
     }
