@@ -22,6 +22,8 @@
 //! - [`histogram`]: [`Histogram`], [`HistogramConfig`], [`Snapshot`]: an
 //!   HdrHistogram-compatible, sharded, wait-free latency histogram with cumulative
 //!   snapshots, interval deltas, quantiles and `hdrhistogram` interop.
+//! - [`sli`]: [`SliWindow`]: good/total event counts over rolling windows of 5 minutes
+//!   to 30 days, with Prometheus `increase()` window semantics.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
@@ -32,6 +34,8 @@
 
 pub mod error;
 pub mod histogram;
+pub mod sli;
 
 pub use error::Error;
 pub use histogram::{Histogram, HistogramConfig, Snapshot};
+pub use sli::{SliWindow, WindowCounts};

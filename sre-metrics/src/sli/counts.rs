@@ -1,0 +1,77 @@
+//! [`WindowCounts`]: good and total events over one window, and the ratios they give.
+
+/// Good and total events over one window, as returned by
+/// [`SliWindow::counts`](super::SliWindow::counts).
+///
+/// `total` counts every event, good or bad, so `good <= total` always holds for counts a
+/// [`SliWindow`](super::SliWindow) returns. A window with no events (`total == 0`) has no
+/// error ratio: [`error_ratio`](Self::error_ratio) returns `None`, which is "no data",
+/// never "healthy" (Prometheus would return no sample for `0 / 0`).
+///
+/// ```
+/// use sre_metrics::sli::WindowCounts;
+///
+/// let c = WindowCounts { good: 997, total: 1000 };
+/// assert_eq!(c.bad(), 3);
+/// assert_eq!(c.error_ratio(), Some(0.003));
+/// assert_eq!(WindowCounts::default().error_ratio(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WindowCounts {
+    /// Events that met the SLI (a successful request, a fast enough response).
+    pub good: u64,
+    /// All events, good and bad.
+    pub total: u64,
+}
+
+impl WindowCounts {
+    /// Events that did not meet the SLI: `total − good` (0 if `good > total`).
+    #[inline]
+    #[must_use]
+    pub const fn bad(&self) -> u64 {
+        self.total.saturating_sub(self.good)
+    }
+
+    /// `true` when the window holds no events at all.
+    #[inline]
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// `bad / total`, or `None` when the window holds no events ("no data").
+    #[inline]
+    #[must_use]
+    pub fn error_ratio(&self) -> Option<f64> {
+        (self.total != 0).then(|| self.bad() as f64 / self.total as f64)
+    }
+
+    /// `good / total`, or `None` when the window holds no events ("no data").
+    #[inline]
+    #[must_use]
+    pub fn success_ratio(&self) -> Option<f64> {
+        (self.total != 0).then(|| self.good.min(self.total) as f64 / self.total as f64)
+    }
+}
+
+#[cfg(all(test, not(sre_loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::float_cmp)] // exact: 1/4 and 3/4 are representable
+    fn ratios_and_no_data() {
+        let c = WindowCounts { good: 3, total: 4 };
+        assert_eq!(c.bad(), 1);
+        assert_eq!(c.error_ratio(), Some(0.25));
+        assert_eq!(c.success_ratio(), Some(0.75));
+        assert!(!c.is_empty());
+        let none = WindowCounts::default();
+        assert!(none.is_empty());
+        assert_eq!(none.error_ratio(), None);
+        assert_eq!(none.success_ratio(), None);
+        // A hand-built inconsistent value does not underflow.
+        assert_eq!(WindowCounts { good: 5, total: 2 }.bad(), 0);
+    }
+}

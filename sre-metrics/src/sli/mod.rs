@@ -1,0 +1,62 @@
+//! SLI windows: good and total event counts over rolling windows from 5 minutes to 30
+//! days, recorded on the hot path and queried by burn-rate alerts and error budgets.
+//!
+//! ```
+//! use core::time::Duration;
+//! use sre_core::Timestamp;
+//! use sre_metrics::sli::SliWindow;
+//!
+//! let day = Duration::from_secs(86_400);
+//! let sli = SliWindow::new(30 * day)?;
+//! // 1,000 requests a minute for a day, 1 % failing during the last hour.
+//! for minute in 1..=1440 {
+//!     let bad = if minute > 1380 { 10 } else { 0 };
+//!     sli.record_counts(Timestamp::from_mins(minute), 1000 - bad, bad);
+//! }
+//! let now = Timestamp::from_mins(1440);
+//! let hour = sli.counts(now, Duration::from_secs(3600))?;
+//! assert_eq!(hour.error_ratio(), Some(0.01));
+//! let month = sli.counts(now, 30 * day)?;
+//! assert_eq!((month.bad(), month.total), (600, 1_440_000));
+//! # Ok::<(), sre_metrics::Error>(())
+//! ```
+//!
+//! # Semantics
+//!
+//! Minute `k` holds the events completed in `((k − 1) min, k min]`; a window of `W`
+//! minutes evaluated at the end of minute `T` covers minutes `T − W + 1 ..= T`. That is
+//! Prometheus' `increase()` over counter samples taken on minute boundaries (2.x closed
+//! ranges: `x(T) − x(T − W)`), without its extrapolation. A window with no events has no
+//! ratio ("no data"), never a healthy one. [`SliWindow`] documents queries inside a
+//! minute, time going backwards, gaps, and exactness past 3 days.
+//!
+//! # Layout: why queries are O(windows)
+//!
+//! The rings hold *cumulative* counts (good and bad since construction) at the end of
+//! each closed minute, so a window is the difference of two readings: the live count
+//! (the sum of the stripes) minus the ring entry `W` minutes back. Seven windows cost
+//! one read of the stripes and seven ring loads, whatever their length. Writers never
+//! touch the rings: they add to their own padded stripe of cumulative counters, and the
+//! first caller of a new minute copies the stripes' sum into the ring (see
+//! [`SliLayout`] for sizes: ≤ 72 KiB for 30 days, plus 128 bytes per stripe).
+//!
+//! # Modules
+//!
+//! - [`SliWindow`]: record and query.
+//! - [`WindowCounts`]: good, total, bad and the ratios of one window.
+//! - [`SliLayout`]: bucket layout, exactness and memory of a window.
+
+mod counts;
+mod layout;
+mod minutes;
+mod stripes;
+mod window;
+
+#[cfg(all(test, sre_loom))]
+mod loom_tests;
+#[cfg(all(test, not(sre_loom)))]
+mod model_tests;
+
+pub use counts::WindowCounts;
+pub use layout::SliLayout;
+pub use window::SliWindow;

@@ -1,0 +1,104 @@
+//! Striped cumulative counters: where writers add, one padded cache line per stripe.
+//!
+//! Each stripe holds two monotone counters, cumulative good and cumulative bad events
+//! since the window was built; they are never reset. A thread always writes the stripe
+//! picked by its thread index, so two threads (up to the stripe count) never bounce one
+//! cache line. The live cumulative total is the sum over stripes.
+
+use sre_core::sync::{AtomicU64, Ordering};
+
+/// The most stripes a window may have.
+pub(crate) const MAX_STRIPES: usize = 256;
+/// Stripes when none are asked for: enough to keep 8 concurrent writers apart.
+pub(crate) const DEFAULT_STRIPES: usize = 8;
+
+/// One stripe: cumulative good and bad, alone on a 128-byte line (two 64-byte lines,
+/// because adjacent-line prefetchers pair them).
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct Stripe {
+    good: AtomicU64,
+    bad: AtomicU64,
+}
+
+impl Stripe {
+    #[inline]
+    pub(crate) fn add(&self, good: u64, bad: u64) {
+        if good != 0 {
+            self.good.fetch_add(good, Ordering::Relaxed);
+        }
+        if bad != 0 {
+            self.bad.fetch_add(bad, Ordering::Relaxed);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn add_one(&self, good: bool) {
+        let c = if good { &self.good } else { &self.bad };
+        c.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Sum of all stripes: cumulative `(good, bad)` as seen now (wrapping, like the counters).
+///
+/// Not an atomic cut across stripes, and it need not be: each stripe is monotone, so the
+/// sum lies between the totals before and after the read, and every add lands in it or
+/// in a later one, never in both.
+#[inline]
+pub(crate) fn sum(stripes: &[Stripe]) -> (u64, u64) {
+    stripes.iter().fold((0u64, 0u64), |(g, b), s| {
+        (
+            g.wrapping_add(s.good.load(Ordering::Relaxed)),
+            b.wrapping_add(s.bad.load(Ordering::Relaxed)),
+        )
+    })
+}
+
+/// This thread's stripe number (a small dense thread index, assigned on first use).
+#[inline]
+pub(crate) fn thread_index() -> usize {
+    use std::cell::Cell;
+    // A std atomic on purpose, also under loom: it only spreads threads, it is no part of
+    // what the model checks (loom models pick stripes explicitly).
+    use std::sync::atomic::{AtomicUsize, Ordering as StdOrdering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static INDEX: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    INDEX
+        .try_with(|i| {
+            let v = i.get();
+            if v != usize::MAX {
+                v
+            } else {
+                let v = NEXT.fetch_add(1, StdOrdering::Relaxed) & (usize::MAX >> 1);
+                i.set(v);
+                v
+            }
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(all(test, not(sre_loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stripes_are_a_line_each_and_sum() {
+        assert_eq!(core::mem::size_of::<Stripe>(), 128);
+        let s: Vec<Stripe> = (0..4).map(|_| Stripe::default()).collect();
+        s[0].add_one(true);
+        s[1].add_one(false);
+        s[3].add(5, 7);
+        s[3].add(0, 0);
+        assert_eq!(sum(&s), (6, 8));
+    }
+
+    #[test]
+    fn threads_get_distinct_indices() {
+        let a = thread_index();
+        assert_eq!(a, thread_index());
+        let b = std::thread::spawn(thread_index).join().unwrap();
+        assert_ne!(a, b);
+    }
+}

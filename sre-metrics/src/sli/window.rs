@@ -1,0 +1,454 @@
+//! [`SliWindow`]: good/total event counts over rolling windows, lock-free through `&self`.
+
+use super::counts::WindowCounts;
+use super::layout::SliLayout;
+use super::minutes::{minute_of, minutes, whole_minutes};
+use super::stripes::{self, DEFAULT_STRIPES, MAX_STRIPES, Stripe};
+use crate::Error;
+use core::fmt;
+use core::time::Duration;
+use sre_core::Timestamp;
+use sre_core::sync::{AtomicU64, AtomicUsize, Ordering, fence};
+
+/// One ring entry: the cumulative good and bad counts at the end of one minute.
+#[derive(Debug)]
+struct Entry {
+    good: AtomicU64,
+    bad: AtomicU64,
+}
+
+impl Entry {
+    fn zero() -> Self {
+        Self {
+            good: AtomicU64::new(0),
+            bad: AtomicU64::new(0),
+        }
+    }
+
+    #[inline]
+    fn load(&self) -> (u64, u64) {
+        (
+            self.good.load(Ordering::Relaxed),
+            self.bad.load(Ordering::Relaxed),
+        )
+    }
+
+    #[inline]
+    fn store(&self, (good, bad): (u64, u64)) {
+        self.good.store(good, Ordering::Relaxed);
+        self.bad.store(bad, Ordering::Relaxed);
+    }
+}
+
+/// Good and total event counts over rolling windows of up to a fixed horizon, recorded
+/// lock-free from many threads and queried at a caller-given `now`.
+///
+/// ```
+/// use core::time::Duration;
+/// use sre_core::Timestamp;
+/// use sre_metrics::sli::SliWindow;
+///
+/// let sli = SliWindow::new(Duration::from_secs(6 * 3600))?; // 6-hour horizon
+/// let min = |m| Timestamp::from_mins(m);
+/// sli.record(min(1), true);
+/// sli.record_counts(min(2), 98, 2);
+/// sli.record(min(3), false);
+///
+/// // At the end of minute 3, the last 2 minutes are minutes 2 and 3.
+/// let c = sli.counts(min(3), Duration::from_secs(120))?;
+/// assert_eq!((c.good, c.total, c.bad()), (98, 101, 3));
+/// assert_eq!(sli.counts(min(3), Duration::from_secs(3600))?.total, 102);
+/// // Nothing in the last 5 minutes at minute 10: "no data", not "healthy".
+/// assert_eq!(sli.counts(min(10), Duration::from_secs(300))?.error_ratio(), None);
+/// # Ok::<(), sre_metrics::Error>(())
+/// ```
+///
+/// # What a window covers
+///
+/// Minute `k` holds the events stamped in `((k − 1) min, k min]`. A window of `W` minutes
+/// queried at `now` covers minutes `T − W + 1 ..= T` where `T = ⌈now / 1 min⌉` is the
+/// minute `now` falls in, that is, events stamped in `((T − W) min, T min]`:
+///
+/// - `now` on a minute boundary (`now = T min`): exactly what Prometheus'
+///   `increase(x[W])` evaluated at `T min` gives over counter samples taken on minute
+///   boundaries (2.x closed ranges, without its extrapolation): `x(T) − x(T − W)`.
+/// - `now` inside a minute: the current minute is still open, so the window holds the
+///   `W − 1` closed minutes before it plus the events of the open minute so far. It is
+///   the answer the boundary query at `T min` will give if nothing more arrives.
+///
+/// # Time is the caller's, and never runs backwards here
+///
+/// The window's clock is the latest minute any caller has passed to [`record`](Self::record),
+/// [`counts`](Self::counts) or [`advance`](Self::advance). A `now` behind it (clock skew
+/// between threads, a clock stepped back) is treated as that latest minute: the event is
+/// counted in the current, open minute, and the query answers as of the latest minute.
+/// Nothing is dropped and closed minutes are never rewritten.
+///
+/// A `now` past the latest minute closes every minute in between, even with no events:
+/// gaps of hours or days read as zero events, and buckets older than the horizon are
+/// retired. That costs one store per closed minute up to the ring size (at most 4,320
+/// plus the coarse ring), paid once by the first caller after the gap.
+///
+/// # Exactness
+///
+/// Windows up to `min(horizon, 3 days)` are exact at 1-minute resolution. For longer
+/// windows (horizons past 3 days) the start of the window falls inside one coarse bucket
+/// of [`SliLayout::coarse_bucket`] (3 hours for a 30-day horizon); the cumulative count
+/// at the start is interpolated linearly inside that bucket. The good and the bad count
+/// each differ from the exact count by at most the events of that kind in that one
+/// bucket, and are exact when the start falls on a bucket boundary.
+///
+/// # Concurrency
+///
+/// Recording is two relaxed loads and one relaxed `fetch_add` (two for
+/// [`record_counts`](Self::record_counts) with both counts non-zero) on this thread's own
+/// padded stripe: lock-free, allocation-free, panic-free. The first caller to pass a
+/// minute boundary closes the minute: it sums the stripes and writes the ring under a
+/// try-lock that nobody waits on (writers that find it taken just record). Queries read
+/// the ring under a sequence lock and retry if a rotation ran meanwhile.
+///
+/// So an event is counted in the minute that is open when its add lands: its own minute
+/// when its `record` call moved the window there (always, for one thread with a
+/// non-decreasing `now`), or, if another thread was closing minutes at that instant, the
+/// minute that thread is closing or the next one. The cut between minutes is taken
+/// when the first caller of the new minute arrives, as a Prometheus scrape would take
+/// it. Nothing is lost or counted twice (checked by a stress test and loom models).
+///
+/// # Memory
+///
+/// Fixed at construction, see [`SliLayout`]: 72,992 bytes of rings plus about 130 bytes
+/// of fixed part for a 30-day horizon (≤ 72 KiB), plus 128 bytes per stripe for the
+/// striped counters (1 KiB with the default 8 stripes).
+pub struct SliWindow {
+    /// Sequence lock and rotation try-lock: odd while a rotation writes the rings.
+    seq: AtomicU64,
+    /// The open minute: the latest minute any caller has passed.
+    head: AtomicU64,
+    /// `head % exact.len()`, so queries need no division.
+    head_idx: AtomicUsize,
+    /// Cumulative counts at the end of minute `j`, at `j % exact.len()`.
+    exact: Box<[Entry]>,
+    /// Cumulative counts at the end of minute `b · G`, at `b % coarse.len()`.
+    coarse: Box<[Entry]>,
+    /// Width `G` of a coarse bucket in minutes (0: no coarse ring).
+    coarse_minutes: u64,
+    /// Live cumulative counters writers add to.
+    stripes: Box<[Stripe]>,
+    stripe_mask: usize,
+    layout: SliLayout,
+}
+
+impl fmt::Debug for SliWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SliWindow")
+            .field("layout", &self.layout)
+            .field("head_minute", &self.head.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl SliWindow {
+    /// A window keeping `horizon` of history, with the default 8 stripes.
+    ///
+    /// # Errors
+    ///
+    /// The horizon must be a whole, non-zero number of minutes and at most 366 days.
+    pub fn new(horizon: Duration) -> Result<Self, Error> {
+        Self::with_stripes(horizon, DEFAULT_STRIPES)
+    }
+
+    /// A window keeping `horizon` of history whose writers spread over `stripes` padded
+    /// counters (a power of two from 1 to 256; use about the number of threads that
+    /// record concurrently).
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](Self::new), and [`Error::BadStripeCount`] for a bad stripe count.
+    pub fn with_stripes(horizon: Duration, stripes: usize) -> Result<Self, Error> {
+        let h = whole_minutes(horizon, "SLI horizon")?;
+        if !stripes.is_power_of_two() || stripes > MAX_STRIPES {
+            return Err(Error::BadStripeCount {
+                stripes,
+                max: MAX_STRIPES,
+            });
+        }
+        let layout = SliLayout::plan(
+            h,
+            stripes,
+            core::mem::size_of::<Self>(),
+            core::mem::size_of::<Stripe>(),
+        )?;
+        Ok(Self {
+            seq: AtomicU64::new(0),
+            head: AtomicU64::new(0),
+            head_idx: AtomicUsize::new(0),
+            exact: (0..layout.exact).map(|_| Entry::zero()).collect(),
+            coarse: (0..layout.coarse_len).map(|_| Entry::zero()).collect(),
+            coarse_minutes: layout.coarse,
+            stripes: (0..stripes).map(|_| Stripe::default()).collect(),
+            stripe_mask: stripes - 1,
+            layout,
+        })
+    }
+
+    /// How the buckets are laid out, and the memory they take.
+    #[must_use]
+    pub fn layout(&self) -> &SliLayout {
+        &self.layout
+    }
+
+    /// The longest window that can be queried.
+    #[must_use]
+    pub fn horizon(&self) -> Duration {
+        self.layout.horizon()
+    }
+
+    /// Records one event completed at `now`, good or bad.
+    #[inline]
+    pub fn record(&self, now: Timestamp, good: bool) {
+        self.catch_up(now);
+        self.stripe().add_one(good);
+    }
+
+    /// Records `good` good and `bad` bad events completed at `now`.
+    #[inline]
+    pub fn record_counts(&self, now: Timestamp, good: u64, bad: u64) {
+        self.catch_up(now);
+        self.stripe().add(good, bad);
+    }
+
+    /// Moves the window's clock to `now` without recording: closes the minutes before
+    /// `now`'s and retires buckets older than the horizon. Recording and querying do this
+    /// themselves; call it to keep rotation off the hot path of a quiet service.
+    pub fn advance(&self, now: Timestamp) {
+        let m = minute_of(now);
+        while m > self.head.load(Ordering::Relaxed) {
+            self.rotate(m);
+            if m > self.head.load(Ordering::Relaxed) {
+                backoff(&mut 0);
+            }
+        }
+    }
+
+    /// Good and total events over the `window` ending at `now` (see the type's docs for
+    /// exactly which minutes that covers).
+    ///
+    /// # Errors
+    ///
+    /// The window must be a whole, non-zero number of minutes, at most the horizon.
+    #[inline]
+    pub fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
+        let [c] = self.counts_many(now, [window])?;
+        Ok(c)
+    }
+
+    /// [`counts`](Self::counts) for several windows at once, all as of the same `now` and
+    /// the same read of the live counters (what a multi-window burn-rate alert wants).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::sli::SliWindow;
+    ///
+    /// let m = |x: u64| Duration::from_secs(60 * x);
+    /// let sli = SliWindow::new(m(60))?;
+    /// sli.record(Timestamp::from_mins(1), false);
+    /// sli.record(Timestamp::from_mins(30), true);
+    /// let [short, long] = sli.counts_many(Timestamp::from_mins(30), [m(5), m(60)])?;
+    /// assert_eq!((short.error_ratio(), long.error_ratio()), (Some(0.0), Some(0.5)));
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`counts`](Self::counts), for the first bad window.
+    pub fn counts_many<const N: usize>(
+        &self,
+        now: Timestamp,
+        windows: [Duration; N],
+    ) -> Result<[WindowCounts; N], Error> {
+        let mut w = [0u64; N];
+        for (m, d) in w.iter_mut().zip(windows) {
+            *m = whole_minutes(d, "SLI window")?;
+            if *m > self.layout.horizon {
+                return Err(Error::WindowBeyondHorizon {
+                    window: d,
+                    horizon: minutes(self.layout.horizon),
+                });
+            }
+        }
+        Ok(self.counts_minutes(minute_of(now), &w))
+    }
+
+    /// This thread's stripe.
+    #[inline]
+    fn stripe(&self) -> &Stripe {
+        &self.stripes[stripes::thread_index() & self.stripe_mask]
+    }
+
+    /// Records into stripe `i` (loom models choose stripes explicitly).
+    #[cfg(sre_loom)]
+    pub(crate) fn record_on(&self, i: usize, now: Timestamp, good: u64, bad: u64) {
+        self.catch_up(now);
+        self.stripes[i & self.stripe_mask].add(good, bad);
+    }
+
+    /// Closes minutes if `now` is past the open one. Never waits.
+    #[inline]
+    fn catch_up(&self, now: Timestamp) {
+        let m = minute_of(now);
+        if m > self.head.load(Ordering::Relaxed) {
+            self.rotate(m);
+        }
+    }
+
+    /// Closes every minute before `m` unless another thread is rotating (then returns at
+    /// once; that thread or a later caller closes them).
+    #[cold]
+    #[inline(never)]
+    fn rotate(&self, m: u64) {
+        let s = self.seq.load(Ordering::Relaxed);
+        if s & 1 != 0
+            || self
+                .seq
+                .compare_exchange(s, s.wrapping_add(1), Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        // Seqlock writer: the odd sequence is ordered before the ring stores below.
+        fence(Ordering::Release);
+        let cur = self.head.load(Ordering::Relaxed);
+        if m > cur {
+            // Every event counted so far belongs to minute `cur` or earlier; minutes
+            // `cur + 1 .. m` saw none. So the cumulative count at the end of each of the
+            // minutes `cur .. m` is the stripes' sum now.
+            let snap = stripes::sum(&self.stripes);
+            let len = self.exact.len() as u64;
+            let first = cur.max(m.saturating_sub(len));
+            let mut i = index(first % len);
+            for _ in first..m {
+                self.exact[i].store(snap);
+                i += 1;
+                if i == self.exact.len() {
+                    i = 0;
+                }
+            }
+            self.head_idx.store(index(m % len), Ordering::Relaxed);
+            let g = self.coarse_minutes;
+            if g != 0 {
+                let lc = self.coarse.len() as u64;
+                // Coarse entry `b` holds the cumulative count at the end of minute b·G.
+                let end = m.div_ceil(g);
+                let begin = cur.div_ceil(g).max(end.saturating_sub(lc));
+                for b in begin..end {
+                    self.coarse[index(b % lc)].store(snap);
+                }
+            }
+            self.head.store(m, Ordering::Relaxed);
+        }
+        self.seq.store(s.wrapping_add(2), Ordering::Release);
+    }
+
+    /// Counts for windows of `w` minutes each, at minute `t` (validated windows).
+    fn counts_minutes<const N: usize>(&self, t: u64, w: &[u64; N]) -> [WindowCounts; N] {
+        let mut spins = 0u32;
+        loop {
+            if t > self.head.load(Ordering::Relaxed) {
+                self.rotate(t);
+            }
+            let s1 = self.seq.load(Ordering::Acquire);
+            let head = self.head.load(Ordering::Relaxed);
+            if s1 & 1 == 0 && head >= t {
+                let head_idx = self.head_idx.load(Ordering::Relaxed);
+                let live = stripes::sum(&self.stripes);
+                let mut out = [WindowCounts::default(); N];
+                for (o, &wm) in out.iter_mut().zip(w) {
+                    let start = self.cumulative_before(head, head_idx, wm);
+                    *o = between(start, live);
+                }
+                // Seqlock reader: the loads above are ordered before the re-check.
+                fence(Ordering::Acquire);
+                if self.seq.load(Ordering::Relaxed) == s1 {
+                    return out;
+                }
+            }
+            backoff(&mut spins);
+        }
+    }
+
+    /// The cumulative counts at the end of minute `head − w` (0 before minute 0).
+    #[inline]
+    fn cumulative_before(&self, head: u64, head_idx: usize, w: u64) -> (u64, u64) {
+        let Some(start) = head.checked_sub(w) else {
+            return (0, 0);
+        };
+        let len = self.exact.len();
+        let wu = index(w);
+        if wu <= len {
+            let i = if head_idx >= wu {
+                head_idx - wu
+            } else {
+                head_idx + len - wu
+            };
+            return self.exact[i].load();
+        }
+        // Past the exact ring: interpolate between the coarse entries around `start`.
+        let g = self.coarse_minutes;
+        let lc = self.coarse.len() as u64;
+        let (b0, off) = (start / g, start % g);
+        let lo = self.coarse[index(b0 % lc)].load();
+        if off == 0 {
+            return lo;
+        }
+        let hi = self.coarse[index((b0 + 1) % lc)].load();
+        (
+            interpolate(lo.0, hi.0, off, g),
+            interpolate(lo.1, hi.1, off, g),
+        )
+    }
+}
+
+/// `lo + (hi − lo) · off / g`, rounded down, in wrapping counter arithmetic.
+#[inline]
+fn interpolate(lo: u64, hi: u64, off: u64, g: u64) -> u64 {
+    let span = u128::from(hi.wrapping_sub(lo));
+    let part = span * u128::from(off) / u128::from(g);
+    lo.wrapping_add(u64::try_from(part).unwrap_or(u64::MAX))
+}
+
+/// The counts between two cumulative readings.
+#[inline]
+fn between(start: (u64, u64), end: (u64, u64)) -> WindowCounts {
+    let good = end.0.wrapping_sub(start.0);
+    let bad = end.1.wrapping_sub(start.1);
+    WindowCounts {
+        good,
+        total: good.saturating_add(bad),
+    }
+}
+
+/// A ring index: every value passed here is below a ring length, which is a `usize`.
+#[inline]
+fn index(x: u64) -> usize {
+    usize::try_from(x).unwrap_or(usize::MAX)
+}
+
+/// Waits a little for a rotation in progress elsewhere.
+#[inline]
+fn backoff(spins: &mut u32) {
+    #[cfg(sre_loom)]
+    {
+        let _ = spins;
+        sre_core::sync::loom::thread::yield_now();
+    }
+    #[cfg(not(sre_loom))]
+    {
+        if *spins < 64 {
+            core::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+        *spins = spins.saturating_add(1);
+    }
+}
