@@ -122,13 +122,12 @@ pub struct WindowReading {
 }
 
 impl WindowReading {
-    fn read<S: EventCounts + ?Sized>(src: &S, now: Timestamp, w: Duration) -> Result<Self, Error> {
-        let counts = src.counts(now, w)?;
-        Ok(Self {
-            window: w,
+    fn new(window: Duration, counts: Counts) -> Self {
+        Self {
+            window,
             counts,
             error_ratio: counts.error_ratio(),
-        })
+        }
     }
 }
 
@@ -181,6 +180,12 @@ pub struct Evaluator {
     policy: AlertPolicy,
     config: AlertConfig,
     thresholds: Vec<f64>,
+    /// Distinct windows read each tick (the period last, when tracking the budget).
+    windows: Vec<Duration>,
+    /// Indices into `windows` of each pair's (long, short).
+    pair_windows: Vec<(usize, usize)>,
+    /// This tick's counts, one per window.
+    readings: Vec<Counts>,
     status: Vec<PairStatus>,
     events: Vec<AlertEvent>,
     budget: ErrorBudget,
@@ -198,13 +203,17 @@ impl Evaluator {
     ) -> Result<Self, Error> {
         let n = policy.pairs().len();
         let budget = ErrorBudget::new(objective, policy.period())?;
-        Ok(Self {
+        let thresholds = policy
+            .pairs()
+            .iter()
+            .map(|p| p.threshold(objective))
+            .collect();
+        let mut ev = Self {
             objective,
-            thresholds: policy
-                .pairs()
-                .iter()
-                .map(|p| p.threshold(objective))
-                .collect(),
+            thresholds,
+            windows: Vec::new(),
+            pair_windows: Vec::new(),
+            readings: Vec::new(),
             policy,
             config,
             status: vec![PairStatus::default(); n],
@@ -212,7 +221,31 @@ impl Evaluator {
             budget,
             track_budget: true,
             last_budget: None,
-        })
+        };
+        ev.plan_windows();
+        Ok(ev)
+    }
+
+    /// Lists each distinct window once, so a tick reads every window exactly once.
+    fn plan_windows(&mut self) {
+        let mut windows: Vec<Duration> = Vec::new();
+        let mut index = |w: Duration| {
+            windows.iter().position(|&x| x == w).unwrap_or_else(|| {
+                windows.push(w);
+                windows.len() - 1
+            })
+        };
+        self.pair_windows = self
+            .policy
+            .pairs()
+            .iter()
+            .map(|p| (index(p.long_window()), index(p.short_window())))
+            .collect();
+        if self.track_budget {
+            windows.push(self.policy.period());
+        }
+        self.readings = vec![Counts::default(); windows.len()];
+        self.windows = windows;
     }
 
     /// Stops reading the period's budget each tick: for sources that keep only the
@@ -220,6 +253,8 @@ impl Evaluator {
     #[must_use]
     pub fn without_budget(mut self) -> Self {
         self.track_budget = false;
+        self.last_budget = None;
+        self.plan_windows();
         self
     }
 
@@ -282,16 +317,18 @@ impl Evaluator {
         source: &S,
     ) -> Result<&[AlertEvent], Error> {
         self.events.clear();
+        source.counts_into(now, &self.windows, &mut self.readings)?;
         let consumed = if self.track_budget {
-            let s = self.budget.status_at(source, now)?;
+            let s = self.budget.status(self.readings[self.windows.len() - 1]);
             self.last_budget = Some(s);
             Some(s.consumed)
         } else {
             None
         };
         for (i, pair) in self.policy.pairs().iter().enumerate() {
-            let long = WindowReading::read(source, now, pair.long_window())?;
-            let short = WindowReading::read(source, now, pair.short_window())?;
+            let (li, si) = self.pair_windows[i];
+            let long = WindowReading::new(self.windows[li], self.readings[li]);
+            let short = WindowReading::new(self.windows[si], self.readings[si]);
             let th = self.thresholds[i];
             let condition = match (long.error_ratio, short.error_ratio) {
                 (Some(l), Some(s)) if l > th && s > th => {

@@ -49,7 +49,7 @@
 //! ```
 
 use crate::duration::format_duration;
-use crate::{AlertConfig, AlertPolicy, Slo};
+use crate::{AlertConfig, AlertPair, AlertPolicy, Slo};
 use core::fmt::Write;
 use core::time::Duration;
 
@@ -87,6 +87,20 @@ pub fn bad_record(window: Duration) -> String {
 /// A YAML single-quoted scalar.
 fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The `summary` annotation of a pair's alert.
+#[must_use]
+pub fn alert_summary(slo: &Slo, pair: &AlertPair) -> String {
+    format!(
+        "SLO {}: error ratio over {} and {} above {} (burn rate {} of a {} objective)",
+        slo.name(),
+        format_duration(pair.long_window()),
+        format_duration(pair.short_window()),
+        pair.threshold(slo.objective()),
+        pair.burn_rate(),
+        slo.objective()
+    )
 }
 
 /// The rules file (YAML) for `slo` under `policy`; `promtool check rules` accepts it.
@@ -178,17 +192,7 @@ pub fn prometheus_rules(slo: &Slo, policy: &AlertPolicy, opts: &RuleOptions) -> 
         let _ = writeln!(y, "          severity: {}", pair.severity());
         let _ = writeln!(y, "          slo: {}", q(name));
         y.push_str("        annotations:\n");
-        let _ = writeln!(
-            y,
-            "          summary: {}",
-            q(&format!(
-                "SLO {name}: error ratio over {} and {} above {th} (burn rate {} of a {} objective)",
-                format_duration(pair.long_window()),
-                format_duration(pair.short_window()),
-                pair.burn_rate(),
-                slo.objective()
-            ))
-        );
+        let _ = writeln!(y, "          summary: {}", q(&alert_summary(slo, pair)));
     }
     y
 }

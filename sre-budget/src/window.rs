@@ -2,8 +2,7 @@
 //! [`MinuteSeries`], an exact per-minute counter series.
 //!
 //! The evaluator asks for the good and total events in a window ending at `now`. Any
-//! source can answer: `sre_metrics::sli::SliWindow` (a service's live SLI) implements the
-//! trait, and so does [`MinuteSeries`], which keeps a cumulative good/total pair at every
+//! source can answer: [`SliWindow`] (a service's live SLI) implements the trait, and so does [`MinuteSeries`], which keeps a cumulative good/total pair at every
 //! minute boundary, exactly as Prometheus keeps a scraped counter, so a window is the
 //! difference of two entries (O(1)) and a replay of per-minute counts is exact.
 //!
@@ -30,6 +29,7 @@
 use crate::Error;
 use core::time::Duration;
 use sre_core::Timestamp;
+use sre_metrics::sli::{SliWindow, WindowCounts};
 
 const MINUTE_NANOS: u64 = 60_000_000_000;
 
@@ -62,11 +62,73 @@ impl Counts {
 pub trait EventCounts {
     /// The counts in the `window` ending at `now`.
     fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error>;
+
+    /// The counts of several windows ending at `now`, into `out` (same length). The
+    /// default asks [`counts`](Self::counts) once per window; a source that can read all
+    /// windows at once (one consistent read of live counters) overrides it.
+    fn counts_into(
+        &self,
+        now: Timestamp,
+        windows: &[Duration],
+        out: &mut [Counts],
+    ) -> Result<(), Error> {
+        for (w, o) in windows.iter().zip(out.iter_mut()) {
+            *o = self.counts(now, *w)?;
+        }
+        Ok(())
+    }
 }
 
 impl<T: EventCounts + ?Sized> EventCounts for &T {
     fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
         (**self).counts(now, window)
+    }
+
+    fn counts_into(
+        &self,
+        now: Timestamp,
+        windows: &[Duration],
+        out: &mut [Counts],
+    ) -> Result<(), Error> {
+        (**self).counts_into(now, windows, out)
+    }
+}
+
+impl From<WindowCounts> for Counts {
+    fn from(c: WindowCounts) -> Self {
+        Self {
+            good: c.good,
+            total: c.total,
+        }
+    }
+}
+
+/// A service's live SLI window. Windows must be whole minutes within its horizon; the
+/// minutes covered are the same as [`MinuteSeries`]' (see `SliWindow`'s docs).
+/// Windows longer than 3 days (the budget's period) are interpolated inside one coarse
+/// bucket by `SliWindow`; alert windows up to 3 days are exact.
+impl EventCounts for SliWindow {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
+        Ok(SliWindow::counts(self, now, window)?.into())
+    }
+
+    /// Reads up to 8 windows per consistent read of the live counters.
+    fn counts_into(
+        &self,
+        now: Timestamp,
+        windows: &[Duration],
+        out: &mut [Counts],
+    ) -> Result<(), Error> {
+        const N: usize = 8;
+        for (ws, os) in windows.chunks(N).zip(out.chunks_mut(N)) {
+            let mut batch = [ws[0]; N];
+            batch[..ws.len()].copy_from_slice(ws);
+            let got = self.counts_many(now, batch)?;
+            for (o, c) in os.iter_mut().zip(got) {
+                *o = c.into();
+            }
+        }
+        Ok(())
     }
 }
 
