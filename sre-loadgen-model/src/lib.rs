@@ -27,7 +27,13 @@
 //!   sine/diurnal, Heaviside peak, trace replay, event multipliers); [`segment`] its pieces.
 //! - [`arrivals`]: seeded schedules of intended send times: [`Deterministic`] with a
 //!   phase, non-homogeneous [`Poisson`], [`FixedCount`].
+//! - [`closed`]: the closed-loop model: virtual users with think time, exact MVA.
+//! - [`testtype`]: the course's load, stress (with its stop rule), soak and spike tests.
+//! - [`tools`]: k6, Gatling, Vegeta and wrk2 timing reproduced exactly.
 //! - [`rng`]: the named generator (Xoshiro256++ seeded by SplitMix64) and a portable `ln`.
+//! - [`capacity`]: capacity model, headroom, growth, provisioning plans (rule as a
+//!   parameter), event buffers.
+//! - [`usl`]: the Universal Scalability Law and Amdahl, with a bounded fit.
 //! - [`queueing`]: Erlang B/C, M/M/c waits and percentiles, M/G/1, Little's law, staffing.
 //! - [`error`]: the crate's [`Error`].
 //!
@@ -37,12 +43,17 @@
 #![forbid(unsafe_code)]
 
 pub mod arrivals;
+pub mod capacity;
+pub mod closed;
 pub mod error;
 pub mod profile;
 pub mod queueing;
 pub mod rng;
 pub mod segment;
 mod special;
+pub mod testtype;
+pub mod tools;
+pub mod usl;
 
 pub use arrivals::{Alignment, Deterministic, FixedCount, Poisson};
 pub use error::Error;

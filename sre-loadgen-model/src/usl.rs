@@ -1,0 +1,375 @@
+//! The Universal Scalability Law (Gunther) and Amdahl's law as its β = 0 case, with a
+//! bounded least-squares fit.
+//!
+//! `X(N) = γ N / (1 + α (N − 1) + β N (N − 1))`: γ is the throughput of one worker, α
+//! contention (the serial fraction), β coherency (crosstalk). With β > 0 throughput peaks
+//! at N* = √((1 − α) / β) and then falls. Naming: α = σ, β = κ, γ = λ in the
+//! `codahale/usl` convention.
+//!
+//! ```
+//! use sre_loadgen_model::usl::Usl;
+//!
+//! let usl = Usl::new(0.02, 0.02, 1.0)?;
+//! assert!((usl.peak_concurrency() - 7.0).abs() < 1e-12);
+//! assert!((usl.throughput(7.0) - 3.571_428_571_428_571).abs() < 1e-12);
+//!
+//! // Fit from measurements (N, X): bounded α, β ∈ [0, 1], γ ≥ 0.
+//! let n = [1.0, 2.0, 4.0, 6.0, 8.0, 10.0];
+//! let x: Vec<f64> = n.iter().map(|&n| usl.throughput(n)).collect();
+//! let fit = Usl::fit(&n, &x)?;
+//! assert!((fit.alpha() - 0.02).abs() < 1e-6 && (fit.beta() - 0.02).abs() < 1e-6);
+//! # Ok::<(), sre_loadgen_model::Error>(())
+//! ```
+
+use crate::Error;
+use crate::error::{non_negative, positive};
+
+/// A USL model with fixed coefficients.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Usl {
+    alpha: f64,
+    beta: f64,
+    gamma: f64,
+}
+
+impl Usl {
+    /// From contention `alpha` ∈ [0, 1], coherency `beta` ≥ 0 and single-worker
+    /// throughput `gamma` > 0.
+    pub fn new(alpha: f64, beta: f64, gamma: f64) -> Result<Self, Error> {
+        let alpha = non_negative("USL alpha (contention)", alpha)?;
+        if alpha > 1.0 {
+            return Err(Error::domain("USL alpha (contention)", alpha, "[0, 1]"));
+        }
+        Ok(Self {
+            alpha,
+            beta: non_negative("USL beta (coherency)", beta)?,
+            gamma: positive("USL gamma (throughput of one)", gamma)?,
+        })
+    }
+
+    /// Amdahl's law: serial fraction `alpha`, no coherency cost (β = 0).
+    pub fn amdahl(alpha: f64, gamma: f64) -> Result<Self, Error> {
+        Self::new(alpha, 0.0, gamma)
+    }
+
+    /// Contention α.
+    #[must_use]
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Coherency β.
+    #[must_use]
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    /// Single-worker throughput γ.
+    #[must_use]
+    pub fn gamma(&self) -> f64 {
+        self.gamma
+    }
+
+    fn denominator(&self, n: f64) -> f64 {
+        1.0 + self.alpha * (n - 1.0) + self.beta * n * (n - 1.0)
+    }
+
+    /// Throughput X(N).
+    #[must_use]
+    pub fn throughput(&self, n: f64) -> f64 {
+        self.gamma * n / self.denominator(n)
+    }
+
+    /// Relative capacity C(N) = X(N) / X(1), Amdahl's "speedup" when β = 0.
+    #[must_use]
+    pub fn speedup(&self, n: f64) -> f64 {
+        n / self.denominator(n)
+    }
+
+    /// Response time R(N) = N / X(N) with N in the system and no think time.
+    #[must_use]
+    pub fn latency(&self, n: f64) -> f64 {
+        self.denominator(n) / self.gamma
+    }
+
+    /// N* = √((1 − α) / β), where throughput peaks; infinite when β = 0.
+    /// (`codahale/usl`'s `MaxConcurrency` floors it.)
+    #[must_use]
+    pub fn peak_concurrency(&self) -> f64 {
+        if self.beta == 0.0 {
+            f64::INFINITY
+        } else {
+            ((1.0 - self.alpha) / self.beta).sqrt()
+        }
+    }
+
+    /// X(N*), the most throughput the system reaches; γ/α when β = 0.
+    #[must_use]
+    pub fn peak_throughput(&self) -> f64 {
+        if self.beta == 0.0 {
+            self.limit_throughput()
+        } else {
+            self.throughput(self.peak_concurrency())
+        }
+    }
+
+    /// 1/α: the R `usl` package's "optimal" concurrency, where contention alone would
+    /// halve efficiency.
+    #[must_use]
+    pub fn optimal_concurrency(&self) -> f64 {
+        1.0 / self.alpha
+    }
+
+    /// γ/α: the Amdahl asymptote of throughput.
+    #[must_use]
+    pub fn limit_throughput(&self) -> f64 {
+        self.gamma / self.alpha
+    }
+
+    /// Throughput when the response time is `latency` (solving R(N) = latency for N):
+    /// `codahale/usl`'s `ThroughputAtLatency`.
+    pub fn throughput_at_latency(&self, latency: f64) -> Result<f64, Error> {
+        let r = positive("latency", latency)?;
+        let (a, b) = (self.alpha, self.beta);
+        let c = 1.0 - a - self.gamma * r;
+        let n = if b == 0.0 {
+            -c / a
+        } else {
+            (-(a - b) + ((a - b) * (a - b) - 4.0 * b * c).sqrt()) / (2.0 * b)
+        };
+        if n.is_finite() && n >= 1.0 {
+            Ok(n / r)
+        } else {
+            Err(Error::domain(
+                "latency",
+                r,
+                "at least the latency of one worker, 1/gamma",
+            ))
+        }
+    }
+
+    /// Response time at throughput `x` under contention alone (β ignored):
+    /// R = (1 − α) / (γ − α x), `codahale/usl`'s `LatencyAtThroughput`. Needs x < γ/α.
+    pub fn latency_at_throughput_amdahl(&self, x: f64) -> Result<f64, Error> {
+        let x = non_negative("throughput", x)?;
+        let den = self.gamma - self.alpha * x;
+        if den > 0.0 {
+            Ok((1.0 - self.alpha) / den)
+        } else {
+            Err(Error::domain(
+                "throughput",
+                x,
+                "below gamma/alpha, the Amdahl limit",
+            ))
+        }
+    }
+
+    /// The bounded least-squares fit of (N, X) measurements: α, β ∈ [0, 1], γ ≥ 0,
+    /// minimizing Σ (X_i − X(N_i))², as the R `usl` package's default does.
+    ///
+    /// γ enters linearly, so for given α, β the best γ is closed-form; (α, β) are found by
+    /// projected Levenberg–Marquardt from R's starting point (α = 0.01, β = 0.0001) and
+    /// from a coarse grid, keeping the best. Needs 3 distinct N.
+    pub fn fit(n: &[f64], x: &[f64]) -> Result<Self, Error> {
+        if n.len() != x.len() {
+            return Err(Error::LengthMismatch {
+                what: "USL fit N and X",
+                left: n.len(),
+                right: x.len(),
+            });
+        }
+        for &v in n {
+            if !(v >= 1.0 && v.is_finite()) {
+                return Err(Error::domain(
+                    "concurrency N",
+                    v,
+                    "a finite number of at least 1",
+                ));
+            }
+        }
+        for &v in x {
+            non_negative("throughput X", v)?;
+        }
+        let mut distinct: Vec<f64> = n.to_vec();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        if distinct.len() < 3 {
+            return Err(Error::TooFewPoints {
+                what: "USL fit",
+                needed: 3,
+                got: distinct.len(),
+                distinct: "N",
+            });
+        }
+        let fit = Fit { n, x };
+        let mut best = fit.polish(0.01, 0.0001);
+        for &a0 in &[0.0, 0.001, 0.01, 0.05, 0.2, 0.5] {
+            for &b0 in &[0.0, 1e-6, 1e-4, 1e-3, 1e-2, 0.1] {
+                let cand = fit.polish(a0, b0);
+                if cand.3 < best.3 {
+                    best = cand;
+                }
+            }
+        }
+        let (alpha, beta, gamma, _) = best;
+        if gamma.is_nan() || gamma <= 0.0 {
+            return Err(Error::domain(
+                "fitted gamma",
+                gamma,
+                "above 0: the measured throughputs are all zero",
+            ));
+        }
+        Self::new(alpha, beta, gamma)
+    }
+}
+
+struct Fit<'a> {
+    n: &'a [f64],
+    x: &'a [f64],
+}
+
+impl Fit<'_> {
+    /// The best γ ≥ 0 for (α, β), and the residual sum of squares.
+    fn profile(&self, a: f64, b: f64) -> (f64, f64) {
+        let f = |n: f64| n / (1.0 + a * (n - 1.0) + b * n * (n - 1.0));
+        let (mut sxf, mut sff) = (0.0, 0.0);
+        for (&n, &x) in self.n.iter().zip(self.x) {
+            let fi = f(n);
+            sxf += x * fi;
+            sff += fi * fi;
+        }
+        let g = (sxf / sff).max(0.0);
+        let rss = self
+            .n
+            .iter()
+            .zip(self.x)
+            .map(|(&n, &x)| (x - g * f(n)).powi(2))
+            .sum();
+        (g, rss)
+    }
+
+    /// Projected Levenberg–Marquardt on the full (α, β, γ) problem from (a0, b0), with
+    /// Marquardt's diagonal scaling (β is four orders of magnitude below α in practice).
+    fn polish(&self, a0: f64, b0: f64) -> (f64, f64, f64, f64) {
+        let clamp = |p: [f64; 3]| [p[0].clamp(0.0, 1.0), p[1].clamp(0.0, 1.0), p[2].max(0.0)];
+        let rss = |p: [f64; 3]| -> f64 {
+            self.n
+                .iter()
+                .zip(self.x)
+                .map(|(&n, &x)| {
+                    let d = 1.0 + p[0] * (n - 1.0) + p[1] * n * (n - 1.0);
+                    (x - p[2] * n / d).powi(2)
+                })
+                .sum()
+        };
+        let mut p = [a0, b0, self.profile(a0, b0).0];
+        let mut cost = rss(p);
+        let mut lambda = 1e-3;
+        for _ in 0..500 {
+            // Normal equations JᵀJ δ = Jᵀr for r = x − model.
+            let mut jtj = [[0.0; 3]; 3];
+            let mut jtr = [0.0; 3];
+            for (&n, &x) in self.n.iter().zip(self.x) {
+                let d = 1.0 + p[0] * (n - 1.0) + p[1] * n * (n - 1.0);
+                let model = p[2] * n / d;
+                let r = x - model;
+                let j = [-model * (n - 1.0) / d, -model * n * (n - 1.0) / d, n / d];
+                for a in 0..3 {
+                    jtr[a] += j[a] * r;
+                    for b in 0..3 {
+                        jtj[a][b] += j[a] * j[b];
+                    }
+                }
+            }
+            let mut improved = false;
+            for _ in 0..30 {
+                let mut m = jtj;
+                for (a, row) in m.iter_mut().enumerate() {
+                    row[a] += lambda * jtj[a][a].max(1e-300);
+                }
+                let Some(delta) = solve3(m, jtr) else {
+                    lambda *= 10.0;
+                    continue;
+                };
+                let cand = clamp([p[0] + delta[0], p[1] + delta[1], p[2] + delta[2]]);
+                let c = rss(cand);
+                if c < cost {
+                    let rel = (cost - c) / cost.max(1e-300);
+                    p = cand;
+                    cost = c;
+                    lambda = (lambda / 10.0).max(1e-12);
+                    improved = rel > 1e-15;
+                    break;
+                }
+                lambda *= 10.0;
+            }
+            if !improved {
+                break;
+            }
+        }
+        (p[0], p[1], p[2], cost)
+    }
+}
+
+/// Solves a 3×3 system by Gaussian elimination with partial pivoting.
+fn solve3(mut m: [[f64; 3]; 3], mut v: [f64; 3]) -> Option<[f64; 3]> {
+    for col in 0..3 {
+        let piv = (col..3).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        if m[piv][col].abs() < 1e-300 {
+            return None;
+        }
+        m.swap(col, piv);
+        v.swap(col, piv);
+        for row in col + 1..3 {
+            let f = m[row][col] / m[col][col];
+            let pivot_row = m[col];
+            for (x, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                *x -= f * p;
+            }
+            v[row] -= f * v[col];
+        }
+    }
+    let mut out = [0.0; 3];
+    for row in (0..3).rev() {
+        let s: f64 = (row + 1..3).map(|k| m[row][k] * out[k]).sum();
+        out[row] = (v[row] - s) / m[row][row];
+    }
+    out.iter().all(|x| x.is_finite()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_errors_are_clear() {
+        assert!(matches!(
+            Usl::fit(&[1.0, 2.0, 2.0], &[1.0, 1.8, 1.8]),
+            Err(Error::TooFewPoints {
+                needed: 3,
+                got: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            Usl::fit(&[1.0, 2.0], &[1.0]),
+            Err(Error::LengthMismatch { .. })
+        ));
+        assert!(Usl::fit(&[0.5, 2.0, 3.0], &[1.0, 1.0, 1.0]).is_err());
+        let msg = Usl::fit(&[1.0, 1.0], &[1.0, 1.0]).unwrap_err().to_string();
+        assert!(msg.contains("at least 3") && msg.contains("N"), "{msg}");
+    }
+
+    #[test]
+    fn amdahl_is_the_beta_zero_case() {
+        let a = Usl::amdahl(0.05, 1.0).unwrap();
+        assert!(a.peak_concurrency().is_infinite());
+        assert!((a.speedup(1e12) - 20.0).abs() < 1e-6);
+        assert!((a.limit_throughput() - 20.0).abs() < 1e-12);
+        // 1/(α + (1 − α)/N), the textbook form.
+        for n in [1.0, 2.0, 16.0, 1000.0] {
+            assert!((a.speedup(n) - 1.0 / (0.05 + 0.95 / n)).abs() < 1e-12);
+        }
+    }
+}
