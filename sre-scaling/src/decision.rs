@@ -30,6 +30,8 @@ pub enum LimitKind {
     ScaleToZeroGrace,
     /// Another policy of a max-of-policies combinator asked for more.
     OtherPolicy,
+    /// A forecast raised the count ahead of the load (never lowers it).
+    Forecast,
     /// A metric error blocked a scale-down (HPA never scales down on a partial view).
     MetricError,
 }

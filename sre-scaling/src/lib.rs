@@ -43,6 +43,9 @@
 //! - [`decision`]: [`Decision`], [`Limit`], [`LimitKind`], [`Inputs`], [`Reason`].
 //! - [`threshold`]: [`Thresholds`], up above one level and down below another (CPU 70/30).
 //! - [`target`]: [`TargetTracking`], a target per instance (1000 RPS each).
+//! - [`queue`]: [`QueueDepth`] (up above 1000, down after 5 min empty) and [`Keda`].
+//! - [`step`]: [`StepScaling`](step::StepScaling), AWS step adjustments.
+//! - [`predictive`]: [`Predictive`](predictive::Predictive), seasonal or Holt forecast, never scales in.
 //! - [`cooldown`]: [`Cooldown`], hold after scaling (3 min up, 10 min down).
 //! - [`bounds`]: [`Bounds`] and [`Bounded`], `[min, max]`.
 //! - [`combine`]: [`MaxOf`], any may scale out, all must agree to scale in.
@@ -65,6 +68,9 @@ pub mod hpa;
 pub mod kpa;
 pub mod observation;
 pub mod policy;
+pub mod predictive;
+pub mod queue;
+pub mod step;
 pub mod target;
 pub mod threshold;
 
@@ -75,5 +81,6 @@ pub use decision::{Decision, Inputs, Limit, LimitKind, Limits, Reason};
 pub use error::Error;
 pub use observation::{Metric, Observation, PodPhase, PodSample};
 pub use policy::Policy;
+pub use queue::{Keda, KedaState, QueueDepth, QueueState};
 pub use target::TargetTracking;
 pub use threshold::{ThresholdAction, Thresholds};

@@ -1,0 +1,229 @@
+//! [`Predictive`]: scale before the load arrives, from a forecast of the metric at
+//! `now + lead`; never scale in on a forecast.
+
+use crate::error::{Error, non_negative, positive_target};
+use crate::threshold::ceil_u32;
+use crate::{Decision, Inputs, LimitKind, Metric, Observation, Policy, Reason};
+use core::time::Duration;
+use sre_core::Timestamp;
+
+/// How the metric is forecast.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Forecaster {
+    /// Seasonal naive: the value one `period` before the forecast time (same time last
+    /// day or week), the latest sample at or before it.
+    Seasonal {
+        /// The season, e.g. one day.
+        period: Duration,
+    },
+    /// Holt's linear (double exponential) smoothing, with the trend per second:
+    /// `level ← α·x + (1 − α)(level + trend·Δt)`,
+    /// `trend ← β·(level − level_prev)/Δt + (1 − β)·trend`,
+    /// forecast `level + trend·lead`.
+    Holt {
+        /// Level smoothing in (0, 1].
+        alpha: f64,
+        /// Trend smoothing in [0, 1].
+        beta: f64,
+    },
+}
+
+/// Wraps a reactive policy: desired = `max(reactive, ceil(forecast(now + lead) / target))`.
+///
+/// Taking the maximum means the forecast can add capacity ahead of the load but never be
+/// the reason for a scale-in: when the forecast is below the reactive answer it is ignored.
+/// The forecast is skipped (reactive only) until there is history to forecast from.
+///
+/// ```
+/// use core::time::Duration;
+/// use sre_core::Timestamp;
+/// use sre_scaling::predictive::{Forecaster, Predictive};
+/// use sre_scaling::{Metric, Observation, Policy, TargetTracking};
+///
+/// let day = Duration::from_secs(86_400);
+/// let p = Predictive::new(
+///     TargetTracking::new(Metric::Rps, 1000.0)?,
+///     Metric::Rps, 1000.0, Forecaster::Seasonal { period: day }, Duration::from_secs(600),
+/// )?;
+/// let mut s = p.initial_state();
+/// // Yesterday the 9 AM peak was 8000 RPS.
+/// let nine = Timestamp::from_secs(9 * 3600);
+/// p.step(nine, &Observation::new(8).with_rps(8000.0), &mut s)?;
+/// // Today at 8:50 the load is still 1000 RPS, but 10 minutes ahead was 8000 yesterday.
+/// let now = nine + day - Duration::from_secs(600);
+/// let d = p.decide(now, &Observation::new(1).with_rps(1000.0), &s)?;
+/// assert_eq!((d.recommended, d.desired), (1, 8));
+/// # Ok::<(), sre_scaling::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Predictive<P> {
+    reactive: P,
+    metric: Metric,
+    target: f64,
+    forecaster: Forecaster,
+    lead: Duration,
+}
+
+/// The state of a [`Predictive`] policy.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PredictiveState<S> {
+    /// The reactive policy's state.
+    pub reactive: S,
+    /// Samples `(time, value)` kept for the seasonal forecaster (one season plus the lead).
+    pub samples: Vec<(Timestamp, f64)>,
+    /// Holt: `(time, level, trend per second)` after the last sample.
+    pub holt: Option<(Timestamp, f64, f64)>,
+}
+
+impl<P> Predictive<P> {
+    /// `reactive`, raised to the count that serves the forecast of `metric` at
+    /// `now + lead` with `target` per instance.
+    ///
+    /// # Errors
+    /// A target ≤ 0; a zero season; Holt parameters outside their ranges.
+    pub fn new(
+        reactive: P,
+        metric: Metric,
+        target: f64,
+        forecaster: Forecaster,
+        lead: Duration,
+    ) -> Result<Self, Error> {
+        let target = positive_target("forecast target per instance", target)?;
+        match forecaster {
+            Forecaster::Seasonal { period } if period.is_zero() => {
+                return Err(Error::ZeroWindow {
+                    what: "seasonal period",
+                });
+            }
+            Forecaster::Holt { alpha, beta } => {
+                let a = non_negative("Holt alpha", alpha)?;
+                let b = non_negative("Holt beta", beta)?;
+                if a == 0.0 || a > 1.0 || b > 1.0 {
+                    return Err(Error::OutOfRange {
+                        what: "Holt alpha or beta",
+                        value: if a == 0.0 || a > 1.0 { a } else { b },
+                        expected: "alpha in (0, 1], beta in [0, 1]",
+                    });
+                }
+            }
+            Forecaster::Seasonal { .. } => {}
+        }
+        Ok(Self {
+            reactive,
+            metric,
+            target,
+            forecaster,
+            lead,
+        })
+    }
+
+    /// The forecast of the metric at `now + lead`, if there is history for it.
+    #[must_use]
+    pub fn forecast<S>(&self, now: Timestamp, state: &PredictiveState<S>) -> Option<f64> {
+        match self.forecaster {
+            Forecaster::Seasonal { period } => {
+                let at = (now + self.lead).checked_sub(period)?;
+                state
+                    .samples
+                    .iter()
+                    .filter(|(t, _)| *t <= at)
+                    .max_by_key(|(t, _)| *t)
+                    .map(|&(_, v)| v)
+            }
+            Forecaster::Holt { .. } => {
+                let (t, level, trend) = state.holt?;
+                let ahead = (now + self.lead).saturating_duration_since(t).as_secs_f64();
+                Some((level + trend * ahead).max(0.0))
+            }
+        }
+    }
+}
+
+impl<P: Policy> Policy for Predictive<P> {
+    type State = PredictiveState<P::State>;
+
+    fn initial_state(&self) -> Self::State {
+        PredictiveState {
+            reactive: self.reactive.initial_state(),
+            samples: Vec::new(),
+            holt: None,
+        }
+    }
+
+    fn decide(
+        &self,
+        now: Timestamp,
+        obs: &Observation<'_>,
+        state: &Self::State,
+    ) -> Result<Decision, Error> {
+        let mut d = self.reactive.decide(now, obs, &state.reactive)?;
+        if let Some(f) = self.forecast(now, state) {
+            let n = ceil_u32(f / self.target);
+            if n > d.desired {
+                d.limit(LimitKind::Forecast, n, None);
+                d.reason = Reason::Forecast;
+                d.inputs = Inputs {
+                    metric: Some(self.metric),
+                    value: f,
+                    target: self.target,
+                    instances: obs.current,
+                };
+            }
+        }
+        Ok(d)
+    }
+
+    fn commit(
+        &self,
+        state: &mut Self::State,
+        now: Timestamp,
+        obs: &Observation<'_>,
+        _: &Decision,
+        applied: u32,
+    ) {
+        // The reactive policy commits its own decision, not the raised one.
+        if let Ok(rd) = self.reactive.decide(now, obs, &state.reactive) {
+            self.reactive
+                .commit(&mut state.reactive, now, obs, &rd, applied);
+        }
+        let Ok(v) = obs.metric(self.metric) else {
+            return;
+        };
+        match self.forecaster {
+            Forecaster::Seasonal { period } => {
+                let keep = period + self.lead;
+                // Keep one sample at or before the horizon so the oldest forecast still has one.
+                let horizon = now.checked_sub(keep);
+                if let Some(h) = horizon {
+                    let newest_old = state
+                        .samples
+                        .iter()
+                        .filter(|(t, _)| *t <= h)
+                        .map(|(t, _)| *t)
+                        .max();
+                    state
+                        .samples
+                        .retain(|(t, _)| *t > h || Some(*t) == newest_old);
+                }
+                state.samples.push((now, v));
+            }
+            Forecaster::Holt { alpha, beta } => {
+                state.holt = Some(match state.holt {
+                    None => (now, v, 0.0),
+                    Some((t, level, trend)) => {
+                        let dt = now.saturating_duration_since(t).as_secs_f64();
+                        if dt == 0.0 {
+                            (t, alpha * v + (1.0 - alpha) * level, trend)
+                        } else {
+                            let l = alpha * v + (1.0 - alpha) * (level + trend * dt);
+                            let tr = beta * (l - level) / dt + (1.0 - beta) * trend;
+                            (now, l, tr)
+                        }
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! Behaviour of each policy against hand-derived or documented numbers.
+
+use core::time::Duration;
+use sre_core::Timestamp;
+use sre_scaling::hpa::{Hpa, HpaMetric, HpaSpec};
+use sre_scaling::kpa::{Kpa, KpaSpec};
+use sre_scaling::predictive::{Forecaster, Predictive};
+use sre_scaling::step::{AdjustmentType, Alarm, StepAdjustment, StepScaling};
+use sre_scaling::{
+    Error, Keda, LimitKind, MaxOf, Metric, Observation, PodSample, Policy, QueueDepth, Reason,
+    TargetTracking, Thresholds,
+};
+
+fn t(secs: u64) -> Timestamp {
+    Timestamp::from_secs(secs)
+}
+
+#[test]
+fn queue_course_rule_up_above_1000_down_after_5_min_empty() {
+    let p = QueueDepth::course();
+    let mut s = p.initial_state();
+    let mut n = 2;
+    // 1000 is not "above 1000"; 1001 is.
+    n = p
+        .step(t(0), &Observation::new(n).with_queue_depth(1000.0), &mut s)
+        .unwrap()
+        .desired;
+    assert_eq!(n, 2);
+    n = p
+        .step(t(30), &Observation::new(n).with_queue_depth(1001.0), &mut s)
+        .unwrap()
+        .desired;
+    assert_eq!(n, 3);
+    // Non-empty but small: hold, and the empty clock does not run.
+    n = p
+        .step(t(60), &Observation::new(n).with_queue_depth(5.0), &mut s)
+        .unwrap()
+        .desired;
+    assert_eq!(n, 3);
+    // Empty from 90 s, with a blip at 200 s that restarts the clock.
+    let mut downs = Vec::new();
+    for k in 3..30 {
+        let now = t(30 * k);
+        let q = if now == t(210) { 1.0 } else { 0.0 };
+        let d = p
+            .step(now, &Observation::new(n).with_queue_depth(q), &mut s)
+            .unwrap();
+        if d.desired < n {
+            downs.push(now.as_secs());
+            assert_eq!(d.reason, Reason::QueueEmpty);
+        }
+        n = d.desired;
+    }
+    // Empty again from 240 s: the first scale-down at 240 + 300 = 540 s, then one per step.
+    assert_eq!(downs, [540, 570, 600]);
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn keda_is_ceil_queue_over_target_with_activation() {
+    let p = Keda::new(50.0, 10.0).unwrap();
+    let s = p.initial_state();
+    // From zero: ceil(queue / target).
+    for (q, want) in [(10.0, 0), (10.5, 1), (51.0, 2), (1000.0, 20)] {
+        let d = p
+            .decide(t(0), &Observation::new(0).with_queue_depth(q), &s)
+            .unwrap();
+        assert_eq!(d.desired, want, "queue {q}");
+    }
+    // Active with replicas: HPA AverageValue arithmetic, tolerance 10 %:
+    // 4 replicas, 210 messages: ratio 210 / 200 = 1.05, within tolerance → 4;
+    // 230: ratio 1.15 → ceil(230 / 50) = 5; 120: ratio 0.6 → ceil(2.4) = 3.
+    for (q, want) in [(210.0, 4), (230.0, 5), (120.0, 3)] {
+        let d = p
+            .decide(t(0), &Observation::new(4).with_queue_depth(q), &s)
+            .unwrap();
+        assert_eq!(d.desired, want, "queue {q}");
+    }
+}
+
+fn aws_scale_out() -> StepScaling {
+    // AWS user guide shape: threshold 60, [0, 10) → 0, [10, 20) → +10 %, [20, ∞) → +30 %.
+    StepScaling::new(
+        Metric::Cpu,
+        60.0,
+        Alarm::Above,
+        AdjustmentType::PercentChangeInCapacity,
+        vec![
+            StepAdjustment {
+                lower: Some(0.0),
+                upper: Some(10.0),
+                adjustment: 0,
+            },
+            StepAdjustment {
+                lower: Some(10.0),
+                upper: Some(20.0),
+                adjustment: 10,
+            },
+            StepAdjustment {
+                lower: Some(20.0),
+                upper: None,
+                adjustment: 30,
+            },
+        ],
+        0,
+    )
+    .unwrap()
+}
+
+#[test]
+fn aws_step_bounds_are_relative_to_the_threshold() {
+    let p = aws_scale_out();
+    let cases = [
+        (60.0, 10),
+        (65.0, 10),
+        (70.0, 11),
+        (79.9, 11),
+        (80.0, 13),
+        (99.0, 13),
+    ];
+    for (cpu, want) in cases {
+        let d = p
+            .decide(t(0), &Observation::new(10).with_cpu(cpu), &())
+            .unwrap();
+        assert_eq!(d.desired, want, "cpu {cpu}");
+    }
+    // Below the threshold: lower bound exclusive, upper inclusive.
+    let scale_in = StepScaling::new(
+        Metric::Cpu,
+        40.0,
+        Alarm::Below,
+        AdjustmentType::ChangeInCapacity,
+        vec![
+            StepAdjustment {
+                lower: Some(-10.0),
+                upper: Some(0.0),
+                adjustment: -1,
+            },
+            StepAdjustment {
+                lower: None,
+                upper: Some(-10.0),
+                adjustment: -3,
+            },
+        ],
+        0,
+    )
+    .unwrap();
+    for (cpu, want) in [(40.0, 10), (35.0, 9), (30.0, 7), (10.0, 7)] {
+        let d = scale_in
+            .decide(t(0), &Observation::new(10).with_cpu(cpu), &())
+            .unwrap();
+        assert_eq!(d.desired, want, "cpu {cpu}");
+    }
+}
+
+#[test]
+fn aws_percent_rounding_and_min_magnitude() {
+    // AWS: 12.7 → 12, 0.67 → 1, −0.67 → −1, −6.67 → −6.
+    assert_eq!(StepScaling::percent_change(127, 10, 0), 12);
+    assert_eq!(StepScaling::percent_change(67, 1, 0), 1);
+    assert_eq!(StepScaling::percent_change(67, -1, 0), -1);
+    assert_eq!(StepScaling::percent_change(667, -1, 0), -6);
+    // AWS: 25 % of 4 is 1; with MinAdjustmentMagnitude 2 it scales by 2.
+    assert_eq!(StepScaling::percent_change(4, 25, 2), 2);
+    assert_eq!(StepScaling::percent_change(4, -25, 2), -2);
+    let p = StepScaling::new(
+        Metric::Cpu,
+        50.0,
+        Alarm::Above,
+        AdjustmentType::PercentChangeInCapacity,
+        vec![StepAdjustment {
+            lower: Some(0.0),
+            upper: None,
+            adjustment: 25,
+        }],
+        2,
+    )
+    .unwrap();
+    let d = p
+        .decide(t(0), &Observation::new(4).with_cpu(90.0), &())
+        .unwrap();
+    assert_eq!((d.recommended, d.desired), (5, 6));
+    assert!(d.limits.contains(LimitKind::RatePolicy));
+    let exact = StepScaling::new(
+        Metric::Cpu,
+        50.0,
+        Alarm::Above,
+        AdjustmentType::ExactCapacity,
+        vec![StepAdjustment {
+            lower: Some(0.0),
+            upper: None,
+            adjustment: 12,
+        }],
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        exact
+            .decide(t(0), &Observation::new(4).with_cpu(51.0), &())
+            .unwrap()
+            .desired,
+        12
+    );
+    assert!(matches!(
+        StepScaling::new(
+            Metric::Cpu,
+            50.0,
+            Alarm::Above,
+            AdjustmentType::ExactCapacity,
+            vec![],
+            0
+        ),
+        Err(Error::Empty { .. })
+    ));
+}
+
+#[test]
+fn predictive_scales_ahead_but_never_in_on_a_forecast() {
+    let day = Duration::from_secs(86_400);
+    let lead = Duration::from_secs(600);
+    let p = Predictive::new(
+        TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
+        Metric::Rps,
+        1000.0,
+        Forecaster::Seasonal { period: day },
+        lead,
+    )
+    .unwrap();
+    let mut s = p.initial_state();
+    // Day 1: every 10 minutes, a peak of 9000 RPS at 12:00, 2000 otherwise.
+    let load = |secs_of_day: u64| {
+        if secs_of_day == 12 * 3600 {
+            9000.0
+        } else {
+            2000.0
+        }
+    };
+    for k in 0..144 {
+        let now = t(600 * k);
+        p.step(now, &Observation::new(2).with_rps(load(600 * k)), &mut s)
+            .unwrap();
+    }
+    // Day 2 at 11:50: reactive wants 2, yesterday's 12:00 says 9.
+    let d = p
+        .decide(
+            t(86_400 + 11 * 3600 + 3000),
+            &Observation::new(2).with_rps(2000.0),
+            &s,
+        )
+        .unwrap();
+    assert_eq!(
+        (d.recommended, d.desired, d.reason),
+        (2, 9, Reason::Forecast)
+    );
+    assert!(d.limits.contains(LimitKind::Forecast));
+    // Day 2 at 12:00 with 9 instances and a quiet forecast: reactive wants 3; the
+    // forecast (2) is below it and changes nothing: the scale-in is the reactive one.
+    let d = p
+        .decide(
+            t(86_400 + 12 * 3600),
+            &Observation::new(9).with_rps(2500.0),
+            &s,
+        )
+        .unwrap();
+    assert_eq!(d.desired, 3);
+    assert!(!d.limits.contains(LimitKind::Forecast));
+    // The forecast never lowers: reactive 9 with a forecast of 2 stays 9.
+    let d = p
+        .decide(
+            t(86_400 + 12 * 3600),
+            &Observation::new(9).with_rps(9000.0),
+            &s,
+        )
+        .unwrap();
+    assert_eq!(d.desired, 9);
+    // History is bounded to one season plus the lead (plus one older anchor sample).
+    assert!(s.samples.len() <= 144 + 2, "{}", s.samples.len());
+}
+
+#[test]
+fn holt_follows_a_linear_trend_exactly() {
+    // On x(t) = 100 + 2 t, Holt with β = 1 recovers slope and level after two samples:
+    // forecast(now + 60 s) = x(now) + 120.
+    let p = Predictive::new(
+        TargetTracking::new(Metric::Rps, 100.0).unwrap(),
+        Metric::Rps,
+        100.0,
+        Forecaster::Holt {
+            alpha: 1.0,
+            beta: 1.0,
+        },
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    let mut s = p.initial_state();
+    for k in 0..5u32 {
+        let x = 100.0 + 2.0 * f64::from(k * 10);
+        p.step(
+            t(u64::from(k) * 10),
+            &Observation::new(1).with_rps(x),
+            &mut s,
+        )
+        .unwrap();
+    }
+    let f = p.forecast(t(40), &s).unwrap();
+    assert!((f - (180.0 + 120.0)).abs() < 1e-9, "{f}");
+    let d = p
+        .decide(t(40), &Observation::new(2).with_rps(180.0), &s)
+        .unwrap();
+    assert_eq!(d.desired, 3); // ceil(300 / 100)
+}
+
+#[test]
+fn max_of_any_may_scale_out_all_must_agree_to_scale_in() {
+    let p = MaxOf::new(
+        Thresholds::course_cpu(),
+        TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
+    );
+    let s = p.initial_state();
+    let at = |cpu: f64, rps: f64| {
+        p.decide(t(0), &Observation::new(4).with_cpu(cpu).with_rps(rps), &s)
+            .unwrap()
+    };
+    assert_eq!(at(90.0, 1000.0).desired, 5); // CPU out, RPS in: out
+    assert_eq!(at(50.0, 8000.0).desired, 8); // RPS out
+    assert_eq!(at(10.0, 4000.0).desired, 4); // CPU in, RPS holds: hold
+    assert_eq!(at(10.0, 2500.0).desired, 3); // both in: the smaller step in
+}
+
+fn cpu_pods(n: usize, usage: i64) -> Vec<PodSample> {
+    vec![PodSample::cpu(1000, usage); n]
+}
+
+#[test]
+fn hpa_default_behavior_delays_scale_down_five_minutes() {
+    let hpa = Hpa::new(HpaSpec::new(1, 20, vec![HpaMetric::cpu_utilization(50)])).unwrap();
+    let mut s = hpa.initial_state();
+    let mut n = 4;
+    // Hot: 4 pods at 100 % → ratio 2 → 8; default scale-up allows max(4 + 4, 2 × 4) = 8.
+    let pods = cpu_pods(4, 1000);
+    let d = hpa
+        .step(t(0), &Observation::new(n).with_pods(&pods), &mut s)
+        .unwrap();
+    assert_eq!((d.recommended, d.desired), (8, 8));
+    n = d.desired;
+    // Cold from 15 s: 8 pods at 10 % → ratio 0.2 → 2, but the 300 s window holds 8 ...
+    let mut first_down = None;
+    for k in 1..30 {
+        let pods = cpu_pods(n as usize, 100);
+        let d = hpa
+            .step(t(15 * k), &Observation::new(n).with_pods(&pods), &mut s)
+            .unwrap();
+        if d.desired < n && first_down.is_none() {
+            first_down = Some((15 * k, d.desired));
+        }
+        if d.desired == n && d.recommended < n {
+            assert!(d.limits.contains(LimitKind::ScaleDownStabilization));
+            assert!(d.next_change.is_some());
+        }
+        n = d.desired;
+    }
+    // ... until the 8 recorded at t = 0 leaves the window (an entry counts iff
+    // t > now − 300, so not at now = 300), then straight to the highest remaining
+    // recommendation (2).
+    assert_eq!(first_down, Some((300, 2)));
+}
+
+#[test]
+fn hpa_legacy_path_limits_scale_up_to_double_or_four() {
+    let hpa = Hpa::new(HpaSpec::legacy(
+        1,
+        100,
+        vec![HpaMetric::cpu_utilization(10)],
+    ))
+    .unwrap();
+    let s = hpa.initial_state();
+    let pods = cpu_pods(3, 1000);
+    let d = hpa
+        .decide(t(0), &Observation::new(3).with_pods(&pods), &s)
+        .unwrap();
+    // ratio 10 → 30; legacy limit max(2 × 3, 4) = 6 (the default behavior would give 7).
+    assert_eq!((d.recommended, d.desired), (30, 6));
+    let with_default =
+        Hpa::new(HpaSpec::new(1, 100, vec![HpaMetric::cpu_utilization(10)])).unwrap();
+    let d = with_default
+        .decide(t(0), &Observation::new(3).with_pods(&pods), &s)
+        .unwrap();
+    assert_eq!(d.desired, 7);
+}
+
+#[test]
+fn hpa_takes_the_max_metric_and_a_failing_metric_blocks_scale_down() {
+    let spec = HpaSpec::new(
+        1,
+        20,
+        vec![
+            HpaMetric::cpu_utilization(50),
+            HpaMetric::external_per_pod(Metric::Rps, 100.0),
+        ],
+    );
+    let hpa = Hpa::new(spec).unwrap();
+    let s = hpa.initial_state();
+    let pods = cpu_pods(4, 300); // 30 % → ratio 0.6 → ceil(2.4) = 3
+    let obs = Observation::new(4).with_pods(&pods).with_rps(700.0); // 700 / 400 → 7
+    let d = hpa.decide(t(0), &obs, &s).unwrap();
+    assert_eq!((d.recommended, d.inputs.metric), (7, Some(Metric::Rps)));
+    // RPS missing: CPU alone would scale down; the HPA holds instead.
+    let obs = Observation::new(4).with_pods(&pods);
+    let d = hpa.decide(t(0), &obs, &s).unwrap();
+    assert_eq!((d.desired, d.reason), (4, Reason::MetricError));
+    // Every metric failing is an error, never a guess.
+    let none = Observation::new(4);
+    assert!(hpa.decide(t(0), &none, &s).is_err());
+    // Bounds win before metrics: below min goes to min.
+    let hpa2 = Hpa::new(HpaSpec::new(5, 20, vec![HpaMetric::cpu_utilization(50)])).unwrap();
+    let d = hpa2.decide(t(0), &Observation::new(2), &s).unwrap();
+    assert_eq!((d.desired, d.reason), (5, Reason::BelowMinReplicas));
+    assert!(matches!(
+        Hpa::new(HpaSpec::new(5, 2, vec![HpaMetric::cpu_utilization(50)])),
+        Err(Error::BoundsInverted { min: 5, max: 2 })
+    ));
+    assert!(matches!(
+        Hpa::new(HpaSpec::new(1, 2, vec![HpaMetric::cpu_utilization(0)])),
+        Err(Error::NonPositiveTarget { .. })
+    ));
+    assert!(matches!(
+        Hpa::new(HpaSpec::new(1, 2, vec![])),
+        Err(Error::Empty { .. })
+    ));
+}
+
+#[test]
+fn hpa_rejects_negative_pod_metrics() {
+    let hpa = Hpa::new(HpaSpec::new(1, 20, vec![HpaMetric::cpu_utilization(50)])).unwrap();
+    let pods = [PodSample::cpu(1000, -5)];
+    let r = hpa.decide(
+        t(0),
+        &Observation::new(1).with_pods(&pods),
+        &hpa.initial_state(),
+    );
+    assert!(matches!(r, Err(Error::Negative { .. })), "{r:?}");
+}
+
+#[test]
+fn kpa_policy_averages_its_windows() {
+    let mut spec = KpaSpec::new(10.0).unwrap();
+    spec.max_scale_down_rate = 1000.0;
+    let kpa = Kpa::new(spec).unwrap();
+    let mut s = kpa.initial_state();
+    // Steady 100 in flight on 10 pods: 10 pods.
+    for k in 0..60 {
+        let d = kpa
+            .step(t(k), &Observation::new(10).with_concurrency(100.0), &mut s)
+            .unwrap();
+        assert_eq!(d.desired, 10, "t={k}");
+    }
+    // A burst to 400 at t = 60: panic window (6 s) average = (5×100 + 400) / 6 = 150,
+    // ceil(15) = 15 pods is 1.5× ready: not panic; stable average (59×100 + 400)/60 = 105
+    // → 11 pods.
+    let d = kpa
+        .decide(t(60), &Observation::new(10).with_concurrency(400.0), &s)
+        .unwrap();
+    assert_eq!((d.desired, d.reason), (11, Reason::TargetTracking));
+    // Sustained: after 3 s the panic average (2×100 + 4×400)/6 = 300 → 30 pods = 3×: panic.
+    let mut last = None;
+    for k in 60..64 {
+        last = Some(
+            kpa.step(t(k), &Observation::new(10).with_concurrency(400.0), &mut s)
+                .unwrap(),
+        );
+    }
+    let d = last.unwrap();
+    assert_eq!((d.desired, d.reason), (30, Reason::Panic));
+    assert!(s.panic_since.is_some());
+    // Errors are typed.
+    assert!(kpa.decide(t(70), &Observation::new(10), &s).is_err());
+    assert!(matches!(
+        KpaSpec::new(0.0),
+        Err(Error::NonPositiveTarget { .. })
+    ));
+    let mut bad = KpaSpec::new(1.0).unwrap();
+    bad.stable_window = Duration::ZERO;
+    assert!(matches!(Kpa::new(bad), Err(Error::ZeroWindow { .. })));
+}
+
+#[test]
+fn kpa_scale_to_zero_grace_holds_one_pod() {
+    let mut spec = KpaSpec::new(10.0).unwrap();
+    spec.scale_to_zero_grace = Duration::from_secs(30);
+    let kpa = Kpa::new(spec).unwrap();
+    let mut s = kpa.initial_state();
+    let mut zero_at = None;
+    for k in 0..200 {
+        let d = kpa
+            .step(t(k), &Observation::new(1).with_concurrency(0.0), &mut s)
+            .unwrap();
+        if d.desired == 0 && zero_at.is_none() {
+            zero_at = Some(k);
+        }
+        if d.desired == 1 {
+            assert!(d.limits.contains(LimitKind::ScaleToZeroGrace));
+        }
+    }
+    assert_eq!(zero_at, Some(30));
+}
