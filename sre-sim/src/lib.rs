@@ -19,7 +19,6 @@ pub mod report;
 pub mod scenario;
 pub mod service;
 pub mod sim;
-mod sli_seam;
 pub mod station;
 pub mod svg;
 pub mod units;

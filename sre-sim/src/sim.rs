@@ -26,7 +26,6 @@ use crate::report::{
     SloSummary,
 };
 use crate::scenario::{Floor, Scenario};
-use crate::sli_seam::SliWindow;
 use crate::station::{Outcomes, QueueLimits, Station, Usage};
 use crate::svg::Band;
 use crate::{Error, ServiceTime};
@@ -34,7 +33,7 @@ use core::time::Duration;
 use sre_budget::{AlertConfig, AlertPolicy, Evaluator, Transition};
 use sre_core::{Objective, Timestamp};
 use sre_loadgen_model::{Poisson, RateProfile};
-use sre_metrics::{Histogram, HistogramConfig, Snapshot};
+use sre_metrics::{Histogram, HistogramConfig, SliWindow, Snapshot};
 use sre_scaling::{Observation, PodSample};
 
 const MINUTE_NS: u64 = 60_000_000_000;
@@ -90,23 +89,6 @@ impl Outcomes for Recorder {
 impl Recorder {
     fn bad(&self) -> u64 {
         self.counts.slow + self.counts.timed_out + self.counts.dropped
-    }
-}
-
-/// `sre-budget` reads windows from any `EventCounts`; this one reads the SLI window.
-struct SliSource<'a>(&'a SliWindow);
-
-impl sre_budget::EventCounts for SliSource<'_> {
-    fn counts(
-        &self,
-        now: Timestamp,
-        window: Duration,
-    ) -> Result<sre_budget::Counts, sre_budget::Error> {
-        let c = self.0.counts(now, window)?;
-        Ok(sre_budget::Counts {
-            good: c.good,
-            total: c.total,
-        })
     }
 }
 
@@ -424,7 +406,7 @@ impl Run<'_> {
 
     fn evaluate(&mut self, rec: &Recorder, t: u64) -> Result<(), Error> {
         let now = Timestamp::from_nanos(t);
-        let events = self.evaluator.evaluate(now, &SliSource(&rec.sli))?.to_vec();
+        let events = self.evaluator.evaluate(now, &rec.sli)?.to_vec();
         for e in events {
             let state = match e.transition {
                 Transition::Firing => "firing",
