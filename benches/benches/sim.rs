@@ -2,7 +2,8 @@
 //!
 //! - `sre_sim`: the simulator — the station (FIFO queue, pool, exact capacity integrals)
 //!   with every outcome recorded into the `sre-metrics` histogram and SLI window, the
-//!   `sre-budget` evaluator every simulated minute and a timeline point every 1 % of the run.
+//!   `sre-budget` evaluator every simulated minute and a timeline point (a histogram
+//!   snapshot delta) every 10 % of the run.
 //! - `bare_fcfs`: the floor — the Kiefer–Wolfowitz FCFS recursion over the same
 //!   arrivals and service times, no recording.
 //!
@@ -29,13 +30,10 @@ fn sim_throughput(c: &mut Criterion) {
     let requests: Vec<(u64, u64)> = Poisson::new(profile, 1, Timestamp::ZERO)
         .map(|t| (t.as_nanos(), sampler.next_ns()))
         .collect();
-    let scenario = Scenario::fixed_pool(
-        "bench",
-        rps,
-        service,
-        SERVERS,
-        duration + Duration::from_secs(1),
-    );
+    let run = duration + Duration::from_secs(1);
+    let mut scenario = Scenario::fixed_pool("bench", rps, service, SERVERS, run);
+    // A timeline point (histogram snapshot delta) every 10 % of the run.
+    scenario.report_interval.0 = run / 10;
 
     let mut g = c.benchmark_group("sim_throughput");
     g.throughput(Throughput::Elements(requests.len() as u64));

@@ -49,7 +49,13 @@ pub struct Simulation {
     controller: Option<Box<dyn Controller>>,
 }
 
-/// Where each request's outcome goes: the histogram, the SLI window, and exact counters.
+/// Where each request's outcome goes: the histogram (every latency), the SLI window and
+/// exact counters.
+///
+/// SLI events are counted here between boundaries and handed to the window with one
+/// `record_counts` at each boundary (every boundary is at or before the next minute's
+/// end, so each batch falls in one of the window's minutes): the window holds exactly what
+/// per-event `record` calls would give it, for one atomic add a batch instead of one an event.
 #[derive(Debug)]
 struct Recorder {
     hist: Histogram,
@@ -57,36 +63,51 @@ struct Recorder {
     threshold_ns: u64,
     counts: RequestCounts,
     served_latency_ns: u128,
+    pending_good: u64,
+    pending_bad: u64,
 }
 
 impl Outcomes for Recorder {
     #[inline]
-    fn served(&mut self, now_ns: u64, latency_ns: u64) {
+    fn served(&mut self, _now_ns: u64, latency_ns: u64) {
         self.hist.record(latency_ns);
-        let good = latency_ns <= self.threshold_ns;
-        self.sli.record(Timestamp::from_nanos(now_ns), good);
         self.counts.served += 1;
-        if good {
+        if latency_ns <= self.threshold_ns {
             self.counts.good += 1;
+            self.pending_good += 1;
         } else {
             self.counts.slow += 1;
+            self.pending_bad += 1;
         }
         self.served_latency_ns += u128::from(latency_ns);
     }
     #[inline]
-    fn timed_out(&mut self, now_ns: u64, latency_ns: u64) {
+    fn timed_out(&mut self, _now_ns: u64, latency_ns: u64) {
         self.hist.record(latency_ns);
-        self.sli.record(Timestamp::from_nanos(now_ns), false);
+        self.pending_bad += 1;
         self.counts.timed_out += 1;
     }
     #[inline]
-    fn dropped(&mut self, now_ns: u64) {
-        self.sli.record(Timestamp::from_nanos(now_ns), false);
+    fn dropped(&mut self, _now_ns: u64) {
+        self.pending_bad += 1;
         self.counts.dropped += 1;
     }
 }
 
 impl Recorder {
+    /// Hands the events counted since the last boundary to the SLI window, at `now_ns`.
+    fn flush(&mut self, now_ns: u64) {
+        if self.pending_good + self.pending_bad > 0 {
+            self.sli.record_counts(
+                Timestamp::from_nanos(now_ns),
+                self.pending_good,
+                self.pending_bad,
+            );
+            self.pending_good = 0;
+            self.pending_bad = 0;
+        }
+    }
+
     fn bad(&self) -> u64 {
         self.counts.slow + self.counts.timed_out + self.counts.dropped
     }
@@ -233,6 +254,8 @@ impl Simulation {
             threshold_ns: sc.slo.latency_threshold.nanos(),
             counts: RequestCounts::default(),
             served_latency_ns: 0,
+            pending_good: 0,
+            pending_bad: 0,
         };
         let limits = QueueLimits {
             max_queue: sc.service.max_queue,
@@ -295,9 +318,12 @@ impl Simulation {
             next = run.next_boundary();
         }
         station.advance(run.end, &mut rec);
+        rec.flush(run.end);
         let usage = station.usage();
         run.finish_capacity(&usage);
         station.drain(&mut rec);
+        // Requests that finish after the end land in the window's last minutes as one batch.
+        rec.flush(station.now_ns());
         rec.counts.sent = usage.arrivals;
         rec.counts.stranded = station.queue_len();
         let (alerts, actions, timeline, capacity, bad_minutes) = (
@@ -379,6 +405,7 @@ impl Run<'_> {
     /// Handles every boundary due at `t`, in the documented order.
     fn boundary(&mut self, station: &mut Station, rec: &mut Recorder, t: u64) -> Result<(), Error> {
         station.advance(t, rec);
+        rec.flush(t);
         if self.next_eval == t {
             self.evaluate(rec, t)?;
             self.next_eval = t.saturating_add(self.eval_every);
