@@ -352,6 +352,15 @@ impl Policy for Kpa {
         let (stable, panic) = self.windows(now, v, state);
         let mut d = self.decide_windowed(now, obs.ready_or_current(), stable, panic, state)?;
         d.current = obs.current;
+        // A sample leaving either window changes the averages.
+        for &(t, _) in &state.samples {
+            for w in [self.spec.stable_window, self.spec.panic_window] {
+                let out = t + w;
+                if out > now {
+                    d.change_no_later_than(Some(out));
+                }
+            }
+        }
         Ok(d)
     }
 

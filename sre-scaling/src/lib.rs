@@ -36,6 +36,26 @@
 //! # Ok::<(), sre_scaling::Error>(())
 //! ```
 //!
+//! # Driving a policy from a simulator
+//!
+//! Each control interval: build an [`Observation`] (current and ready instances, and
+//! whichever of CPU %, RPS, queue depth, concurrency and per-pod samples the policy
+//! reads), call [`Policy::decide`], apply `desired` (a rescale can fail or be partial),
+//! and call [`Policy::commit`] with the count actually reached; or call [`Policy::step`]
+//! when the rescale always succeeds. `decision.next_change` says when the answer could
+//! change without a new observation (an event-driven simulator may sleep until then).
+//! States are plain data: clone them to fork a run, serialize them (feature `serde`) to
+//! resume one. Every policy here allocates nothing once its windows are full.
+//!
+//! # Reference semantics
+//!
+//! [`Hpa`] follows the Kubernetes HPA controller exactly (`horizontal.go`,
+//! `replica_calculator.go`): with a `behavior` (by default Kubernetes' default behavior:
+//! scale-up `Max(4 pods, 100 %)` per 15 s with no stabilization, scale-down 100 % per 15 s
+//! with a 300 s window), and, for an HPA without one, the legacy rule (5-minute scale-down
+//! stabilization, scale-up at most `max(2 × current, 4)`). [`Kpa`] follows Knative's decider
+//! (`autoscaler.go`). Both pass every vector of the reference sets.
+//!
 //! # Modules
 //!
 //! - [`policy`]: the [`Policy`] trait.
@@ -44,13 +64,13 @@
 //! - [`threshold`]: [`Thresholds`], up above one level and down below another (CPU 70/30).
 //! - [`target`]: [`TargetTracking`], a target per instance (1000 RPS each).
 //! - [`queue`]: [`QueueDepth`] (up above 1000, down after 5 min empty) and [`Keda`].
-//! - [`step`]: [`StepScaling`](step::StepScaling), AWS step adjustments.
-//! - [`predictive`]: [`Predictive`](predictive::Predictive), seasonal or Holt forecast, never scales in.
+//! - [`step`]: [`StepScaling`], AWS step adjustments.
+//! - [`predictive`]: [`Predictive`], seasonal or Holt forecast, never scales in on it.
 //! - [`cooldown`]: [`Cooldown`], hold after scaling (3 min up, 10 min down).
 //! - [`bounds`]: [`Bounds`] and [`Bounded`], `[min, max]`.
 //! - [`combine`]: [`MaxOf`], any may scale out, all must agree to scale in.
-//! - [`hpa`]: [`Hpa`](hpa::Hpa), the Kubernetes HPA, exact (replica calculator, behavior).
-//! - [`kpa`]: [`Kpa`](kpa::Kpa), the Knative KPA decider, exact (stable/panic windows).
+//! - [`hpa`]: [`Hpa`], the Kubernetes HPA, exact (replica calculator, behavior, legacy).
+//! - [`kpa`]: [`Kpa`], the Knative KPA decider, exact (stable/panic windows, delay).
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
@@ -79,8 +99,12 @@ pub use combine::{MaxOf, MaxOfState};
 pub use cooldown::{Cooldown, CooldownState};
 pub use decision::{Decision, Inputs, Limit, LimitKind, Limits, Reason};
 pub use error::Error;
+pub use hpa::{Hpa, HpaMetric, HpaSpec, HpaState};
+pub use kpa::{Kpa, KpaSpec, KpaState};
 pub use observation::{Metric, Observation, PodPhase, PodSample};
 pub use policy::Policy;
+pub use predictive::{Forecaster, Predictive, PredictiveState};
 pub use queue::{Keda, KedaState, QueueDepth, QueueState};
+pub use step::StepScaling;
 pub use target::TargetTracking;
 pub use threshold::{ThresholdAction, Thresholds};

@@ -119,6 +119,51 @@ impl<P> Predictive<P> {
         })
     }
 
+    /// The earliest time after `now` at which the forecast count could differ from its
+    /// value at `now`: the next seasonal sample coming into view, or the Holt line crossing
+    /// the next multiple of the target.
+    fn forecast_changes_at<S>(
+        &self,
+        now: Timestamp,
+        state: &PredictiveState<S>,
+    ) -> Option<Timestamp> {
+        match self.forecaster {
+            Forecaster::Seasonal { period } => {
+                let at = (now + self.lead).checked_sub(period);
+                state
+                    .samples
+                    .iter()
+                    .map(|(t, _)| *t)
+                    .filter(|t| at.is_none_or(|a| *t > a))
+                    .min()
+                    .map(|t| (t + period).saturating_sub(self.lead))
+                    .filter(|t| *t > now)
+            }
+            Forecaster::Holt { .. } => {
+                let (t0, level, trend) = state.holt?;
+                if trend == 0.0 {
+                    return None;
+                }
+                let f_now = self.forecast(now, state)?;
+                let n = (f_now / self.target).ceil();
+                // The line leaves (target·(n−1), target·n] upward at target·n, downward at
+                // target·(n−1) (and never goes below 0).
+                let edge = if trend > 0.0 {
+                    n * self.target
+                } else if n > 0.0 {
+                    (n - 1.0) * self.target
+                } else {
+                    return None;
+                };
+                let secs_from_t0 = (edge - level) / trend - self.lead.as_secs_f64();
+                let t = Timestamp::from_nanos(sre_core::f64_to_u64_saturating(
+                    (t0.as_nanos() as f64 + secs_from_t0 * 1e9).floor(),
+                ));
+                Some(t.max(now + Duration::from_nanos(1)))
+            }
+        }
+    }
+
     /// The forecast of the metric at `now + lead`, if there is history for it.
     #[must_use]
     pub fn forecast<S>(&self, now: Timestamp, state: &PredictiveState<S>) -> Option<f64> {
@@ -159,6 +204,7 @@ impl<P: Policy> Policy for Predictive<P> {
         state: &Self::State,
     ) -> Result<Decision, Error> {
         let mut d = self.reactive.decide(now, obs, &state.reactive)?;
+        d.change_no_later_than(self.forecast_changes_at(now, state));
         if let Some(f) = self.forecast(now, state) {
             let n = ceil_u32(f / self.target);
             if n > d.desired {

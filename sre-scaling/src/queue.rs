@@ -2,7 +2,6 @@
 
 use crate::error::{non_negative, positive_target};
 use crate::hpa::{Tolerance, replica};
-use crate::threshold::ceil_u32;
 use crate::{Decision, Error, Inputs, LimitKind, Metric, Observation, Policy, Reason};
 use core::time::Duration;
 use sre_core::Timestamp;
@@ -135,18 +134,23 @@ impl Policy for QueueDepth {
     }
 }
 
-/// KEDA's queue scaler: `ceil(queue / target per replica)` through the HPA, active only
-/// above an activation threshold, back to `min_replicas` (default 0) once inactive for the
-/// cooldown period (default 300 s).
+/// KEDA's queue scaler: `ceil(queue / target per replica)` through the HPA, with an
+/// activation threshold and scale to zero.
 ///
-/// Semantics from KEDA's documentation (keda.sh, "Scaling Deployments": `activationThreshold`,
-/// `cooldownPeriod`, `minReplicaCount`): the scaler is active while the metric is strictly
-/// above the activation threshold; from zero, activation scales to
-/// `max(min_replicas, 1)`-or-more; while active the HPA's `AverageValue` arithmetic applies
-/// (ratio `queue / (target × replicas)`, 10 % tolerance, then `ceil(queue / target)`).
+/// Semantics from KEDA's documentation and scale executor (kedacore/keda, "Scaling
+/// Deployments": `activationThreshold`, `cooldownPeriod`, `minReplicaCount`):
+///
+/// - the scaler is *active* while the queue is strictly above the activation threshold;
+/// - from zero replicas, an active scaler scales to `max(1, min_replicas)` (KEDA itself);
+///   the HPA takes over from there;
+/// - with replicas, the HPA's `AverageValue` arithmetic applies: ratio
+///   `queue / (target × replicas)`, 10 % tolerance, else `ceil(queue / target)`, never
+///   below `max(1, min_replicas)` (the HPA's own stabilization and behavior are not
+///   modelled here: wrap in [`Cooldown`](crate::Cooldown) or use [`Hpa`](crate::Hpa));
+/// - with `min_replicas == 0`, an inactive scaler goes straight to zero once more than
+///   `cooldown` (default 300 s) has passed since it was last active (at once if it never was).
 ///
 /// ```
-/// use core::time::Duration;
 /// use sre_core::Timestamp;
 /// use sre_scaling::{Keda, Observation, Policy};
 ///
@@ -154,10 +158,12 @@ impl Policy for QueueDepth {
 /// let mut s = p.initial_state();
 /// let t = Timestamp::from_secs;
 /// assert_eq!(p.step(t(0), &Observation::new(0).with_queue_depth(3.0), &mut s)?.desired, 0);
-/// assert_eq!(p.step(t(30), &Observation::new(0).with_queue_depth(450.0), &mut s)?.desired, 5);
-/// // Idle from t = 60 s: held at 5 until 300 s after the last active poll (30 s).
-/// assert_eq!(p.step(t(60), &Observation::new(5).with_queue_depth(0.0), &mut s)?.desired, 5);
-/// assert_eq!(p.decide(t(330), &Observation::new(5).with_queue_depth(0.0), &s)?.desired, 0);
+/// assert_eq!(p.step(t(30), &Observation::new(0).with_queue_depth(450.0), &mut s)?.desired, 1);
+/// assert_eq!(p.step(t(60), &Observation::new(1).with_queue_depth(450.0), &mut s)?.desired, 5);
+/// // Idle from t = 90 s: the HPA floor (1) until 300 s after the last active poll (60 s).
+/// assert_eq!(p.step(t(90), &Observation::new(5).with_queue_depth(0.0), &mut s)?.desired, 1);
+/// assert_eq!(p.decide(t(360), &Observation::new(1).with_queue_depth(0.0), &s)?.desired, 1);
+/// assert_eq!(p.decide(t(361), &Observation::new(1).with_queue_depth(0.0), &s)?.desired, 0);
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -218,34 +224,41 @@ impl Policy for Keda {
             target: self.target,
             instances: cur,
         };
-        if q > self.activation {
-            let rec = if cur == 0 {
-                ceil_u32(q / self.target).max(1)
+        let active = q > self.activation;
+        let hpa_min = self.min_replicas.max(1);
+        if cur == 0 {
+            return Ok(if active {
+                Decision::new(now, cur, hpa_min, inputs, Reason::AboveThreshold)
             } else {
-                // The HPA's External AverageValue arithmetic, in milli-units as KEDA feeds it.
-                let to_milli = |v: f64| {
-                    i64::try_from(sre_core::f64_to_u64_saturating((v * 1000.0).round()))
-                        .unwrap_or(i64::MAX)
-                };
-                replica::per_pod_total(cur, to_milli(q), to_milli(self.target), self.tolerance)?
-                    .replicas
-            };
-            let rec = rec.max(self.min_replicas);
-            return Ok(Decision::new(now, cur, rec, inputs, Reason::TargetTracking));
+                Decision::new(now, cur, self.min_replicas, inputs, Reason::Inactive)
+            });
         }
-        // Inactive: go to min_replicas once the cooldown since the last active poll passed.
-        let mut d = Decision::new(now, cur, self.min_replicas, inputs, Reason::Inactive);
-        if cur > self.min_replicas
-            && let Some(last) = state.last_active
-        {
-            let until = last + self.cooldown;
-            if now < until {
-                d.limit(LimitKind::Cooldown, cur, Some(until));
-                d.next_change = Some(until);
+        if !active && self.min_replicas == 0 {
+            // KEDA scales in once `last_active + cooldown` is strictly before now; with no
+            // last-active time (scaled outside KEDA) it ignores the cooldown.
+            let until = state.last_active.map(|t| t + self.cooldown);
+            if until.is_none_or(|u| now > u) {
+                return Ok(Decision::new(now, cur, 0, inputs, Reason::Inactive));
             }
         }
-        if cur < self.min_replicas {
-            d.desired = self.min_replicas;
+        // The HPA's External AverageValue arithmetic, in milli-units as KEDA feeds it.
+        let to_milli = |v: f64| {
+            i64::try_from(sre_core::f64_to_u64_saturating((v * 1000.0).round())).unwrap_or(i64::MAX)
+        };
+        let p = replica::per_pod_total(cur, to_milli(q), to_milli(self.target), self.tolerance)?;
+        let reason = if self.tolerance.is_within(p.ratio) {
+            Reason::WithinTolerance
+        } else {
+            Reason::TargetTracking
+        };
+        let mut d = Decision::new(now, cur, p.replicas, inputs, reason);
+        if d.desired < hpa_min {
+            d.limit(LimitKind::MinBound, hpa_min, None);
+        }
+        if !active && self.min_replicas == 0 {
+            d.next_change = state
+                .last_active
+                .map(|t| t + self.cooldown + Duration::from_nanos(1));
         }
         Ok(d)
     }

@@ -11,8 +11,9 @@ use core::time::Duration;
 use serde_json::Value;
 use sre_core::Timestamp;
 use sre_scaling::hpa::{
-    self, Behavior, Hpa, HpaMetric, HpaSpec, HpaState, PolicyKind, Proposal, RatePolicy,
-    Recommendation, Resource, ResourceTarget, ScaleEvent, ScalingRules, SelectPolicy, Tolerance,
+    self, Behavior, Hpa, HpaMetric, HpaSpec, HpaState, MetricProposal, PolicyKind, Proposal,
+    RatePolicy, Recommendation, Resource, ResourceTarget, ScaleEvent, ScalingRules, SelectPolicy,
+    Tolerance,
 };
 use sre_scaling::kpa::{Kpa, KpaSpec};
 use sre_scaling::{Error, Observation, PodPhase, PodSample};
@@ -68,6 +69,16 @@ fn u32_of(v: &Value, key: &str) -> R<u32> {
 
 fn i64_opt(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
+}
+
+/// `true`, or a non-empty string (an error message), marks an expected error.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Object(_)) => true,
+        _ => false,
+    }
 }
 
 fn f64_of(v: &Value, key: &str) -> R<f64> {
@@ -261,6 +272,29 @@ fn now_of(input: &Value) -> Timestamp {
     at(input.get("now_s").and_then(Value::as_f64).unwrap_or(0.0))
 }
 
+/// The same normalization through the [`Hpa`] policy: one metric proposing `raw`, the
+/// given behavior, bounds and recorded state. `None` when the controller would not look at
+/// metrics (current count outside the bounds).
+fn via_policy(
+    now: Timestamp,
+    current: u32,
+    raw: u32,
+    (min, max): (u32, u32),
+    behavior: Behavior,
+    state: &HpaState,
+) -> R<Option<u32>> {
+    if current < min || current > max || (current == 0 && min > 0) {
+        return Ok(None);
+    }
+    let mut spec = HpaSpec::new(min, max, vec![HpaMetric::cpu_utilization(100)]);
+    spec.behavior = Some(behavior);
+    let hpa = Hpa::new(spec).map_err(|e| e.to_string())?;
+    let d = hpa
+        .decide_from_proposals(now, current, [MetricProposal::replicas(raw)], state)
+        .map_err(|e| e.to_string())?;
+    Ok(Some(d.desired))
+}
+
 /// Runs one HPA vector; `Ok(())` if it matches.
 fn check_hpa(v: &Value) -> R<()> {
     let input = v.get("input").ok_or("missing input")?;
@@ -270,7 +304,7 @@ fn check_hpa(v: &Value) -> R<()> {
     match category {
         "replica_calculation" => {
             let got = replica_calculation(input)?;
-            if expected.get("error").and_then(Value::as_bool) == Some(true) {
+            if truthy(expected.get("error")) {
                 return match got {
                     Err(_) => Ok(()),
                     Ok(p) => Err(format!("expected an error, got {} replicas", p.replicas)),
@@ -312,6 +346,25 @@ fn check_hpa(v: &Value) -> R<()> {
             {
                 return Err(format!("reason {} != expected {r}", why.as_str()));
             }
+            // And through the policy (empty history: stabilization changes nothing).
+            let state = HpaState {
+                recommendations: Vec::new(),
+                scale_up_events: events(input, "scale_up_events")?,
+                scale_down_events: events(input, "scale_down_events")?,
+            };
+            let bounds = (
+                u32_of(input, "min_replicas")?,
+                u32_of(input, "max_replicas")?,
+            );
+            let current = u32_of(input, "current_replicas")?;
+            let raw = u32_of(input, "desired_replicas_after_stabilization")?;
+            if let Some(p) = via_policy(now_of(input), current, raw, bounds, b, &state)?
+                && p != w
+            {
+                return Err(format!(
+                    "through the Hpa policy: desired {p} != expected {w}"
+                ));
+            }
             Ok(())
         }
         "stabilization_behavior" => {
@@ -332,9 +385,32 @@ fn check_hpa(v: &Value) -> R<()> {
                 &history(input)?,
             );
             let w = want("stabilized_replicas")?;
-            (got == w)
-                .then_some(())
-                .ok_or(format!("stabilized {got} != expected {w}"))
+            if got != w {
+                return Err(format!("stabilized {got} != expected {w}"));
+            }
+            // And through the policy, with rate policies too wide to bind.
+            let wide = |window| {
+                ScalingRules::new(
+                    window,
+                    SelectPolicy::Max,
+                    vec![RatePolicy::percent(100_000, Duration::from_secs(15)).expect("valid")],
+                )
+                .map_err(|e| e.to_string())
+            };
+            let b = Behavior {
+                scale_up: wide(secs(&input["scale_up_stabilization_window_s"])?)?,
+                scale_down: wide(secs(&input["scale_down_stabilization_window_s"])?)?,
+            };
+            let state = HpaState {
+                recommendations: history(input)?,
+                ..HpaState::default()
+            };
+            let current = u32_of(input, "current_replicas")?;
+            let raw = u32_of(input, "desired_replicas_raw")?;
+            match via_policy(now_of(input), current, raw, (0, u32::MAX), b, &state)? {
+                Some(p) if p != w => Err(format!("through the Hpa policy: {p} != expected {w}")),
+                _ => Ok(()),
+            }
         }
         "stabilization_legacy" => {
             let window = input
@@ -375,16 +451,11 @@ fn check_hpa(v: &Value) -> R<()> {
                 .into_iter()
                 .flatten()
             {
-                let r = if p.get("error").and_then(Value::as_bool) == Some(true) {
-                    Err(Error::NoPodMetrics)
+                proposals.push(if truthy(p.get("error")) {
+                    MetricProposal::failed(Error::NoPodMetrics)
                 } else {
-                    Ok(Proposal {
-                        replicas: u32_of(p, "replicas")?,
-                        usage: 0,
-                        ratio: f64::NAN,
-                    })
-                };
-                proposals.push((r, None, 1));
+                    MetricProposal::replicas(u32_of(p, "replicas")?)
+                });
             }
             // An error means "no rescale": the count stays where it is.
             let got = policy
@@ -400,7 +471,8 @@ fn check_hpa(v: &Value) -> R<()> {
 }
 
 fn kpa_spec(s: &Value) -> R<KpaSpec> {
-    let mut spec = KpaSpec::new(f64_of(s, "target")?).map_err(|e| e.to_string())?;
+    let target = f64_of(s, "target").or_else(|_| f64_of(s, "target_value"))?;
+    let mut spec = KpaSpec::new(target).map_err(|e| e.to_string())?;
     if let Ok(x) = f64_of(s, "panic_threshold") {
         spec.panic_threshold = x;
     }

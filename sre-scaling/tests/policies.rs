@@ -59,9 +59,9 @@ fn queue_course_rule_up_above_1000_down_after_5_min_empty() {
 #[test]
 fn keda_is_ceil_queue_over_target_with_activation() {
     let p = Keda::new(50.0, 10.0).unwrap();
-    let s = p.initial_state();
-    // From zero: ceil(queue / target).
-    for (q, want) in [(10.0, 0), (10.5, 1), (51.0, 2), (1000.0, 20)] {
+    let mut s = p.initial_state();
+    // From zero: inactive at or below the activation threshold, else KEDA activates to 1.
+    for (q, want) in [(10.0, 0), (10.5, 1), (1000.0, 1)] {
         let d = p
             .decide(t(0), &Observation::new(0).with_queue_depth(q), &s)
             .unwrap();
@@ -69,13 +69,59 @@ fn keda_is_ceil_queue_over_target_with_activation() {
     }
     // Active with replicas: HPA AverageValue arithmetic, tolerance 10 %:
     // 4 replicas, 210 messages: ratio 210 / 200 = 1.05, within tolerance → 4;
-    // 230: ratio 1.15 → ceil(230 / 50) = 5; 120: ratio 0.6 → ceil(2.4) = 3.
-    for (q, want) in [(210.0, 4), (230.0, 5), (120.0, 3)] {
+    // 230: ratio 1.15 → ceil(230 / 50) = 5; 120: ratio 0.6 → ceil(2.4) = 3;
+    // 1000 from 1 replica → 20.
+    for (n, q, want) in [(4, 210.0, 4), (4, 230.0, 5), (4, 120.0, 3), (1, 1000.0, 20)] {
         let d = p
-            .decide(t(0), &Observation::new(4).with_queue_depth(q), &s)
+            .decide(t(0), &Observation::new(n).with_queue_depth(q), &s)
             .unwrap();
-        assert_eq!(d.desired, want, "queue {q}");
+        assert_eq!(d.desired, want, "{n} replicas, queue {q}");
     }
+    // Last active at 100 s; inactive afterwards: the HPA floor of 1, then zero once more
+    // than 300 s have passed (KEDA: `lastActive + cooldown` strictly before now).
+    p.step(t(100), &Observation::new(4).with_queue_depth(500.0), &mut s)
+        .unwrap();
+    let d = p
+        .decide(t(130), &Observation::new(10).with_queue_depth(2.0), &s)
+        .unwrap();
+    let just_after = t(400) + Duration::from_nanos(1);
+    assert_eq!((d.desired, d.next_change), (1, Some(just_after)));
+    let d = p
+        .decide(t(400), &Observation::new(1).with_queue_depth(2.0), &s)
+        .unwrap();
+    assert_eq!(d.desired, 1);
+    let d = p
+        .decide(just_after, &Observation::new(1).with_queue_depth(2.0), &s)
+        .unwrap();
+    assert_eq!((d.desired, d.reason), (0, Reason::Inactive));
+    // Never active (scaled outside KEDA): no cooldown to wait for.
+    let d = p
+        .decide(
+            t(0),
+            &Observation::new(3).with_queue_depth(0.0),
+            &p.initial_state(),
+        )
+        .unwrap();
+    assert_eq!(d.desired, 0);
+    // With a minimum, never below it and never to zero.
+    let mut floor = Keda::new(50.0, 10.0).unwrap();
+    floor.min_replicas = 2;
+    let d = floor
+        .decide(
+            t(9999),
+            &Observation::new(3).with_queue_depth(0.0),
+            &floor.initial_state(),
+        )
+        .unwrap();
+    assert_eq!(d.desired, 2);
+    let d = floor
+        .decide(
+            t(0),
+            &Observation::new(0).with_queue_depth(100.0),
+            &floor.initial_state(),
+        )
+        .unwrap();
+    assert_eq!(d.desired, 2);
 }
 
 fn aws_scale_out() -> StepScaling {
@@ -502,4 +548,103 @@ fn kpa_scale_to_zero_grace_holds_one_pod() {
         }
     }
     assert_eq!(zero_at, Some(30));
+}
+
+#[test]
+fn hpa_select_policy_min_and_disabled() {
+    use sre_scaling::hpa::behavior::limit_rate;
+    use sre_scaling::hpa::{Behavior, LimitReason, RatePolicy, ScalingRules, SelectPolicy};
+    let minute = Duration::from_secs(60);
+    let rules = |select, policies| ScalingRules::new(Duration::ZERO, select, policies).unwrap();
+    let up = |select| {
+        rules(
+            select,
+            vec![
+                RatePolicy::pods(4, minute).unwrap(),
+                RatePolicy::percent(100, minute).unwrap(),
+            ],
+        )
+    };
+    let down = |select| {
+        rules(
+            select,
+            vec![
+                RatePolicy::pods(20, minute).unwrap(),
+                RatePolicy::percent(1, minute).unwrap(),
+            ],
+        )
+    };
+    let b = |u, d| Behavior {
+        scale_up: up(u),
+        scale_down: down(d),
+    };
+    let now = t(1000);
+    // Up from 10 towards 50: Max picks 10 × 2 = 20, Min picks 10 + 4 = 14, Disabled holds.
+    let cases = [
+        (SelectPolicy::Max, 20),
+        (SelectPolicy::Min, 14),
+        (SelectPolicy::Disabled, 10),
+    ];
+    for (sel, want) in cases {
+        let (got, why) = limit_rate(now, 10, 50, 1, 1000, &b(sel, SelectPolicy::Max), &[], &[]);
+        assert_eq!((got, why), (want, LimitReason::ScaleUpLimit), "{sel:?}");
+    }
+    // Down from 100 towards 2: Max allows the larger drop (100 − 20 = 80), Min the smaller
+    // (int(100 × 0.99) = 99), Disabled holds at 100.
+    let cases = [
+        (SelectPolicy::Max, 80),
+        (SelectPolicy::Min, 99),
+        (SelectPolicy::Disabled, 100),
+    ];
+    for (sel, want) in cases {
+        let (got, why) = limit_rate(now, 100, 2, 1, 1000, &b(SelectPolicy::Max, sel), &[], &[]);
+        assert_eq!((got, why), (want, LimitReason::ScaleDownLimit), "{sel:?}");
+    }
+    // Bounds win over a looser rate: max 15 → TooManyReplicas.
+    let (got, why) = limit_rate(
+        now,
+        10,
+        50,
+        1,
+        15,
+        &b(SelectPolicy::Max, SelectPolicy::Max),
+        &[],
+        &[],
+    );
+    assert_eq!((got, why), (15, LimitReason::TooManyReplicas));
+}
+
+#[test]
+fn zero_windows_are_typed_errors() {
+    use sre_scaling::hpa::RatePolicy;
+    assert!(matches!(
+        RatePolicy::pods(4, Duration::ZERO),
+        Err(Error::ZeroWindow { .. })
+    ));
+    assert!(matches!(
+        RatePolicy::pods(0, Duration::from_secs(15)),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        Predictive::new(
+            TargetTracking::new(Metric::Rps, 1.0).unwrap(),
+            Metric::Rps,
+            1.0,
+            Forecaster::Seasonal {
+                period: Duration::ZERO
+            },
+            Duration::ZERO,
+        ),
+        Err(Error::ZeroWindow { .. })
+    ));
+    let mut k = KpaSpec::new(1.0).unwrap();
+    k.panic_window = Duration::ZERO;
+    let e = Kpa::new(k).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::ZeroWindow {
+            what: "panic window"
+        }
+    ));
+    assert!(e.to_string().contains("panic window"), "{e}");
 }

@@ -234,3 +234,78 @@ mod replay {
         Ok(())
     }
 }
+
+/// Checks that each decision holds, for the same observation and state, at several
+/// instants strictly before its `next_change` (or over the next day when `None`).
+fn next_change_is_honest<P: Policy>(
+    policy: &P,
+    start: u32,
+    ts: &[Tick],
+) -> Result<(), TestCaseError> {
+    let mut state = policy.initial_state();
+    let mut now = Timestamp::ZERO;
+    let mut n = start;
+    for t in ts {
+        now = now + Duration::from_secs(t.dt);
+        let pods = pods_for(n.min(200), t.cpu);
+        let obs = Observation::new(n)
+            .with_cpu(t.cpu)
+            .with_rps(t.rps)
+            .with_queue_depth(t.queue)
+            .with_concurrency(t.rps / 10.0)
+            .with_pods(&pods);
+        let d = policy
+            .decide(now, &obs, &state)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(
+            d.next_change.is_none_or(|nc| nc > now),
+            "next_change {:?} not after {now}",
+            d.next_change
+        );
+        let end = d.next_change.unwrap_or(now + Duration::from_secs(86_400));
+        let gap = (end - now).as_nanos();
+        for k in [1u128, gap / 3, gap / 2, gap * 2 / 3, gap.saturating_sub(1)] {
+            if k == 0 || k >= gap {
+                continue;
+            }
+            let at = now + Duration::from_nanos(u64::try_from(k).unwrap());
+            let later = policy
+                .decide(at, &obs, &state)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(
+                (later.recommended, later.desired),
+                (d.recommended, d.desired),
+                "at {} (decided at {}, next_change {:?})",
+                at,
+                now,
+                d.next_change
+            );
+        }
+        let applied = if t.ok { d.desired } else { n };
+        policy.commit(&mut state, now, &obs, &d, applied);
+        n = applied;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn nothing_changes_before_next_change(ts in ticks(40), start in 1u32..12) {
+        use sre_scaling::predictive::{Forecaster, Predictive};
+        use sre_scaling::{Metric, TargetTracking};
+        next_change_is_honest(&Cooldown::course(MaxOf::new(Thresholds::course_cpu(), QueueDepth::course())), start, &ts)?;
+        next_change_is_honest(&Hpa::new(HpaSpec::new(1, 40, vec![HpaMetric::cpu_utilization(60)])).unwrap(), start, &ts)?;
+        next_change_is_honest(&Hpa::new(HpaSpec::legacy(1, 40, vec![HpaMetric::cpu_utilization(60)])).unwrap(), start, &ts)?;
+        let mut k = KpaSpec::new(10.0).unwrap();
+        k.scale_down_delay = Duration::from_secs(90);
+        k.scale_to_zero_grace = Duration::from_secs(30);
+        next_change_is_honest(&Kpa::new(k).unwrap(), start, &ts)?;
+        next_change_is_honest(&Cooldown::course(Keda::new(100.0, 5.0).unwrap()), start, &ts)?;
+        for f in [Forecaster::Holt { alpha: 0.5, beta: 0.3 }, Forecaster::Seasonal { period: Duration::from_secs(900) }] {
+            let p = Predictive::new(TargetTracking::new(Metric::Rps, 1000.0).unwrap(), Metric::Rps, 1000.0, f, Duration::from_secs(120)).unwrap();
+            next_change_is_honest(&p, start, &ts)?;
+        }
+    }
+}

@@ -208,6 +208,44 @@ fn to_milli(v: f64) -> i64 {
     i64::try_from(f64_to_u64_saturating((v * 1000.0).round())).unwrap_or(i64::MAX)
 }
 
+/// One metric's outcome for [`Hpa::decide_from_proposals`]: its proposal (or why it
+/// failed), which observation metric it read, and its target (for the decision's inputs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricProposal {
+    /// The proposal, or the metric's error.
+    pub result: Result<Proposal, Error>,
+    /// The observation metric it read, if any.
+    pub metric: Option<Metric>,
+    /// Its target (percent for utilization, milli-units otherwise).
+    pub target: i64,
+}
+
+impl MetricProposal {
+    /// A proposal of `replicas` from a metric the caller computed itself.
+    #[must_use]
+    pub fn replicas(replicas: u32) -> Self {
+        Self {
+            result: Ok(Proposal {
+                replicas,
+                usage: 0,
+                ratio: f64::NAN,
+            }),
+            metric: None,
+            target: 0,
+        }
+    }
+
+    /// A metric that failed.
+    #[must_use]
+    pub fn failed(error: Error) -> Self {
+        Self {
+            result: Err(error),
+            metric: None,
+            target: 0,
+        }
+    }
+}
+
 /// An HPA object's spec, as far as the decision goes.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -333,7 +371,7 @@ impl Hpa {
         state: &HpaState,
     ) -> Result<Decision, Error>
     where
-        I: IntoIterator<Item = (Result<Proposal, Error>, Option<Metric>, i64)>,
+        I: IntoIterator<Item = MetricProposal>,
     {
         let (min, max) = (self.spec.min_replicas, self.spec.max_replicas);
         let plain = |rec: u32, reason: Reason| {
@@ -357,8 +395,13 @@ impl Hpa {
 
         let mut best: Option<(Proposal, Option<Metric>, i64)> = None;
         let (mut invalid, mut first_err) = (0usize, None);
-        for (p, metric, target) in proposals {
-            match p {
+        for MetricProposal {
+            result,
+            metric,
+            target,
+        } in proposals
+        {
+            match result {
                 Ok(p) => {
                     if best.is_none_or(|(b, _, _)| b.replicas == 0 || p.replicas > b.replicas) {
                         best = Some((p, metric, target));
@@ -502,11 +545,11 @@ impl Policy for Hpa {
         state: &HpaState,
     ) -> Result<Decision, Error> {
         let tol = self.spec.tolerance;
-        let proposals = self
-            .spec
-            .metrics
-            .iter()
-            .map(|m| (m.propose(obs, tol), m.observed_metric(), m.target_milli()));
+        let proposals = self.spec.metrics.iter().map(|m| MetricProposal {
+            result: m.propose(obs, tol),
+            metric: m.observed_metric(),
+            target: m.target_milli(),
+        });
         self.decide_from_proposals(now, obs.current, proposals, state)
     }
 

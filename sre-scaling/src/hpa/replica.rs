@@ -274,9 +274,11 @@ pub fn pods_average(
         if ratio < 1.0 {
             // Scale-down: missing pods use exactly the target.
             total = total.saturating_add(i64::from(t.missing).saturating_mul(target));
+            n += t.missing;
+        } else if ratio > 1.0 {
+            // Scale-up: missing pods use nothing. (At exactly 1 they stay out.)
+            n += t.missing;
         }
-        // Otherwise they use nothing.
-        n += t.missing;
     }
     if scale_up_with_unready {
         n += t.unready;
