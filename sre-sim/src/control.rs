@@ -9,8 +9,11 @@
 use crate::Error;
 use crate::scenario::{Autoscaler, PolicyKind, Servers};
 use core::fmt;
+use core::time::Duration;
 use sre_core::Timestamp;
 use sre_scaling::hpa::{Hpa, HpaMetric, HpaSpec};
+use sre_scaling::predictive::{Forecaster, Predictive};
+use sre_scaling::queue::QueueDepth;
 use sre_scaling::{
     Bounded, Bounds, Cooldown, Decision, Metric, Observation, Policy, TargetTracking,
     ThresholdAction, Thresholds,
@@ -73,10 +76,22 @@ fn u32_field(field: &str, v: u64) -> Result<u32, Error> {
 }
 
 /// The controller a scenario's `[autoscaler]` table names, bounded by `servers.min..=max`
-/// and wrapped in its cooldowns; `None` for `policy = "none"`.
+/// and wrapped in its cooldowns; `None` for `policy = "none"`. `mean_service_secs` turns
+/// a CPU target into requests per second per instance for the predictive policy.
+///
+/// | `policy` | `sre-scaling` policy |
+/// |---|---|
+/// | `cpu_threshold` | [`Thresholds`] on CPU, ±1 instance, in [`Cooldown`] |
+/// | `target_tracking` | [`TargetTracking`] on CPU, in [`Cooldown`] |
+/// | `queue` | [`QueueDepth`] (up above `queue_high`, down after 5 min empty), in [`Cooldown`] |
+/// | `predictive` | [`Predictive`] over target tracking: same time yesterday, `lead` ahead, RPS at the target utilization |
+/// | `hpa` | [`Hpa`] on CPU utilization, default behavior (its own stabilization, no extra cooldown) |
+///
+/// All but `hpa` are wrapped in [`Bounded`]; the HPA applies its own bounds.
 pub fn from_scenario(
     a: &Autoscaler,
     servers: &Servers,
+    mean_service_secs: f64,
 ) -> Result<Option<Box<dyn Controller>>, Error> {
     let bounds = Bounds::new(
         u32_field("servers.min", servers.min)?,
@@ -117,14 +132,30 @@ pub fn from_scenario(
             );
             Some(Box::new(PolicyController::new("hpa", Hpa::new(spec)?)))
         }
-        PolicyKind::Queue | PolicyKind::Predictive => {
-            return Err(Error::field(
-                "autoscaler.policy",
-                format!(
-                    "{:?} is not available in this build of sre-scaling",
-                    a.policy
-                ),
-            ));
+        PolicyKind::Queue => {
+            let q = QueueDepth::new(a.queue_high as f64, Duration::from_secs(300), 1)?;
+            Some(Box::new(PolicyController::new(
+                "queue",
+                Bounded::new(Cooldown::new(q, up, down), bounds),
+            )))
+        }
+        PolicyKind::Predictive => {
+            let tt = TargetTracking::new(Metric::Cpu, a.target_utilization)?;
+            // Requests per second one instance serves at the target utilization.
+            let per_instance = a.target_utilization / 100.0 / mean_service_secs;
+            let p = Predictive::new(
+                Cooldown::new(tt, up, down),
+                Metric::Rps,
+                per_instance,
+                Forecaster::Seasonal {
+                    period: Duration::from_secs(86_400),
+                },
+                a.lead.0,
+            )?;
+            Some(Box::new(PolicyController::new(
+                "predictive",
+                Bounded::new(p, bounds),
+            )))
         }
     })
 }
