@@ -175,7 +175,7 @@ impl BlackFriday {
     /// The same traffic with no plan: only the baseline floor, `policy` alone.
     pub fn reactive(&self, policy: PolicyKind) -> Result<Scenario, Error> {
         let mut s = self.scenario()?;
-        s.name = format!("Black Friday: {policy:?} alone (no pre-scale)");
+        s.name = format!("Black Friday: {} alone (no pre-scale)", policy.name());
         s.schedule.truncate(1);
         s.autoscaler = Some(course_autoscaler(policy));
         Ok(s)

@@ -232,6 +232,21 @@ pub enum PolicyKind {
     Hpa,
 }
 
+impl PolicyKind {
+    /// The name used in scenario files and reports (`target_tracking`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::CpuThreshold => "cpu_threshold",
+            Self::TargetTracking => "target_tracking",
+            Self::Queue => "queue",
+            Self::Predictive => "predictive",
+            Self::Hpa => "hpa",
+        }
+    }
+}
+
 /// The autoscaler.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

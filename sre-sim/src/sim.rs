@@ -227,7 +227,8 @@ impl Simulation {
             let samples: Vec<(Duration, f64)> = (0..=knots)
                 .map(|k| {
                     let at = (k as f64 * KNOT).min(end);
-                    (Duration::from_secs_f64(at), sine.rate(at))
+                    // The profile's rate is 0 at its end (past it); sample just before.
+                    (Duration::from_secs_f64(at), sine.rate(at.min(end - 1e-3)))
                 })
                 .collect();
             RateProfile::replay(&samples, 1.0, Interpolation::Linear)

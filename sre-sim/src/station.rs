@@ -4,27 +4,35 @@
 //! Requests arrive at their *intended* send time (an open workload: a slow server does
 //! not slow the senders, so there is no coordinated omission). An idle ready server takes
 //! a request at once; otherwise it waits in one first-come-first-served queue. Each
-//! outcome goes to an [`Outcomes`] sink, in the order it happens in simulated time:
+//! outcome goes to an [`Outcomes`] sink:
 //!
 //! - **served**: latency = completion − intended send time;
 //! - **timed out**: the client gives up after the timeout. A request still queued then
 //!   leaves the queue without using a server; one already in service finishes (the work
-//!   is wasted) and is reported when its server finishes, with latency = the timeout;
+//!   is wasted) and counts as timed out, with latency = the timeout;
 //! - **dropped**: the queue was full on arrival (latency 0, an error).
+//!
+//! Every outcome carries the time it happened, and every outcome that happened at or
+//! before `t` has been reported when [`Station::advance`]`(t)` returns; between two
+//! `advance` calls outcomes may be reported late and out of order (a server that finished
+//! its request reports it when it is next used, or at the next `advance`). That is what
+//! lets an arrival take the earliest-free server in place — one heap sift per request, as
+//! in the bare recursion — and it is all a sink that counts per interval needs.
 //!
 //! The pool: [`Station::scale_to`] adds servers that become ready after a warm-up delay,
 //! and removes servers gracefully: first those still warming up (newest first), then idle
 //! ones, then busy ones, which finish the request in hand before they retire. Capacity
-//! (instance-seconds, busy server-seconds) is integrated exactly.
+//! (instance-seconds, busy server-seconds, queue length) is integrated exactly.
 //!
 //! With a fixed pool the start times are those of the Kiefer–Wolfowitz FCFS recursion
 //! ([`bare_fcfs`](crate::baseline::bare_fcfs)); a test checks that to the nanosecond.
 
+use std::collections::binary_heap::PeekMut;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Where a [`Station`] sends each request's outcome. All times are nanoseconds.
 pub trait Outcomes {
-    /// A request was served; `latency_ns` runs from its intended send time to completion.
+    /// A request was served at `now_ns`; `latency_ns` runs from its intended send time.
     fn served(&mut self, now_ns: u64, latency_ns: u64);
     /// A request timed out (`latency_ns` is the timeout); an error.
     fn timed_out(&mut self, now_ns: u64, latency_ns: u64);
@@ -41,28 +49,32 @@ pub struct QueueLimits {
     pub timeout_ns: Option<u64>,
 }
 
-/// A request in service. Ordered by completion time alone, reversed, so the std
-/// max-heap pops the earliest completion; one `u64` comparison per heap step.
+/// No request to report (an idle server, or one whose outcome was reported).
+const NONE: u64 = u64::MAX;
+
+/// A ready server: free from `free_at` on, and the send time of its last request while
+/// that request's outcome is unreported. Ordered by `free_at` alone, reversed, so the std
+/// max-heap has the earliest-free server on top; one `u64` comparison per heap step.
 #[derive(Debug, Clone, Copy)]
-struct InService {
-    done: u64,
+struct Slot {
+    free_at: u64,
     arrival: u64,
 }
 
-impl PartialEq for InService {
+impl PartialEq for Slot {
     fn eq(&self, other: &Self) -> bool {
-        self.done == other.done
+        self.free_at == other.free_at
     }
 }
-impl Eq for InService {}
-impl PartialOrd for InService {
+impl Eq for Slot {}
+impl PartialOrd for Slot {
     fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for InService {
+impl Ord for Slot {
     fn cmp(&self, other: &Self) -> core::cmp::Ordering {
-        other.done.cmp(&self.done)
+        other.free_at.cmp(&self.free_at)
     }
 }
 
@@ -95,9 +107,8 @@ pub struct Usage {
 /// A FIFO queue in front of a changing pool of servers; see the [module docs](self).
 #[derive(Debug, Clone)]
 pub struct Station {
-    /// In service: (completion time, intended send time), earliest completion on top.
-    busy: BinaryHeap<InService>,
-    idle: u64,
+    /// Every ready server, the earliest-free on top. Idle servers have `free_at ≤ now`.
+    servers: BinaryHeap<Slot>,
     /// Ready times of servers warming up, ascending.
     warming: VecDeque<u64>,
     /// Busy servers that retire when they finish their request.
@@ -106,14 +117,14 @@ pub struct Station {
     limits: QueueLimits,
     warmup_ns: u64,
     now_ns: u64,
-    // Exact integrals, kept in integer nanoseconds (u128 cannot overflow here).
     /// The time the integrals below are complete up to.
     integrated_at: u64,
+    // Exact integrals, kept in integer nanoseconds (u128 cannot overflow here).
     provisioned_area: u128,
     ready_area: u128,
+    queue_area: u128,
     /// Service time of every request that has started service.
     started_work: u128,
-    queue_area: u128,
     wait_sum: u128,
     started: u64,
     arrivals: u64,
@@ -124,9 +135,12 @@ impl Station {
     /// for `warmup_ns`, and the given queue limits.
     #[must_use]
     pub fn new(start_ns: u64, servers: u64, warmup_ns: u64, limits: QueueLimits) -> Self {
+        let idle = Slot {
+            free_at: start_ns,
+            arrival: NONE,
+        };
         Self {
-            busy: BinaryHeap::with_capacity(usize::try_from(servers).unwrap_or(0).min(1 << 20)),
-            idle: servers,
+            servers: (0..servers).map(|_| idle).collect(),
             warming: VecDeque::new(),
             draining: 0,
             queue: VecDeque::new(),
@@ -136,23 +150,18 @@ impl Station {
             integrated_at: start_ns,
             provisioned_area: 0,
             ready_area: 0,
-            started_work: 0,
             queue_area: 0,
+            started_work: 0,
             wait_sum: 0,
             started: 0,
             arrivals: 0,
         }
     }
 
-    #[inline]
-    fn busy_count(&self) -> u64 {
-        self.busy.len() as u64
-    }
-
     /// Servers paid for: warming, ready (idle or busy) and draining.
     #[must_use]
     pub fn provisioned(&self) -> u64 {
-        self.idle + self.busy_count() + self.warming.len() as u64
+        (self.servers.len() + self.warming.len()) as u64
     }
 
     /// Servers that will stay: provisioned minus those draining (what a scaler calls the
@@ -165,7 +174,7 @@ impl Station {
     /// Servers ready to serve (idle or busy, draining included).
     #[must_use]
     pub fn ready(&self) -> u64 {
-        self.idle + self.busy_count()
+        self.servers.len() as u64
     }
 
     /// Servers warming up.
@@ -180,10 +189,19 @@ impl Station {
         self.draining
     }
 
-    /// Servers busy right now.
+    /// Ready servers with nothing to do right now (O(servers)).
+    #[must_use]
+    pub fn idle(&self) -> u64 {
+        self.ready() - self.busy()
+    }
+
+    /// Servers busy right now (O(servers)).
     #[must_use]
     pub fn busy(&self) -> u64 {
-        self.busy_count()
+        self.servers
+            .iter()
+            .filter(|s| s.free_at > self.now_ns)
+            .count() as u64
     }
 
     /// Requests waiting for a server (not counting those in service).
@@ -203,9 +221,9 @@ impl Station {
     pub fn usage(&self) -> Usage {
         // Busy work done so far = work started − work still ahead of the servers.
         let ahead: u128 = self
-            .busy
+            .servers
             .iter()
-            .map(|r| u128::from(r.done.saturating_sub(self.now_ns)))
+            .map(|s| u128::from(s.free_at.saturating_sub(self.now_ns)))
             .sum();
         let dt = u128::from(self.now_ns - self.integrated_at);
         let secs = |x: u128| x as f64 / 1e9;
@@ -224,7 +242,7 @@ impl Station {
 
     /// Brings the time integrals up to the clock. Called before any count they integrate
     /// (provisioned, ready, queued) changes, so the fast path — an idle server takes the
-    /// request, a busy one becomes idle — integrates nothing.
+    /// request — integrates nothing.
     #[inline]
     fn integrate(&mut self) {
         let dt = u128::from(self.now_ns - self.integrated_at);
@@ -236,15 +254,17 @@ impl Station {
         }
     }
 
+    /// Reports the outcome of a request that finished at `done`, sent at `arrival`.
     #[inline]
-    fn start(&mut self, now: u64, w: Waiting) {
-        self.started_work += u128::from(w.service_ns);
-        self.wait_sum += u128::from(now - w.arrival_ns);
-        self.started += 1;
-        self.busy.push(InService {
-            done: now.saturating_add(w.service_ns),
-            arrival: w.arrival_ns,
-        });
+    fn finished<O: Outcomes>(limits: QueueLimits, done: u64, arrival: u64, out: &mut O) {
+        if arrival == NONE {
+            return;
+        }
+        let latency = done - arrival;
+        match limits.timeout_ns {
+            Some(to) if latency > to => out.timed_out(done, to),
+            _ => out.served(done, latency),
+        }
     }
 
     /// Drops queued requests whose timeout has passed by `now` (oldest first).
@@ -263,53 +283,63 @@ impl Station {
         }
     }
 
-    /// A server is free at `now`: it retires if one is due to, else takes the queue's head.
+    /// The queue's head (after expiring the stale), starting at `now`, if any.
     #[inline]
-    fn free_server<O: Outcomes>(&mut self, now: u64, out: &mut O) {
-        if self.draining > 0 {
-            // Leaving the pool: provisioned and ready both drop (the caller integrated).
-            self.draining -= 1;
-            return;
-        }
-        if self.queue.is_empty() {
-            self.idle += 1;
-            return;
-        }
+    fn next_waiting<O: Outcomes>(&mut self, now: u64, out: &mut O) -> Option<Slot> {
         self.expire(now, out);
-        self.integrate();
-        match self.queue.pop_front() {
-            Some(w) => self.start(now, w),
-            None => self.idle += 1,
-        }
+        let w = self.queue.pop_front()?;
+        self.started_work += u128::from(w.service_ns);
+        self.wait_sum += u128::from(now - w.arrival_ns);
+        self.started += 1;
+        Some(Slot {
+            free_at: now.saturating_add(w.service_ns),
+            arrival: w.arrival_ns,
+        })
     }
 
-    /// Processes every completion and warm-up that happens at or before `t`, in time
-    /// order, and moves the clock to `t` (never backwards).
-    pub fn advance<O: Outcomes>(&mut self, t: u64, out: &mut O) {
+    /// Processes, in time order up to `t`, the events that change anything: warm-ups, and
+    /// servers freeing while requests wait or servers drain. (A server freeing otherwise
+    /// just becomes idle where it is.) Moves the clock to `t`.
+    #[inline]
+    fn step_to<O: Outcomes>(&mut self, t: u64, out: &mut O) {
         loop {
-            let done = self.busy.peek().map_or(u64::MAX, |r| r.done);
             let ready = self.warming.front().copied().unwrap_or(u64::MAX);
-            let next = done.min(ready);
+            let free = if self.queue.is_empty() && self.draining == 0 {
+                u64::MAX
+            } else {
+                self.servers.peek().map_or(u64::MAX, |s| s.free_at)
+            };
+            let next = ready.min(free);
             if next > t {
                 break;
             }
             self.now_ns = self.now_ns.max(next);
-            if ready <= done {
-                // Warm: the server becomes ready and takes work like any freed server.
-                self.integrate();
+            self.integrate();
+            if ready <= free {
+                // Warm: the server joins and takes work like any freed server.
                 self.warming.pop_front();
-                self.free_server(next, out);
+                let slot = self.next_waiting(next, out).unwrap_or(Slot {
+                    free_at: next,
+                    arrival: NONE,
+                });
+                self.servers.push(slot);
             } else {
-                if self.draining > 0 || !self.queue.is_empty() {
-                    // The server retires or the queue shrinks: integrate while the
-                    // counts are still those of the interval that ends now.
-                    self.integrate();
-                }
-                let Some(r) = self.busy.pop() else {
+                let Some(&Slot { free_at, arrival }) = self.servers.peek() else {
                     break;
                 };
-                self.finished(r.done, r.arrival, out);
-                self.free_server(r.done, out);
+                Self::finished(self.limits, free_at, arrival, out);
+                if self.draining > 0 {
+                    self.draining -= 1;
+                    self.servers.pop();
+                } else {
+                    let slot = self.next_waiting(free_at, out).unwrap_or(Slot {
+                        free_at,
+                        arrival: NONE,
+                    });
+                    if let Some(mut top) = self.servers.peek_mut() {
+                        *top = slot;
+                    }
+                }
             }
         }
         self.now_ns = self.now_ns.max(t);
@@ -318,55 +348,50 @@ impl Station {
         }
     }
 
-    /// Reports a request that finished at `done`, sent at `arrival`.
-    #[inline]
-    fn finished<O: Outcomes>(&self, done: u64, arrival: u64, out: &mut O) {
-        let latency = done - arrival;
-        match self.limits.timeout_ns {
-            Some(to) if latency > to => out.timed_out(done, to),
-            _ => out.served(done, latency),
+    /// Processes every event up to `t` and reports every outcome that happened by then;
+    /// moves the clock to `t` (never backwards). O(servers).
+    pub fn advance<O: Outcomes>(&mut self, t: u64, out: &mut O) {
+        self.step_to(t, out);
+        let limits = self.limits;
+        let now = self.now_ns;
+        if self
+            .servers
+            .iter()
+            .any(|s| s.arrival != NONE && s.free_at <= now)
+        {
+            let mut slots = core::mem::take(&mut self.servers).into_vec();
+            for s in &mut slots {
+                if s.arrival != NONE && s.free_at <= now {
+                    Self::finished(limits, s.free_at, s.arrival, out);
+                    s.arrival = NONE;
+                }
+            }
+            self.servers = BinaryHeap::from(slots);
         }
     }
 
     /// A request sent at `t` (≥ the clock) needing `service_ns` of work.
     #[inline]
     pub fn arrive<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
-        // Fast path, same outcome as the general one: the earliest event due by `t` is a
-        // completion, nothing waits and nobody retires, so the freed server would take
-        // this request (servers are interchangeable). Hand it over in place: one heap
-        // sift instead of a pop and a push. Later completions due by `t` then go idle.
-        if self.queue.is_empty() && self.draining == 0 {
-            let warm = self.warming.front().copied().unwrap_or(u64::MAX);
-            let handed_over = self.busy.peek_mut().and_then(|mut top| {
-                let InService { done, arrival } = *top;
-                (done <= t && done < warm).then(|| {
-                    *top = InService {
-                        done: t.saturating_add(service_ns),
-                        arrival: t,
-                    };
-                    (done, arrival)
-                })
-            });
-            if let Some((done, arrival)) = handed_over {
-                self.finished(done, arrival, out);
-                self.arrivals += 1;
-                self.started += 1;
-                self.started_work += u128::from(service_ns);
-                self.advance(t, out);
-                return;
-            }
-        }
-        self.advance(t, out);
+        self.step_to(t, out);
         let t = self.now_ns;
         self.arrivals += 1;
-        let w = Waiting {
-            arrival_ns: t,
-            service_ns,
-        };
-        if self.idle > 0 {
-            self.idle -= 1;
-            self.start(t, w);
-        } else if self
+        // The earliest-free server, if it is free by now, takes the request in place.
+        if let Some(mut top) = self.servers.peek_mut()
+            && top.free_at <= t
+        {
+            let Slot { free_at, arrival } = *top;
+            *top = Slot {
+                free_at: t.saturating_add(service_ns),
+                arrival: t,
+            };
+            drop(top);
+            Self::finished(self.limits, free_at, arrival, out);
+            self.started += 1;
+            self.started_work += u128::from(service_ns);
+            return;
+        }
+        if self
             .limits
             .max_queue
             .is_some_and(|m| self.queue.len() as u64 >= m)
@@ -374,7 +399,10 @@ impl Station {
             out.dropped(t);
         } else {
             self.integrate();
-            self.queue.push_back(w);
+            self.queue.push_back(Waiting {
+                arrival_ns: t,
+                service_ns,
+            });
         }
     }
 
@@ -397,31 +425,50 @@ impl Station {
                 self.warming.push_back(ready_at);
             }
             if self.warmup_ns == 0 {
-                self.advance(now, out);
+                self.step_to(now, out);
             }
         } else {
             let mut remove = current - target;
             while remove > 0 && self.warming.pop_back().is_some() {
                 remove -= 1;
             }
-            let from_idle = remove.min(self.idle);
-            self.idle -= from_idle;
-            remove -= from_idle;
+            let limits = self.limits;
+            while remove > 0 {
+                match self.servers.peek_mut() {
+                    Some(top) if top.free_at <= now => {
+                        Self::finished(limits, top.free_at, top.arrival, out);
+                        PeekMut::pop(top);
+                        remove -= 1;
+                    }
+                    _ => break,
+                }
+            }
             self.draining += remove;
         }
     }
 
-    /// Draws the station down to the end of the run: completes every request in service
-    /// and in the queue (no new arrivals), returning the time of the last completion.
+    /// Draws the station down after the last arrival: serves every queued request while
+    /// servers remain, reports every outcome, and moves the clock to the last completion.
     pub fn drain<O: Outcomes>(&mut self, out: &mut O) -> u64 {
-        while !self.busy.is_empty() || (!self.queue.is_empty() && !self.warming.is_empty()) {
+        while !self.queue.is_empty() {
             let next = self
-                .busy
+                .servers
                 .peek()
-                .map_or(u64::MAX, |r| r.done)
+                .map_or(u64::MAX, |s| s.free_at)
                 .min(self.warming.front().copied().unwrap_or(u64::MAX));
-            self.advance(next, out);
+            if next == u64::MAX {
+                break; // no server will ever take them: stranded
+            }
+            self.step_to(next, out);
         }
+        let last = self
+            .servers
+            .iter()
+            .filter(|s| s.arrival != NONE)
+            .map(|s| s.free_at)
+            .max()
+            .unwrap_or(self.now_ns);
+        self.advance(last.max(self.now_ns), out);
         self.now_ns
     }
 }
@@ -544,7 +591,7 @@ mod tests {
         s.scale_to(1, &mut log); // both busy: one drains when it finishes (at 100)
         assert_eq!((s.desired(), s.provisioned()), (1, 2));
         s.advance(100, &mut log);
-        assert_eq!((s.provisioned(), s.idle, s.busy()), (1, 0, 1));
+        assert_eq!((s.provisioned(), s.idle(), s.busy()), (1, 0, 1));
         s.drain(&mut log);
         assert_eq!(log.served, vec![(100, 100), (160, 150)]);
         // Provisioned: 1 server 0..10, 2 servers 10..100, 1 server 100..160.
@@ -562,7 +609,7 @@ mod tests {
         s.scale_to(5, &mut log); // two warming
         s.scale_to(1, &mut log); // cancel 2 warming, retire 2 idle
         assert_eq!(
-            (s.provisioned(), s.warming(), s.idle, s.draining),
+            (s.provisioned(), s.warming(), s.idle(), s.draining),
             (1, 0, 0, 0)
         );
         s.scale_to(0, &mut log); // the busy one drains
@@ -571,6 +618,6 @@ mod tests {
         assert_eq!((s.provisioned(), s.desired(), s.warming()), (1, 1, 0));
         s.drain(&mut log);
         assert_eq!(log.served, vec![(1000, 1000)]);
-        assert_eq!(s.idle, 1);
+        assert_eq!(s.idle(), 1);
     }
 }

@@ -163,6 +163,8 @@ fn y_axis(out: &mut String, p: &Panel, title: &str, unit_pct: bool) {
     }
     for v in ticks {
         let y = p.y(v);
+        // Ticks that land on zero by float steps print as 0, never −0.
+        let v = if v.abs() < 1e-9 { 0.0 } else { v };
         let label = if unit_pct {
             format!("{v:.0}%")
         } else {

@@ -56,6 +56,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 #[must_use]
 pub fn format_duration(d: Duration) -> String {
     let s = d.as_secs();
+    if d.is_zero() {
+        return "0".into();
+    }
     if s == 0 {
         return format!("{}ms", d.as_millis());
     }
@@ -106,6 +109,7 @@ mod tests {
 
     #[test]
     fn formats_compactly() {
+        assert_eq!(format_duration(Duration::ZERO), "0");
         assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
         assert_eq!(format_duration(Duration::from_secs(42)), "42s");
         assert_eq!(format_duration(Duration::from_secs(180)), "3m");
