@@ -26,6 +26,9 @@
 //!   to 30 days, with Prometheus `increase()` window semantics.
 //! - [`error`]: the crate's [`Error`].
 //!
+//! The example `quantiles` prints quantiles of latencies read on stdin:
+//! `cargo run --release -p sre-metrics --example quantiles -- --lowest 1 --highest 3600000000000 --sigfig 3 < values.txt`.
+//!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on

@@ -14,7 +14,7 @@ fn configs() -> impl Strategy<Value = (u64, u64, u8)> {
         |(low_bits, low_frac, span_bits, high_frac, digits)| {
             let low = ((1_u64 << low_bits) + low_frac % (1_u64 << low_bits)).max(1);
             let span_bits = if digits >= 4 {
-                span_bits.min(8)
+                span_bits.min(4)
             } else {
                 span_bits
             };
@@ -75,7 +75,7 @@ const QUANTILES: [f64; 12] = [
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn every_value_lands_in_the_same_bucket((low, high, digits) in configs(),

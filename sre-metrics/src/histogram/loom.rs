@@ -9,22 +9,22 @@ use loom::thread;
 
 fn model(shards: usize) {
     let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(3);
+    builder.preemption_bound = Some(2);
     builder.check(move || {
         // The smallest layout: values 0..=2 in 3 counters; 3 is clamped to 2.
         let config = HistogramConfig::new(1, 2, 1).unwrap();
         let h = Arc::new(Histogram::with_shards(config, shards).unwrap());
-        let a = {
-            let h = Arc::clone(&h);
-            thread::spawn(move || h.record(1))
-        };
-        let b = {
+        // Both writers hit the counter of 1, the last counter and the saturation count,
+        // so with one shard they race on the same atomics.
+        let writer = |big: u64| {
             let h = Arc::clone(&h);
             thread::spawn(move || {
-                h.record(2);
-                h.record(3); // saturated
+                h.record(1);
+                h.record(big); // clamped to 2: saturated
             })
         };
+        let a = writer(3);
+        let b = writer(4);
         let start = Snapshot::empty(config);
         let s1 = h.snapshot();
         let s2 = h.snapshot();
@@ -39,8 +39,8 @@ fn model(shards: usize) {
             .unwrap();
 
         assert_eq!(sum, end);
-        assert_eq!((end.count(), end.saturated()), (3, 1));
-        assert_eq!(end.count_at_or_below(1), 1);
+        assert_eq!((end.count(), end.saturated()), (4, 2));
+        assert_eq!(end.count_at_or_below(1), 2);
     });
 }
 

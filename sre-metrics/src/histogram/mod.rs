@@ -20,9 +20,11 @@
 //! A [`Histogram`] is a small array of *shards*; each shard is a full array of
 //! `AtomicU64` counters in HdrHistogram's layout ([`HistogramConfig`]). Recording computes
 //! the counter index (a leading-zero count, two shifts and an add) and does one relaxed
-//! `fetch_add` on the shard of the calling thread. A thread's shard is fixed at its first
-//! record, from a round-robin thread number; with no more recording threads than shards,
-//! no two writers touch the same cache line. There is no total counter and no min/max on
+//! `fetch_add` on the shard of the calling thread. Threads are numbered in the order they
+//! first record (into any histogram) and use shard `number mod shards`, so any `shards`
+//! consecutively numbered threads record without sharing a cache line; threads beyond
+//! that share shards, which costs cache traffic but never a count (the adds are atomic).
+//! There is no total counter and no min/max on
 //! the record path: a [`Snapshot`] derives them from the counters, exactly as
 //! `hdrhistogram` reports them (min and max are bucket-equivalent values there too).
 //! Values above the highest trackable value are clamped to it and counted in
@@ -31,8 +33,10 @@
 //! [`Histogram::snapshot`] sums the shards into a sparse, cumulative [`Snapshot`]; it never
 //! resets the live counters, so any number of readers can take snapshots, and an interval
 //! is `later.delta(&earlier)`. Every counter only grows, so every recorded value appears in
-//! exactly one interval: no value is lost, none counted twice, and writers never wait for
-//! readers (no phaser, no lock).
+//! exactly one interval of a sequence of snapshots (taken one after the other, e.g. by one
+//! thread): no value is lost, none counted twice, and writers never wait for readers (no
+//! phaser, no lock). The loom model in `histogram/loom.rs` checks this for two writers
+//! racing on the same counters and a reader taking two snapshots.
 //!
 //! **What a snapshot is not: an atomic cut across buckets.** A snapshot reads the counters
 //! one at a time while writers go on; a value recorded during the snapshot may or may not
@@ -60,6 +64,24 @@
 //! run at once, and each shard costs a full counter array. Choose another count with
 //! [`Histogram::with_shards`].
 //!
+//! # Speed
+//!
+//! `cargo bench -p sre-benches --bench histogram` (1M log-normal latencies, 1 ns – 1 h,
+//! 3 digits; medians on a shared 2-vCPU AMD EPYC VM, so ratios, not times):
+//!
+//! | benchmark | ratio |
+//! |---|---:|
+//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | 0.63× |
+//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | 1.57× |
+//! | record, vs a relaxed `fetch_add` on each value's counter, indices precomputed | 0.85× |
+//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | 0.42× |
+//! | `quantile(0.99)` vs `value_at_quantile(0.99)` | 0.007× |
+//! | snapshot + interval vs `SyncHistogram::refresh`, while a thread records | 0.11× |
+//!
+//! Recording costs what an atomic add on the value's counter costs: the index arithmetic
+//! hides behind the cache miss of touching one of ~33k counters (the precomputed-index
+//! baseline is no faster). A single hot `AtomicU64` never misses; no histogram can match it.
+//!
 //! # Agreement with `hdrhistogram`
 //!
 //! For the same configuration and values (values above the highest trackable one clamped
@@ -81,6 +103,8 @@ mod loom;
 
 pub use config::HistogramConfig;
 pub use snapshot::{Bucket, Iter, Snapshot};
+
+use snapshot::Builder;
 
 use crate::error::Error;
 use core::time::Duration;
@@ -107,8 +131,7 @@ impl Histogram {
     /// [`MAX_DEFAULT_SHARDS`]).
     #[must_use]
     pub fn new(config: HistogramConfig) -> Self {
-        let cpus = std::thread::available_parallelism().map_or(1, core::num::NonZero::get);
-        Self::build(config, cpus.next_power_of_two().min(MAX_DEFAULT_SHARDS))
+        Self::build(config, cpus().next_power_of_two().min(MAX_DEFAULT_SHARDS))
     }
 
     /// A histogram with `shards` shards, a power of two from 1 to [`MAX_SHARDS`].
@@ -252,17 +275,39 @@ impl Histogram {
     /// (one dense sum array), and never blocks writers.
     #[must_use]
     pub fn snapshot(&self) -> Snapshot {
+        use sre_core::sync::Ordering::Relaxed;
+        // Sum the shards a block of counters at a time (a stack buffer, no large
+        // allocation, each shard read sequentially), keeping only non-zero sums.
+        const BLOCK: usize = 512;
         let len = self.config.counters();
-        let mut sums = vec![0_u64; len];
-        let mut saturated = 0_u64;
-        for shard in &*self.shards {
-            saturated = saturated.wrapping_add(shard.saturated());
-            for (sum, c) in sums.iter_mut().zip(shard.counts()) {
-                *sum = sum.wrapping_add(c.load(sre_core::sync::Ordering::Relaxed));
+        let mut builder = Builder::with_capacity(256);
+        let mut sums = [0_u64; BLOCK];
+        let mut start = 0;
+        while start < len {
+            let end = (start + BLOCK).min(len);
+            let sums = &mut sums[..end - start];
+            sums.fill(0);
+            for shard in &*self.shards {
+                let counts = shard.counts().get(start..end).unwrap_or_default();
+                for (sum, c) in sums.iter_mut().zip(counts) {
+                    *sum = sum.wrapping_add(c.load(Relaxed));
+                }
             }
+            builder.extend_dense(start, sums);
+            start = end;
         }
-        Snapshot::from_dense(self.config, &sums, saturated)
+        let saturated = self
+            .shards
+            .iter()
+            .fold(0_u64, |s, shard| s.wrapping_add(shard.saturated()));
+        builder.finish(self.config, saturated)
     }
+}
+
+/// The CPU count, read once per process (std reads cgroup files to find it).
+fn cpus() -> usize {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, core::num::NonZero::get))
 }
 
 #[cfg(test)]
@@ -310,6 +355,16 @@ mod tests {
         assert_eq!(s.count_at_or_below(999_000), 0);
         assert_eq!(s.iter().count(), 1, "all in the highest value's bucket");
         assert_eq!(s.max(), Some(config().highest_equivalent(1_000_000)));
+    }
+
+    #[test]
+    fn sum_is_the_sum_of_bucket_middles() {
+        let h = Histogram::new(config());
+        h.record_n(100, 3); // unit buckets below 2048: the middle is the value
+        h.record(4097); // bucket 4096..=4099 (width 4), middle 4096 + 2
+        let s = h.snapshot();
+        assert_eq!(s.sum(), 300 + 4098);
+        assert_eq!(Snapshot::empty(config()).sum(), 0);
     }
 
     #[test]

@@ -92,14 +92,14 @@ impl<'a> IntoIterator for &'a Snapshot {
 
 /// Collects ascending `(index, count)` pairs into a snapshot, joining equal indices and
 /// dropping zero counts.
-struct Builder {
+pub(crate) struct Builder {
     indices: Vec<u32>,
     cumulative: Vec<u64>,
     total: u64,
 }
 
 impl Builder {
-    fn with_capacity(n: usize) -> Self {
+    pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
             indices: Vec::with_capacity(n),
             cumulative: Vec::with_capacity(n),
@@ -125,7 +125,21 @@ impl Builder {
         }
     }
 
-    fn finish(self, config: HistogramConfig, saturated: u64) -> Snapshot {
+    /// Appends the non-zero counts of counters `start`, `start + 1`, … (all above the
+    /// last index pushed).
+    pub(crate) fn extend_dense(&mut self, start: usize, counts: &[u64]) {
+        // Counter indices are below (64 + 1) × 2^17: they fit in u32.
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        for (index, &count) in (start..).zip(counts) {
+            if count != 0 {
+                self.total = self.total.wrapping_add(count);
+                self.indices.push(index);
+                self.cumulative.push(self.total);
+            }
+        }
+    }
+
+    pub(crate) fn finish(self, config: HistogramConfig, saturated: u64) -> Snapshot {
         Snapshot {
             config,
             indices: self.indices,
@@ -145,15 +159,6 @@ impl Snapshot {
             cumulative: Vec::new(),
             saturated: 0,
         }
-    }
-
-    /// From a dense array of per-counter totals.
-    pub(crate) fn from_dense(config: HistogramConfig, counts: &[u64], saturated: u64) -> Self {
-        let mut b = Builder::with_capacity(64);
-        for (index, &count) in counts.iter().enumerate() {
-            b.push(index, count);
-        }
-        b.finish(config, saturated)
     }
 
     /// From ascending `(counter index, count)` pairs (equal indices are joined).
@@ -244,6 +249,16 @@ impl Snapshot {
         }))
     }
 
+    /// The sum of the values, taking each as the middle of its bucket (as
+    /// [`Snapshot::mean`] does), e.g. for Prometheus' `_sum`. Exact integer arithmetic.
+    #[must_use]
+    pub fn sum(&self) -> u128 {
+        let layout = self.config.layout();
+        self.pairs()
+            .map(|(index, count)| u128::from(layout.median_of_index(index)) * u128::from(count))
+            .sum()
+    }
+
     /// The population standard deviation, over bucket middles as in `hdrhistogram`'s
     /// `stdev`; `None` when empty.
     #[must_use]
@@ -332,47 +347,68 @@ impl Snapshot {
     pub fn delta(&self, earlier: &Snapshot) -> Result<Snapshot, Error> {
         self.same_config(earlier)?;
         let layout = self.config.layout();
+        let not_earlier = |index: u32, later: u64, earlier: u64| Error::NotEarlier {
+            value: layout.lowest_of_index(usize::try_from(index).unwrap_or(usize::MAX)),
+            later,
+            earlier,
+        };
         let saturated = self
             .saturated
             .checked_sub(earlier.saturated)
-            .ok_or(Error::NotEarlier {
+            .ok_or_else(|| Error::NotEarlier {
                 value: self.config.highest_trackable(),
                 later: self.saturated,
                 earlier: earlier.saturated,
             })?;
-        let mut b = Builder::with_capacity(self.indices.len());
-        let mut old = earlier.pairs().peekable();
-        for (index, count) in self.pairs() {
+        // A merge-join of two sorted lists in which `earlier`'s indices must be a subset
+        // of `self`'s; counts are differences of consecutive running totals.
+        let mut indices = Vec::with_capacity(self.indices.len());
+        let mut cumulative = Vec::with_capacity(self.indices.len());
+        let (mut total, mut below_later, mut below_earlier, mut j) = (0_u64, 0_u64, 0_u64, 0);
+        for (&index, &through) in self.indices.iter().zip(&self.cumulative) {
+            let count = through.wrapping_sub(below_later);
+            below_later = through;
             let mut before = 0;
-            while let Some(&(i, c)) = old.peek() {
-                if i > index {
-                    break;
+            if let (Some(&e_index), Some(&e_through)) =
+                (earlier.indices.get(j), earlier.cumulative.get(j))
+            {
+                if e_index < index {
+                    return Err(not_earlier(
+                        e_index,
+                        0,
+                        e_through.wrapping_sub(below_earlier),
+                    ));
                 }
-                if i < index {
-                    return Err(Error::NotEarlier {
-                        value: layout.lowest_of_index(i),
-                        later: 0,
-                        earlier: c,
-                    });
+                if e_index == index {
+                    before = e_through.wrapping_sub(below_earlier);
+                    below_earlier = e_through;
+                    j += 1;
                 }
-                before = c;
-                old.next();
             }
-            let diff = count.checked_sub(before).ok_or(Error::NotEarlier {
-                value: layout.lowest_of_index(index),
-                later: count,
-                earlier: before,
-            })?;
-            b.push(index, diff);
+            let diff = count
+                .checked_sub(before)
+                .ok_or_else(|| not_earlier(index, count, before))?;
+            if diff != 0 {
+                total = total.wrapping_add(diff);
+                indices.push(index);
+                cumulative.push(total);
+            }
         }
-        if let Some((i, c)) = old.next() {
-            return Err(Error::NotEarlier {
-                value: layout.lowest_of_index(i),
-                later: 0,
-                earlier: c,
-            });
+        if let (Some(&e_index), Some(&e_through)) =
+            (earlier.indices.get(j), earlier.cumulative.get(j))
+        {
+            return Err(not_earlier(
+                e_index,
+                0,
+                e_through.wrapping_sub(below_earlier),
+            ));
         }
-        Ok(b.finish(self.config, saturated))
+        Ok(Snapshot {
+            config: self.config,
+            indices,
+            cumulative,
+            saturated,
+        })
     }
 
     /// Adds `other`'s counts to this snapshot (fleet aggregation). Counts add with

@@ -1,0 +1,63 @@
+//! Properties of snapshot arithmetic, against snapshots built directly from the
+//! multisets involved: `(A + B).delta(A) == B`, `A.merge(B) == A + B`, and `delta`
+//! refuses a pair that is not earlier/later.
+
+use proptest::prelude::*;
+use sre_metrics::{Error, Histogram, HistogramConfig, Snapshot};
+
+fn config() -> HistogramConfig {
+    HistogramConfig::new(1, 10_000_000, 2).unwrap()
+}
+
+fn snapshot_of(values: &[u64]) -> Snapshot {
+    let h = Histogram::with_shards(config(), 1).unwrap();
+    for &v in values {
+        h.record(v);
+    }
+    h.snapshot()
+}
+
+fn values() -> impl Strategy<Value = Vec<u64>> {
+    // Log-uniform up to 2^25 (> the highest, so some saturate).
+    prop::collection::vec(
+        (0_u32..25, any::<u64>()).prop_map(|(b, x)| x % (2_u64 << b)),
+        0..200,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn delta_and_merge_are_multiset_difference_and_sum(a in values(), b in values()) {
+        let (sa, sb) = (snapshot_of(&a), snapshot_of(&b));
+        let both: Vec<u64> = a.iter().chain(&b).copied().collect();
+        let sab = snapshot_of(&both);
+        prop_assert_eq!(sab.delta(&sa).unwrap(), sb.clone());
+        prop_assert_eq!(sab.delta(&sab).unwrap(), Snapshot::empty(config()));
+        let mut merged = sa.clone();
+        merged.merge(&sb).unwrap();
+        prop_assert_eq!(&merged, &sab);
+        prop_assert_eq!(merged.count(), both.len() as u64);
+        prop_assert_eq!(merged.saturated(), both.iter().filter(|&&v| v > 10_000_000).count() as u64);
+        // A later snapshot never is "earlier" unless nothing happened in between.
+        if !b.is_empty() {
+            let refused = matches!(sa.delta(&sab), Err(Error::NotEarlier { .. }));
+            prop_assert!(refused);
+        }
+    }
+
+    #[test]
+    fn iteration_and_counts_agree(a in values()) {
+        let s = snapshot_of(&a);
+        let mut running = 0;
+        for bucket in &s {
+            prop_assert!(bucket.count > 0 && bucket.low <= bucket.high);
+            running += bucket.count;
+            prop_assert_eq!(s.count_at_or_below(bucket.high), running);
+            prop_assert_eq!(s.count_at_or_below(bucket.low), running);
+        }
+        prop_assert_eq!(running, s.count());
+        prop_assert_eq!(s.iter().len(), s.iter().count());
+    }
+}
