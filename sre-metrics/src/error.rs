@@ -136,4 +136,82 @@ pub enum Error {
         /// The largest supported stripe count.
         max: usize,
     },
+    /// A metric name did not match `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    #[error(
+        "metric name {name:?} is not valid; use letters, digits, `_` and `:`, not starting \
+         with a digit (e.g. `http_requests_total`)"
+    )]
+    InvalidMetricName {
+        /// The rejected name.
+        name: String,
+    },
+    /// A label name did not match `[a-zA-Z_][a-zA-Z0-9_]*`, started with the reserved `__`,
+    /// or was `le` on a histogram.
+    #[error(
+        "label name {label:?} on metric `{metric}` is not valid; use letters, digits and \
+         `_`, not starting with a digit or `__` (and no `le` on histograms)"
+    )]
+    InvalidLabelName {
+        /// The metric.
+        metric: String,
+        /// The rejected label name.
+        label: String,
+    },
+    /// One sample carried the same label name twice.
+    #[error("label {label:?} appears twice on one sample of `{metric}`; pass each label once")]
+    DuplicateLabel {
+        /// The metric.
+        metric: String,
+        /// The repeated label name.
+        label: String,
+    },
+    /// A metric (or one of a histogram's `_bucket`/`_sum`/`_count` series) was declared twice.
+    #[error(
+        "metric `{name}` is already declared in this exposition; add all its samples to \
+         the one family, or pick another name"
+    )]
+    DuplicateMetric {
+        /// The name declared twice.
+        name: String,
+    },
+    /// The same label set was written twice for one metric.
+    #[error("`{metric}` already has a sample with labels {{{labels}}}; each series appears once")]
+    DuplicateSeries {
+        /// The metric.
+        metric: String,
+        /// The label set, as written.
+        labels: String,
+    },
+    /// A metric was declared without HELP text.
+    #[error("metric `{metric}` has no HELP text; say in a few words what it counts")]
+    EmptyHelp {
+        /// The metric.
+        metric: String,
+    },
+    /// A counter's name did not end in `_total`.
+    #[error("counter `{name}` should end in `_total` (Prometheus naming, checked by promtool)")]
+    CounterWithoutTotal {
+        /// The rejected name.
+        name: String,
+    },
+    /// A counter sample was negative or NaN.
+    #[error("counter `{metric}` sample is {value}; counters are 0 or more")]
+    InvalidCounterValue {
+        /// The metric.
+        metric: String,
+        /// The rejected value.
+        value: f64,
+    },
+    /// Classic histogram buckets were inconsistent.
+    #[error("invalid histogram buckets: {reason}")]
+    InvalidBuckets {
+        /// Which rule was broken, in words.
+        reason: &'static str,
+    },
+    /// `later.since(&earlier)` was called with the snapshots the wrong way round.
+    #[error(
+        "the earlier RED snapshot is later or holds more requests than the later one; call \
+         `later.since(&earlier)` with the earlier snapshot taken first"
+    )]
+    SnapshotsOutOfOrder,
 }

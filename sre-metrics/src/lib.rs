@@ -14,6 +14,14 @@
 //! assert_eq!(snapshot.count(), 2);
 //! assert_eq!(snapshot.quantile(0.5)?, 250_111); // 250 µs to 3 significant digits
 //! assert_eq!(snapshot.count_at_or_below(1_000_000), 1); // served within 1 ms
+//!
+//! // An SLI window: good/total events over rolling windows, e.g. for burn-rate alerts.
+//! let sli = sre_metrics::SliWindow::new(Duration::from_secs(30 * 86_400))?;
+//! let now = sre_core::Timestamp::from_secs(90);
+//! sli.record(now, true);
+//! sli.record(now, false);
+//! let five_minutes = sli.counts(now, Duration::from_secs(300))?;
+//! assert_eq!(five_minutes.error_ratio(), Some(0.5));
 //! # Ok::<(), sre_metrics::Error>(())
 //! ```
 //!
@@ -22,21 +30,31 @@
 //! - [`histogram`]: [`Histogram`], [`HistogramConfig`], [`Snapshot`]: an
 //!   HdrHistogram-compatible, sharded, wait-free latency histogram with cumulative
 //!   snapshots, interval deltas, quantiles and `hdrhistogram` interop.
-//! - [`sli`]: [`SliWindow`]: good/total event counts over rolling windows of 5 minutes
-//!   to 30 days, with Prometheus `increase()` window semantics.
+//! - [`sli`]: [`SliWindow`], [`WindowCounts`]: good/total event counts over rolling
+//!   windows of 5 minutes to 30 days with Prometheus `increase()` semantics, O(windows)
+//!   queries and at most 72 KiB per SLO.
+//! - [`red`]: [`Red`](red::Red): rate, errors, duration and saturation a request
+//!   handler records into, with rolling windows and snapshot intervals.
+//! - [`exposition`]: [`Exposition`](exposition::Exposition): Prometheus text format for
+//!   counters, gauges and classic histograms, accepted by `promtool check metrics`.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! The example `quantiles` prints quantiles of latencies read on stdin:
 //! `cargo run --release -p sre-metrics --example quantiles -- --lowest 1 --highest 3600000000000 --sigfig 3 < values.txt`.
+//! The example `prometheus_exposition` records simulated traffic and prints what a
+//! service would expose: `cargo run -p sre-metrics --example prometheus_exposition`.
 //!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on
-//!   input).
+//!   input), [`WindowCounts`] and the RED reports; `Serialize` for
+//!   [`SliLayout`](sli::SliLayout).
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod exposition;
 pub mod histogram;
+pub mod red;
 pub mod sli;
 
 pub use error::Error;

@@ -74,4 +74,13 @@ mod tests {
         // A hand-built inconsistent value does not underflow.
         assert_eq!(WindowCounts { good: 5, total: 2 }.bad(), 0);
     }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_round_trip() {
+        let c = WindowCounts { good: 7, total: 9 };
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(json, r#"{"good":7,"total":9}"#);
+        assert_eq!(serde_json::from_str::<WindowCounts>(&json).unwrap(), c);
+    }
 }

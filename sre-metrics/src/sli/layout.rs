@@ -8,7 +8,7 @@
 //!   `G` minutes over the whole horizon, `⌈horizon / G⌉ + 2` entries. `G` is the smallest
 //!   of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 90, 120, 180, 240, 360, 480, 720 minutes
 //!   or a whole number of days that keeps the window within 72 KiB: 180 minutes (3 hours)
-//!   for a 30-day horizon, 20 minutes for 4 days.
+//!   for a 30-day horizon (242 entries), 30 minutes for 4 days, 8 hours for 90 days.
 
 use super::minutes::minutes;
 use crate::Error;
@@ -45,6 +45,7 @@ const COARSE_STEPS: [u64; 19] = [
 /// # Ok::<(), sre_metrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SliLayout {
     pub(crate) horizon: u64,
     pub(crate) exact: u64,
@@ -137,7 +138,8 @@ impl SliLayout {
     }
 
     /// Bytes of the window itself: both rings and the fixed part, fixed at construction.
-    /// At most 72 KiB for any horizon (72,992 + fixed ≈ 73,100 bytes for 30 days).
+    /// At most 72 KiB for any horizon: 72,992 + 144 = 73,136 bytes for 30 days on a 64-bit
+    /// target.
     #[must_use]
     pub fn window_bytes(&self) -> usize {
         (self.exact_entries() + self.coarse_entries()) * ENTRY_BYTES + self.fixed_bytes
@@ -168,6 +170,9 @@ mod tests {
         assert_eq!(l.coarse_len, 242);
         assert_eq!(l.window_bytes(), (4320 + 242) * 16 + 128);
         assert!(l.window_bytes() <= WINDOW_BYTES_BUDGET);
+        // The other widths the module docs quote.
+        assert_eq!(SliLayout::plan(4 * 1440, 8, 0, 128).unwrap().coarse, 30);
+        assert_eq!(SliLayout::plan(90 * 1440, 8, 0, 128).unwrap().coarse, 480);
     }
 
     #[test]

@@ -45,11 +45,14 @@
 //! - [`SliWindow`]: record and query.
 //! - [`WindowCounts`]: good, total, bad and the ratios of one window.
 //! - [`SliLayout`]: bucket layout, exactness and memory of a window.
+//! - [`LatencySli`], [`counts_from_snapshot`]: "good = at or below a latency threshold",
+//!   from latencies or histogram snapshots.
 
 mod counts;
+mod latency;
 mod layout;
 mod minutes;
-mod stripes;
+pub(crate) mod stripes;
 mod window;
 
 #[cfg(all(test, sre_loom))]
@@ -58,5 +61,6 @@ mod loom_tests;
 mod model_tests;
 
 pub use counts::WindowCounts;
+pub use latency::{LatencySli, counts_from_snapshot};
 pub use layout::SliLayout;
 pub use window::SliWindow;

@@ -42,6 +42,7 @@ impl Model {
 enum Op {
     Record { dt: i64, good: u64, bad: u64 },
     Query { dt: i64, window: u64 },
+    Advance { dt: i64 },
 }
 
 /// A time step: mostly forward, landing on, just before and just after minute
@@ -61,6 +62,7 @@ fn ops(horizon: u64, scale: u64, len: usize) -> impl Strategy<Value = Vec<Op>> {
     let op = prop_oneof![
         3 => (step(scale), 0u64..5, 0u64..3).prop_map(|(dt, good, bad)| Op::Record { dt, good, bad }),
         1 => (step(scale), 1..=horizon).prop_map(|(dt, window)| Op::Query { dt, window }),
+        1 => step(scale).prop_map(|dt| Op::Advance { dt }),
     ];
     proptest::collection::vec(op, 1..len)
 }
@@ -124,6 +126,11 @@ fn check(horizon: u64, stripes: usize, start: u64, ops: &[Op]) -> Result<(), Tes
             Op::Query { dt, window } => {
                 t = t.saturating_add_signed(dt);
                 compare(&sli, &mut model, t, window)?;
+            }
+            Op::Advance { dt } => {
+                t = t.saturating_add_signed(dt);
+                sli.advance(Timestamp::from_nanos(t));
+                model.see(t);
             }
         }
     }
@@ -395,8 +402,10 @@ fn windows_are_shared_across_threads() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<SliWindow>();
     let sli = SliWindow::new(Duration::from_secs(30 * 86_400)).unwrap();
-    // The fixed part the docs quote ("about 130 bytes").
+    // The fixed part the docs quote (144 bytes on 64-bit targets).
     let fixed = sli.layout().window_bytes() - (4320 + 242) * 16;
-    assert!((100..=160).contains(&fixed), "{fixed}");
+    #[cfg(target_pointer_width = "64")]
+    assert_eq!(fixed, 144);
+    assert!(fixed <= 256, "{fixed}");
     assert!(format!("{sli:?}").contains("SliWindow"));
 }

@@ -100,9 +100,10 @@ impl Entry {
 ///
 /// # Concurrency
 ///
-/// Recording is two relaxed loads and one relaxed `fetch_add` (two for
-/// [`record_counts`](Self::record_counts) with both counts non-zero) on this thread's own
-/// padded stripe: lock-free, allocation-free, panic-free. The first caller to pass a
+/// Recording is one relaxed load of the open minute (a line written once a minute) and
+/// one relaxed `fetch_add` (two for [`record_counts`](Self::record_counts) with both
+/// counts non-zero) on this thread's own padded stripe: lock-free, allocation-free,
+/// panic-free. The first caller to pass a
 /// minute boundary closes the minute: it sums the stripes and writes the ring under a
 /// try-lock that nobody waits on (writers that find it taken just record). Queries read
 /// the ring under a sequence lock and retry if a rotation ran meanwhile.
@@ -116,8 +117,9 @@ impl Entry {
 ///
 /// # Memory
 ///
-/// Fixed at construction, see [`SliLayout`]: 72,992 bytes of rings plus about 130 bytes
-/// of fixed part for a 30-day horizon (≤ 72 KiB), plus 128 bytes per stripe for the
+/// Fixed at construction, see [`SliLayout`]. For a 30-day horizon: 72,992 bytes of rings
+/// (4,320 one-minute entries and 242 three-hour entries of 16 bytes) plus a 144-byte fixed
+/// part on 64-bit targets, 73,136 bytes ≤ 72 KiB; plus 128 bytes per stripe for the
 /// striped counters (1 KiB with the default 8 stripes).
 pub struct SliWindow {
     /// Sequence lock and rotation try-lock: odd while a rotation writes the rings.
@@ -222,10 +224,11 @@ impl SliWindow {
     /// themselves; call it to keep rotation off the hot path of a quiet service.
     pub fn advance(&self, now: Timestamp) {
         let m = minute_of(now);
+        let mut spins = 0u32;
         while m > self.head.load(Ordering::Relaxed) {
             self.rotate(m);
             if m > self.head.load(Ordering::Relaxed) {
-                backoff(&mut 0);
+                backoff(&mut spins);
             }
         }
     }
@@ -267,17 +270,64 @@ impl SliWindow {
         now: Timestamp,
         windows: [Duration; N],
     ) -> Result<[WindowCounts; N], Error> {
+        // Validate branch-free first; name the bad window only on the cold path.
         let mut w = [0u64; N];
-        for (m, d) in w.iter_mut().zip(windows) {
-            *m = whole_minutes(d, "SLI window")?;
-            if *m > self.layout.horizon {
-                return Err(Error::WindowBeyondHorizon {
-                    window: d,
-                    horizon: minutes(self.layout.horizon),
-                });
-            }
+        let mut bad = false;
+        for (m, d) in w.iter_mut().zip(&windows) {
+            let secs = d.as_secs();
+            *m = secs / 60;
+            bad |= (d.subsec_nanos() != 0)
+                | !secs.is_multiple_of(60)
+                | (*m == 0)
+                | (*m > self.layout.horizon);
+        }
+        if bad {
+            return Err(self.window_error(&windows));
         }
         Ok(self.counts_minutes(minute_of(now), &w))
+    }
+
+    /// The error for the first invalid window of `windows`.
+    #[cold]
+    #[inline(never)]
+    fn window_error(&self, windows: &[Duration]) -> Error {
+        for &d in windows {
+            match whole_minutes(d, "SLI window") {
+                Err(e) => return e,
+                Ok(m) if m > self.layout.horizon => {
+                    return Error::WindowBeyondHorizon {
+                        window: d,
+                        horizon: minutes(self.layout.horizon),
+                    };
+                }
+                Ok(_) => {}
+            }
+        }
+        // Unreachable when called as above; a window error of some kind is still right.
+        Error::WindowBeyondHorizon {
+            window: Duration::MAX,
+            horizon: minutes(self.layout.horizon),
+        }
+    }
+
+    /// Every event recorded since construction (good and total), whatever its time: the
+    /// values of a Prometheus counter pair (`..._total`) for this SLI.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::SliWindow;
+    ///
+    /// let sli = SliWindow::new(Duration::from_secs(60))?;
+    /// sli.record_counts(Timestamp::from_secs(1), 5, 1);
+    /// sli.record_counts(Timestamp::from_secs(3600), 2, 0); // the first ones left the window
+    /// let all = sli.totals();
+    /// assert_eq!((all.good, all.total), (7, 8));
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn totals(&self) -> WindowCounts {
+        between((0, 0), stripes::sum(&self.stripes))
     }
 
     /// This thread's stripe.
@@ -393,7 +443,13 @@ impl SliWindow {
             };
             return self.exact[i].load();
         }
-        // Past the exact ring: interpolate between the coarse entries around `start`.
+        self.coarse_before(start)
+    }
+
+    /// The cumulative counts at the end of minute `start`, older than the exact ring:
+    /// interpolated between the coarse entries around it.
+    #[inline(never)]
+    fn coarse_before(&self, start: u64) -> (u64, u64) {
         let g = self.coarse_minutes;
         let lc = self.coarse.len() as u64;
         let (b0, off) = (start / g, start % g);
