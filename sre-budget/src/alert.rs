@@ -47,7 +47,7 @@
 //! The evaluator allocates once, in [`Evaluator::new`]; `evaluate` reuses its buffer.
 
 use crate::burn::Severity;
-use crate::{AlertPair, AlertPolicy, BudgetStatus, Counts, Error, ErrorBudget, EventCounts};
+use crate::{AlertPair, AlertPolicy, BudgetStatus, Error, ErrorBudget, EventCounts, WindowCounts};
 use core::time::Duration;
 use sre_core::{Objective, Timestamp};
 
@@ -116,13 +116,13 @@ pub struct WindowReading {
     /// The window's length.
     pub window: Duration,
     /// Its counts.
-    pub counts: Counts,
+    pub counts: WindowCounts,
     /// `bad / total`, `None` for no data.
     pub error_ratio: Option<f64>,
 }
 
 impl WindowReading {
-    fn new(window: Duration, counts: Counts) -> Self {
+    fn new(window: Duration, counts: WindowCounts) -> Self {
         Self {
             window,
             counts,
@@ -185,7 +185,7 @@ pub struct Evaluator {
     /// Indices into `windows` of each pair's (long, short).
     pair_windows: Vec<(usize, usize)>,
     /// This tick's counts, one per window.
-    readings: Vec<Counts>,
+    readings: Vec<WindowCounts>,
     status: Vec<PairStatus>,
     events: Vec<AlertEvent>,
     budget: ErrorBudget,
@@ -244,7 +244,7 @@ impl Evaluator {
         if self.track_budget {
             windows.push(self.policy.period());
         }
-        self.readings = vec![Counts::default(); windows.len()];
+        self.readings = vec![WindowCounts::default(); windows.len()];
         self.windows = windows;
     }
 
@@ -530,7 +530,7 @@ mod tests {
         let e = ev.evaluate(Timestamp::from_mins(5), &s).unwrap()[0];
         assert_eq!(
             e.long.counts,
-            Counts {
+            WindowCounts {
                 good: 40,
                 total: 50
             }

@@ -22,7 +22,7 @@
 //! # Ok::<(), sre_budget::Error>(())
 //! ```
 
-use crate::{Counts, Error, EventCounts};
+use crate::{Error, EventCounts, WindowCounts};
 use core::time::Duration;
 use sre_core::{Objective, Timestamp};
 
@@ -106,7 +106,7 @@ impl ErrorBudget {
     /// The status given the counts of the period so far (the last `period` for a rolling
     /// window; since the month began for a calendar one).
     #[must_use]
-    pub fn status(&self, period_counts: Counts) -> BudgetStatus {
+    pub fn status(&self, period_counts: WindowCounts) -> BudgetStatus {
         let allowed = self.allowed_bad_fraction() * period_counts.total as f64;
         let bad = period_counts.bad();
         let consumed = if period_counts.total == 0 {
@@ -148,7 +148,7 @@ fn remaining_time(fraction: f64, period: Duration, burn_rate: f64) -> Option<Dur
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BudgetStatus {
     /// The events counted in the period.
-    pub counts: Counts,
+    pub counts: WindowCounts,
     /// Bad events the period's traffic allows: `(1 − objective) × total`.
     pub allowed_bad_events: f64,
     /// Fraction of the budget spent: `bad / allowed` (0 with no traffic; may exceed 1).
@@ -177,12 +177,12 @@ impl BudgetStatus {
     ///
     /// ```
     /// use core::time::Duration;
-    /// use sre_budget::{Counts, ErrorBudget};
+    /// use sre_budget::{WindowCounts, ErrorBudget};
     /// use sre_core::{Objective, Timestamp};
     ///
     /// let b = ErrorBudget::new(Objective::new(0.99)?, Duration::from_secs(30 * 86_400))?;
     /// // 10,000 events, 40 bad: 40 % of the 100 allowed is spent, 60 % is left.
-    /// let s = b.status(Counts { good: 9_960, total: 10_000 });
+    /// let s = b.status(WindowCounts { good: 9_960, total: 10_000 });
     /// assert!((s.remaining - 0.6).abs() < 1e-12);
     /// // At burn rate 6, 60 % of 30 days lasts 3 days.
     /// let now = Timestamp::from_secs(1_000);
@@ -233,10 +233,10 @@ mod tests {
             Duration::from_secs(30 * DAY),
         )
         .unwrap();
-        let none = b.status(Counts::default());
+        let none = b.status(WindowCounts::default());
         assert!(none.consumed.abs() < f64::EPSILON && !none.is_exhausted());
         // 1,000,000 events allow 1,000 bad (up to the rounding of 1 − 0.999).
-        let s = b.status(Counts {
+        let s = b.status(WindowCounts {
             good: 999_500,
             total: 1_000_000,
         });
@@ -247,7 +247,7 @@ mod tests {
             s.time_to_exhaustion(2.0),
             Some(Duration::from_secs(7 * DAY + DAY / 2))
         );
-        let over = b.status(Counts {
+        let over = b.status(WindowCounts {
             good: 997_000,
             total: 1_000_000,
         });

@@ -37,7 +37,8 @@
 //! - [`policy`]: [`BudgetPolicy`], the release decision by remaining budget.
 //! - [`burn`]: [`AlertPair`] and [`AlertPolicy`], the workbook's pairs and arithmetic.
 //! - [`alert`]: [`Evaluator`], Prometheus' alert state machine on the caller's clock.
-//! - [`window`]: [`EventCounts`] (what the evaluator reads), [`Counts`], [`MinuteSeries`].
+//! - [`window`]: [`EventCounts`] (what the evaluator reads; [`WindowCounts`] is
+//!   `sre-metrics`' type, re-exported) and [`MinuteSeries`].
 //! - [`rules`]: the equivalent Prometheus recording and alerting rules.
 //! - [`replay`]: per-minute CSV in, transitions out (the `replay` example).
 //! - [`duration`]: Prometheus-style durations (`30d`, `1h30m`).
@@ -45,8 +46,8 @@
 //!
 //! # Features
 //!
-//! - `serde`: `Serialize`/`Deserialize` for the data types, and [`Slo::from_json`] /
-//!   [`Slo::from_toml`].
+//! - `serde`: `Serialize`/`Deserialize` for the data types, and `Slo::from_json` /
+//!   `Slo::from_toml`.
 #![forbid(unsafe_code)]
 
 pub mod alert;
@@ -69,4 +70,5 @@ pub use burn::{AlertPair, AlertPolicy, Severity};
 pub use error::Error;
 pub use policy::{BudgetPolicy, ReleaseAction, ReleaseDecision};
 pub use slo::{BudgetingMethod, Indicator, Slo, TimeWindow};
-pub use window::{Counts, EventCounts, MinuteSeries};
+pub use sre_metrics::sli::WindowCounts;
+pub use window::{EventCounts, MinuteSeries};

@@ -7,11 +7,11 @@
 //!
 //! ```
 //! use core::time::Duration;
-//! use sre_budget::{BudgetPolicy, Counts, ErrorBudget, ReleaseAction};
+//! use sre_budget::{BudgetPolicy, WindowCounts, ErrorBudget, ReleaseAction};
 //! use sre_core::Objective;
 //!
 //! let budget = ErrorBudget::new(Objective::new(0.99)?, Duration::from_secs(30 * 86_400))?;
-//! let status = budget.status(Counts { good: 9_930, total: 10_000 }); // 70 of 100 spent
+//! let status = budget.status(WindowCounts { good: 9_930, total: 10_000 }); // 70 of 100 spent
 //! let decision = BudgetPolicy::default().decide(&status);
 //! assert_eq!(decision.action, ReleaseAction::SlowDown);
 //! assert!(decision.to_string().contains("30.0 % of the error budget left"));
@@ -116,7 +116,7 @@ impl BudgetPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Counts, ErrorBudget};
+    use crate::{ErrorBudget, WindowCounts};
     use core::time::Duration;
     use sre_core::Objective;
 
@@ -136,7 +136,7 @@ mod tests {
             (101, ReleaseAction::NoDeploys),
             (10_000, ReleaseAction::NoDeploys),
         ] {
-            let s = b.status(Counts {
+            let s = b.status(WindowCounts {
                 good: 10_000 - bad,
                 total: 10_000,
             });
@@ -144,7 +144,7 @@ mod tests {
         }
         // No traffic spends nothing.
         assert_eq!(
-            p.decide(&b.status(Counts::default())).action,
+            p.decide(&b.status(WindowCounts::default())).action,
             ReleaseAction::DeployNormally
         );
     }

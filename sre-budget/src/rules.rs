@@ -20,6 +20,12 @@
 //! (shortest round-trip decimal), so both compare identical numbers. `promtool test rules`
 //! (v2.42) checks all this in this crate's tests.
 //!
+//! **Scrape alignment.** Exactness to the minute assumes counter samples on the
+//! evaluation grid (as in the tests: one sample per minute at each evaluation instant).
+//! A real scrape lands at some offset inside the interval; `increase()` then extrapolates
+//! and a window's edges move by up to one scrape interval, as they do for any
+//! Prometheus-evaluated SLO alert.
+//!
 //! **Prometheus 3.x** made range selectors left-open, `(t − W, t]`: the sample at `t − W`
 //! drops out, `increase()` sees only minutes `T−W+2 ..= T` and extrapolates them by
 //! `W / (W − 1 min)`. The factor cancels in the ratio, so under 3.x each window is in

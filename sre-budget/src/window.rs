@@ -1,4 +1,5 @@
-//! Where the evaluator reads event counts: the [`EventCounts`] trait, [`Counts`], and
+//! Where the evaluator reads event counts: the [`EventCounts`] trait (answering in
+//! `sre-metrics`' [`WindowCounts`]), and
 //! [`MinuteSeries`], an exact per-minute counter series.
 //!
 //! The evaluator asks for the good and total events in a window ending at `now`. Any
@@ -33,35 +34,10 @@ use sre_metrics::sli::{SliWindow, WindowCounts};
 
 const MINUTE_NANOS: u64 = 60_000_000_000;
 
-/// Good and total events in a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Counts {
-    /// Good events.
-    pub good: u64,
-    /// All events, good and bad.
-    pub total: u64,
-}
-
-impl Counts {
-    /// Bad events: `total − good` (0 if a racing reader saw more good than total).
-    #[must_use]
-    pub fn bad(self) -> u64 {
-        self.total.saturating_sub(self.good)
-    }
-
-    /// `bad / total`, or `None` for no events: no data is not "healthy" (Prometheus
-    /// computes 0/0 = NaN, which no threshold exceeds).
-    #[must_use]
-    pub fn error_ratio(self) -> Option<f64> {
-        (self.total > 0).then(|| self.bad() as f64 / self.total as f64)
-    }
-}
-
 /// A source of good/total counts over a window ending at `now`.
 pub trait EventCounts {
     /// The counts in the `window` ending at `now`.
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error>;
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error>;
 
     /// The counts of several windows ending at `now`, into `out` (same length). The
     /// default asks [`counts`](Self::counts) once per window; a source that can read all
@@ -70,7 +46,7 @@ pub trait EventCounts {
         &self,
         now: Timestamp,
         windows: &[Duration],
-        out: &mut [Counts],
+        out: &mut [WindowCounts],
     ) -> Result<(), Error> {
         for (w, o) in windows.iter().zip(out.iter_mut()) {
             *o = self.counts(now, *w)?;
@@ -80,7 +56,7 @@ pub trait EventCounts {
 }
 
 impl<T: EventCounts + ?Sized> EventCounts for &T {
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
         (**self).counts(now, window)
     }
 
@@ -88,18 +64,24 @@ impl<T: EventCounts + ?Sized> EventCounts for &T {
         &self,
         now: Timestamp,
         windows: &[Duration],
-        out: &mut [Counts],
+        out: &mut [WindowCounts],
     ) -> Result<(), Error> {
         (**self).counts_into(now, windows, out)
     }
 }
 
-impl From<WindowCounts> for Counts {
-    fn from(c: WindowCounts) -> Self {
-        Self {
-            good: c.good,
-            total: c.total,
-        }
+impl<T: EventCounts + ?Sized> EventCounts for std::sync::Arc<T> {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
+        (**self).counts(now, window)
+    }
+
+    fn counts_into(
+        &self,
+        now: Timestamp,
+        windows: &[Duration],
+        out: &mut [WindowCounts],
+    ) -> Result<(), Error> {
+        (**self).counts_into(now, windows, out)
     }
 }
 
@@ -108,8 +90,8 @@ impl From<WindowCounts> for Counts {
 /// Windows longer than 3 days (the budget's period) are interpolated inside one coarse
 /// bucket by `SliWindow`; alert windows up to 3 days are exact.
 impl EventCounts for SliWindow {
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
-        Ok(SliWindow::counts(self, now, window)?.into())
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
+        Ok(SliWindow::counts(self, now, window)?)
     }
 
     /// Reads up to 8 windows per consistent read of the live counters.
@@ -117,16 +99,15 @@ impl EventCounts for SliWindow {
         &self,
         now: Timestamp,
         windows: &[Duration],
-        out: &mut [Counts],
+        out: &mut [WindowCounts],
     ) -> Result<(), Error> {
         const N: usize = 8;
         for (ws, os) in windows.chunks(N).zip(out.chunks_mut(N)) {
             let mut batch = [ws[0]; N];
             batch[..ws.len()].copy_from_slice(ws);
             let got = self.counts_many(now, batch)?;
-            for (o, c) in os.iter_mut().zip(got) {
-                *o = c.into();
-            }
+            let n = os.len();
+            os.copy_from_slice(&got[..n]);
         }
         Ok(())
     }
@@ -201,7 +182,7 @@ impl MinuteSeries {
 }
 
 impl EventCounts for MinuteSeries {
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<Counts, Error> {
+    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
         let w = window.as_secs().div_ceil(60);
         let horizon = self.cum.len() as u64 - 1;
         if w > horizon {
@@ -213,7 +194,7 @@ impl EventCounts for MinuteSeries {
         let t = (now.as_nanos() / MINUTE_NANOS).min(self.last);
         let start = (now.as_nanos() / MINUTE_NANOS).saturating_sub(w);
         if start >= t {
-            return Ok(Counts::default());
+            return Ok(WindowCounts::default());
         }
         // A `now` behind the last push can reach minutes the ring has overwritten.
         if start < self.last.saturating_sub(horizon) {
@@ -224,7 +205,7 @@ impl EventCounts for MinuteSeries {
         }
         let (g1, t1) = self.at(t);
         let (g0, t0) = self.at(start);
-        Ok(Counts {
+        Ok(WindowCounts {
             good: g1 - g0,
             total: t1 - t0,
         })
@@ -251,8 +232,22 @@ mod tests {
                 let m = i as u64 + 1;
                 if m > lo && m <= now_min { g += gg; t += gg + bb; }
             }
-            prop_assert_eq!(c, Counts { good: g, total: t });
+            prop_assert_eq!(c, WindowCounts { good: g, total: t });
         }
+    }
+
+    #[test]
+    fn shared_sources_answer_like_the_source() {
+        let sli = std::sync::Arc::new(SliWindow::new(Duration::from_secs(3600)).unwrap());
+        sli.record_counts(Timestamp::from_mins(1), 3, 1);
+        let d = Duration::from_secs(300);
+        let via_arc = EventCounts::counts(&sli, Timestamp::from_mins(1), d).unwrap();
+        assert_eq!(via_arc, WindowCounts { good: 3, total: 4 });
+        let mut out = [WindowCounts::default(); 9];
+        let ws = [d; 9];
+        sli.counts_into(Timestamp::from_mins(1), &ws, &mut out)
+            .unwrap();
+        assert!(out.iter().all(|c| *c == via_arc));
     }
 
     #[test]
@@ -264,9 +259,9 @@ mod tests {
         ));
         assert_eq!(
             s.counts(Timestamp::ZERO, Duration::from_secs(600)).unwrap(),
-            Counts::default()
+            WindowCounts::default()
         );
-        assert_eq!(Counts::default().error_ratio(), None);
+        assert_eq!(WindowCounts::default().error_ratio(), None);
         assert!(MinuteSeries::new(Duration::ZERO).is_err());
     }
 }

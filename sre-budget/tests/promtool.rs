@@ -21,6 +21,8 @@ const TOTAL: &str = "sre_requests_total{service=\"checkout\"}";
 
 struct Scenario {
     name: &'static str,
+    /// The SLI as a latency histogram (`_bucket{le}` over `_count`) instead of two counters.
+    latency: bool,
     /// (good, bad) for minutes 1..=len.
     rows: Vec<(u64, u64)>,
     config: AlertConfig,
@@ -52,36 +54,42 @@ fn scenarios() -> Vec<Scenario> {
             name: "steady_low_errors",
             rows: thousand(1_440, |_| 1),
             config: plain,
+            latency: false,
         },
         // A total outage in minutes 121..=180.
         Scenario {
             name: "outage_1h",
             rows: thousand(600, |m| if (121..=180).contains(&m) { 1_000 } else { 0 }),
             config: plain,
+            latency: false,
         },
         // 2 % errors in minutes 61..=420: the 1 h / 5 m page needs 43.2 min of it.
         Scenario {
             name: "errors_2pct_6h",
             rows: thousand(840, |m| if (61..=420).contains(&m) { 20 } else { 0 }),
             config: plain,
+            latency: false,
         },
         // 100 % errors in minutes 201..=203.
         Scenario {
             name: "spike_3min",
             rows: thousand(600, |m| if (201..=203).contains(&m) { 1_000 } else { 0 }),
             config: plain,
+            latency: false,
         },
         // 0.2 % errors in minutes 61..=2940 (two days): only the 3 d / 6 h ticket.
         Scenario {
             name: "errors_0_2pct_2d",
             rows: thousand(3_360, |m| if (61..=2_940).contains(&m) { 2 } else { 0 }),
             config: plain,
+            latency: false,
         },
         // One request a minute; the one at minute 400 fails.
         Scenario {
             name: "one_rpm_one_failure",
             rows: minutes(800, |m| if m == 400 { (0, 1) } else { (1, 0) }),
             config: plain,
+            latency: false,
         },
     ];
     // The same traffic with `for`, `keep_firing_for` and the low-traffic guard.
@@ -109,24 +117,42 @@ fn scenarios() -> Vec<Scenario> {
         let base = v.iter().find(|s| s.name == n).unwrap();
         Scenario {
             name: n,
+            latency: false,
             rows: base.rows.clone(),
             config,
         }
     })
     .collect();
     v.extend(extra);
+    // The spike again, with the SLI read from a latency histogram.
+    let spike = v.iter().find(|s| s.name == "spike_3min").unwrap();
+    v.push(Scenario {
+        name: "spike_3min_latency_sli",
+        latency: true,
+        rows: spike.rows.clone(),
+        config: plain,
+    });
     v
 }
 
-fn slo() -> Slo {
+fn slo(latency: bool) -> Slo {
+    let indicator = if latency {
+        Indicator::Latency {
+            histogram: "http_request_duration_seconds".into(),
+            selector: "service=\"checkout\"".into(),
+            threshold_seconds: 0.3,
+        }
+    } else {
+        Indicator::RatioMetric {
+            good: GOOD.into(),
+            total: TOTAL.into(),
+        }
+    };
     Slo::new(
         "checkout",
         Objective::new(0.999).unwrap(),
         TimeWindow::Rolling(Duration::from_secs(30 * 86_400)),
-        Indicator::RatioMetric {
-            good: GOOD.into(),
-            total: TOTAL.into(),
-        },
+        indicator,
     )
     .unwrap()
 }
@@ -136,7 +162,7 @@ type Change = (u64, String, Transition);
 
 /// Runs the evaluator; returns the transitions and, per minute, which pairs fire.
 fn in_process(s: &Scenario) -> (Vec<Change>, Vec<Vec<bool>>) {
-    let slo = slo();
+    let slo = slo(s.latency);
     let policy = AlertPolicy::workbook(slo.period()).unwrap();
     let names: Vec<String> = policy.pairs().iter().map(|p| p.name().to_owned()).collect();
     let mut ev = Evaluator::new(slo.objective(), policy, s.config).unwrap();
@@ -187,7 +213,7 @@ fn series_values(cumulative: &[u64]) -> String {
 
 /// The promtool test file expecting `firing` (per minute, per pair) at every minute.
 fn promtool_test(s: &Scenario, firing: &[Vec<bool>]) -> String {
-    let slo = slo();
+    let slo = slo(s.latency);
     let policy = AlertPolicy::workbook(slo.period()).unwrap();
     let (mut good, mut total) = (vec![0u64], vec![0u64]);
     for &(g, b) in &s.rows {
@@ -196,7 +222,8 @@ fn promtool_test(s: &Scenario, firing: &[Vec<bool>]) -> String {
     }
     let mut y = String::from("rule_files:\n  - rules.yml\nevaluation_interval: 1m\ntests:\n");
     y.push_str("  - interval: 1m\n    input_series:\n");
-    for (sel, vals) in [(GOOD, &good), (TOTAL, &total)] {
+    let (good_sel, total_sel) = slo.indicator().selectors();
+    for (sel, vals) in [(good_sel, &good), (total_sel, &total)] {
         let _ = writeln!(
             y,
             "      - series: '{sel}'\n        values: '{}'",
@@ -247,7 +274,7 @@ fn workdir(tag: &str) -> PathBuf {
 /// Writes the rules and the test and runs `promtool test rules`; returns (ok, output).
 fn run_promtool(tag: &str, s: &Scenario, firing: &[Vec<bool>]) -> (bool, String) {
     let dir = workdir(tag);
-    let slo = slo();
+    let slo = slo(s.latency);
     let policy = AlertPolicy::workbook(slo.period()).unwrap();
     let rules = prometheus_rules(
         &slo,
@@ -280,34 +307,35 @@ fn generated_rules_pass_promtool_check() {
     if !promtool_available() {
         return;
     }
-    let dir = workdir("check");
-    let slo = slo();
-    let policy = AlertPolicy::workbook(slo.period()).unwrap();
-    let opts = RuleOptions {
-        config: AlertConfig {
-            for_duration: Duration::from_secs(120),
-            keep_firing_for: Duration::from_secs(600),
-            min_bad_events: 3,
-        },
-        ..RuleOptions::default()
-    };
-    std::fs::write(
-        dir.join("rules.yml"),
-        prometheus_rules(&slo, &policy, &opts),
-    )
-    .unwrap();
-    let out = Command::new("promtool")
-        .args(["check", "rules", "rules.yml"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("SUCCESS: 18 rules found"));
+    for latency in [false, true] {
+        let dir = workdir(if latency { "check-latency" } else { "check" });
+        let slo = slo(latency);
+        let policy = AlertPolicy::workbook(slo.period()).unwrap();
+        let opts = RuleOptions {
+            config: AlertConfig {
+                for_duration: Duration::from_secs(120),
+                keep_firing_for: Duration::from_secs(600),
+                min_bad_events: 3,
+            },
+            ..RuleOptions::default()
+        };
+        let rules = prometheus_rules(&slo, &policy, &opts);
+        std::fs::write(dir.join("rules.yml"), rules).unwrap();
+        let out = Command::new("promtool")
+            .args(["check", "rules", "rules.yml"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // 7 windows × (ratio + bad-event count) + 4 alerts.
+        assert!(stdout.contains("SUCCESS: 18 rules found"), "{stdout}");
+    }
 }
 
 /// The six scenarios of the issue with the default configuration.
