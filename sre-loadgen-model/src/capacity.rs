@@ -14,7 +14,7 @@
 //! assert_eq!(m.max_rps(), 15_000.0);
 //! let g = Growth::monthly(0.10)?;
 //! assert_eq!(g.demand(m.current_rps(), 6).round(), 17_716.0);
-//! let plan = m.plan(g, 12, &ProvisioningRule::SameMonth);
+//! let plan = m.plan(g, 12, &ProvisioningRule::SameMonth)?;
 //! assert!(plan.months()[1..=4].iter().all(|p| p.added == 0));
 //! assert_eq!(plan.months()[12].fleet, 42);
 //! # Ok::<(), sre_loadgen_model::Error>(())
@@ -218,9 +218,33 @@ impl CapacityModel {
     }
 
     /// A month-by-month plan over `horizon` months starting from today's fleet. The
-    /// fleet never shrinks; `rule` decides when and how far it grows.
-    #[must_use]
-    pub fn plan(&self, growth: Growth, horizon: u32, rule: &ProvisioningRule) -> ProvisioningPlan {
+    /// fleet never shrinks; `rule` decides when and how far it grows. Errors on a trigger
+    /// threshold outside (0, 1] or an empty list of decision months.
+    pub fn plan(
+        &self,
+        growth: Growth,
+        horizon: u32,
+        rule: &ProvisioningRule,
+    ) -> Result<ProvisioningPlan, Error> {
+        match rule {
+            ProvisioningRule::TriggerAt { utilization } => {
+                let u = positive("trigger utilization", *utilization)?;
+                if u > 1.0 {
+                    return Err(Error::domain(
+                        "trigger utilization",
+                        u,
+                        "(0, 1] as a fraction",
+                    ));
+                }
+            }
+            ProvisioningRule::CoverUntilNext { decision_months } if decision_months.is_empty() => {
+                return Err(Error::Empty {
+                    what: "decision months",
+                    item: "month",
+                });
+            }
+            _ => {}
+        }
         let demand = |m: u32| growth.demand(self.current_rps, m.min(horizon));
         let mut months = Vec::with_capacity(usize::try_from(horizon).unwrap_or(0) + 1);
         let mut fleet = self.instances;
@@ -267,7 +291,7 @@ impl CapacityModel {
                 utilization: self.utilization_at(d, fleet),
             });
         }
-        ProvisioningPlan { months }
+        Ok(ProvisioningPlan { months })
     }
 
     /// The fleet plan for an event at `baseline_rps` served today by
@@ -502,4 +526,51 @@ pub struct EventPlan {
     pub surplus_instance_hours: f64,
     /// Hourly fleet sizes after the event, from the event fleet down to the baseline.
     pub scale_down: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_snap_float_noise_but_not_real_fractions() {
+        assert_eq!(ceil_count(40.0 * 0.7), 28);
+        assert_eq!(ceil_count(28.000_001), 29);
+        assert_eq!(ceil_count(19.6), 20);
+        assert_eq!(floor_count(0.3 * 20.0), 6);
+        assert_eq!(floor_count(25.2), 25);
+    }
+
+    #[test]
+    fn bad_inputs_are_typed_errors() {
+        assert!(matches!(
+            CapacityModel::new(1.0, 0, 0.4, 0.6),
+            Err(Error::NoServers)
+        ));
+        let msg = CapacityModel::new(1.0, 1, 40.0, 0.6)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("from_percent"), "{msg}");
+        assert!(CapacityModel::new(-1.0, 1, 0.4, 0.6).is_err());
+        assert!(Growth::monthly(-0.1).is_err());
+        let m = CapacityModel::new(1.0, 1, 0.4, 0.6).unwrap();
+        let g = Growth::monthly(0.1).unwrap();
+        for bad in [0.0, 1.5, f64::NAN] {
+            assert!(
+                m.plan(g, 3, &ProvisioningRule::TriggerAt { utilization: bad })
+                    .is_err()
+            );
+        }
+        assert!(matches!(
+            m.plan(
+                g,
+                3,
+                &ProvisioningRule::CoverUntilNext {
+                    decision_months: vec![]
+                }
+            ),
+            Err(Error::Empty { .. })
+        ));
+        assert!(m.runway_months(Growth::monthly(0.0).unwrap()).is_infinite());
+    }
 }

@@ -30,6 +30,10 @@ use crate::segment::Segment;
 use core::f64::consts::{FRAC_PI_2, TAU};
 use core::time::Duration;
 
+mod spec;
+#[cfg(feature = "serde")]
+use spec::ProfileSpec;
+
 /// How a replayed trace fills the time between its samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -51,6 +55,8 @@ struct Knot {
     cum: f64,
     /// Factor from `t` to the next knot.
     factor: f64,
+    /// 1 / factor (0 when the factor is 0), so the hot path multiplies.
+    inv_factor: f64,
 }
 
 /// Offered load over a finite time span: rate, cumulative and inverse cumulative.
@@ -80,60 +86,9 @@ pub struct RateProfile {
     total: f64,
 }
 
-/// A multiplier window as written in a file: seconds from the start, seconds long.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct MultiplierSpec {
-    start: f64,
-    duration: f64,
-    factor: f64,
-}
-
-/// The serialized form of a profile: its segments and multiplier windows; everything
-/// else is recomputed (and validated) on the way in.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, PartialEq)]
-struct ProfileSpec {
-    segments: Vec<Segment>,
-    multipliers: Vec<MultiplierSpec>,
-}
-
-impl From<RateProfile> for ProfileSpec {
-    fn from(p: RateProfile) -> Self {
-        let multipliers = p
-            .windows()
-            .into_iter()
-            .map(|(start, end, factor)| MultiplierSpec {
-                start,
-                duration: end - start,
-                factor,
-            })
-            .collect();
-        Self {
-            segments: p.segments,
-            multipliers,
-        }
-    }
-}
-
-impl TryFrom<ProfileSpec> for RateProfile {
-    type Error = Error;
-    fn try_from(s: ProfileSpec) -> Result<Self, Error> {
-        let mut p = Self::from_segments(s.segments)?;
-        for m in s.multipliers {
-            p = p.with_multiplier_secs(
-                non_negative("multiplier start (seconds)", m.start)?,
-                m.duration,
-                m.factor,
-            )?;
-        }
-        Ok(p)
-    }
-}
-
 impl RateProfile {
     /// Multiplier windows as (start, end, factor).
-    fn windows(&self) -> Vec<(f64, f64, f64)> {
+    pub(crate) fn windows(&self) -> Vec<(f64, f64, f64)> {
         self.knots
             .iter()
             .skip(1)
@@ -179,6 +134,7 @@ impl RateProfile {
                 base: 0.0,
                 cum: 0.0,
                 factor: 1.0,
+                inv_factor: 1.0,
             }],
             total: c,
         })
@@ -303,17 +259,31 @@ impl RateProfile {
         Self::from_segments(segs)
     }
 
-    /// This profile followed by `next`.
+    /// This profile followed by `next`, multiplier windows included.
     #[must_use]
     pub fn then(&self, next: &Self) -> Self {
-        let segs: Vec<Segment> = self
+        let segs = self
             .base_segments()
             .iter()
             .chain(next.base_segments())
-            .cloned()
-            .collect();
-        // Both non-empty, so this cannot fail; multiplier windows are not carried over.
-        Self::from_segments(segs).unwrap_or_else(|_| self.clone())
+            .cloned();
+        // Both are non-empty and their windows are disjoint once `next`'s are shifted past
+        // this one's end, so neither step can fail.
+        let Ok(mut p) = Self::from_segments(segs) else {
+            return self.clone();
+        };
+        let shift = self.duration_secs();
+        let windows = self.windows().into_iter().chain(
+            next.windows()
+                .into_iter()
+                .map(|(s, e, f)| (s + shift, e + shift, f)),
+        );
+        for (s, e, f) in windows {
+            if let Ok(q) = p.with_multiplier_secs(s, e - s, f) {
+                p = q;
+            }
+        }
+        p
     }
 
     /// Every rate multiplied by `factor` (≥ 0), multiplier windows kept.
@@ -327,7 +297,8 @@ impl RateProfile {
     }
 
     /// Multiplies every rate in [`start`, `start + duration`) by `factor` (≥ 0): an event
-    /// (×3 for Black Friday), an outage (×0). Windows must not overlap.
+    /// (×3 for Black Friday), an outage (×0). Windows must not overlap; a window is cut
+    /// at the profile's end, and one starting at or after the end changes nothing.
     pub fn with_multiplier(
         &self,
         start: Duration,
@@ -337,7 +308,12 @@ impl RateProfile {
         self.with_multiplier_secs(start.as_secs_f64(), duration.as_secs_f64(), factor)
     }
 
-    fn with_multiplier_secs(&self, start: f64, duration: f64, factor: f64) -> Result<Self, Error> {
+    pub(crate) fn with_multiplier_secs(
+        &self,
+        start: f64,
+        duration: f64,
+        factor: f64,
+    ) -> Result<Self, Error> {
         let factor = non_negative("multiplier", factor)?;
         let duration = positive("multiplier window (seconds)", duration)?;
         let end = (start + duration).min(self.duration_secs());
@@ -371,6 +347,7 @@ impl RateProfile {
                     base,
                     cum,
                     factor: fac,
+                    inv_factor: if fac > 0.0 { 1.0 / fac } else { 0.0 },
                 });
                 (cum_last, base_last, factor_last) = (cum, base, fac);
             }
@@ -455,7 +432,7 @@ impl RateProfile {
 
     /// [`inverse_cumulative`](Self::inverse_cumulative) for non-decreasing `n`, resuming
     /// the search where the previous call ended: O(1) amortized per arrival.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn inverse_with(&self, c: &mut Cursor, n: f64) -> Option<f64> {
         let total = self.total;
         if n.is_nan() || n > total * (1.0 + 1e-12) {
@@ -468,7 +445,7 @@ impl RateProfile {
         }
         let k = &self.knots[c.knot];
         let base = if k.factor > 0.0 {
-            k.base + (n - k.cum) / k.factor
+            k.base + (n - k.cum) * k.inv_factor
         } else {
             k.base
         };
@@ -477,21 +454,28 @@ impl RateProfile {
         // carries arrivals.
         let last = self.segments.len() - 1;
         while c.segment < last
-            && (self.prefix[c.segment + 1] < base || self.segments[c.segment].total() <= 0.0)
+            && (self.prefix[c.segment + 1] < base
+                || self.prefix[c.segment + 1] <= self.prefix[c.segment])
         {
             c.segment += 1;
+            c.hint = None;
         }
         let i = c.segment;
-        let tau = self.segments[i].inverse(base - self.prefix[i]);
+        let y = base - self.prefix[i];
+        let tau = self.segments[i].inverse_near(y, c.hint);
+        c.hint = Some((y, tau));
         Some((self.starts[i] + tau).max(k.t).min(self.duration_secs()))
     }
 }
 
 /// Where an increasing sequence of inverse look-ups left off.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Cursor {
     knot: usize,
     segment: usize,
+    /// The previous (local cumulative, local time) in `segment`: a starting point for
+    /// segments inverted numerically.
+    hint: Option<(f64, f64)>,
 }
 
 #[cfg(test)]
@@ -550,6 +534,11 @@ mod tests {
         assert!((two.total() - 1300.0).abs() < 1e-9);
         let scaled = two.scaled(2.0).unwrap();
         assert!((scaled.total() - 2600.0).abs() < 1e-9);
+        // Concatenation keeps both profiles' windows, the second's shifted.
+        let both = e.then(&e);
+        assert!((both.total() - 2400.0).abs() < 1e-9);
+        assert_eq!(both.rate(125.0), 30.0);
+        assert_eq!(both.rate(135.0), 10.0);
     }
 
     #[test]

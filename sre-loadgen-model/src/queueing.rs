@@ -184,25 +184,25 @@ impl MMc {
         f64::from(self.servers) * self.mu - self.lambda
     }
 
-    /// Mean wait in queue E[W_q] = C / (cμ − λ).
+    /// Mean wait in queue E\[W_q\] = C / (cμ − λ).
     #[must_use]
     pub fn mean_wait(&self) -> f64 {
         self.p_wait / self.wait_decay_rate()
     }
 
-    /// Mean response time E[T] = E[W_q] + 1/μ.
+    /// Mean response time E\[T\] = E\[W_q\] + 1/μ.
     #[must_use]
     pub fn mean_response(&self) -> f64 {
         self.mean_wait() + 1.0 / self.mu
     }
 
-    /// Mean queue length L_q = λ E[W_q] (Little's law).
+    /// Mean queue length L_q = λ E\[W_q\] (Little's law).
     #[must_use]
     pub fn mean_queue_len(&self) -> f64 {
         self.lambda * self.mean_wait()
     }
 
-    /// Mean number in the system L = λ E[T].
+    /// Mean number in the system L = λ E\[T\].
     #[must_use]
     pub fn mean_in_system(&self) -> f64 {
         self.lambda * self.mean_response()
@@ -352,7 +352,7 @@ pub fn servers_for(
 }
 
 /// An M/G/1 queue (Pollaczek–Khinchine): Poisson arrivals at rate λ, one server with a
-/// general service time of mean `E[S]` and squared coefficient of variation `C_s²`
+/// general service time of mean `E\[S\]` and squared coefficient of variation `C_s²`
 /// (0 deterministic, ½ Erlang-2, 1 exponential).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -363,7 +363,7 @@ pub struct MG1 {
 }
 
 impl MG1 {
-    /// The queue; errors if ρ = λ E[S] ≥ 1.
+    /// The queue; errors if ρ = λ E\[S\] ≥ 1.
     ///
     /// ```
     /// use sre_loadgen_model::queueing::MG1;
@@ -390,25 +390,25 @@ impl MG1 {
         })
     }
 
-    /// Utilization ρ = λ E[S].
+    /// Utilization ρ = λ E\[S\].
     #[must_use]
     pub fn utilization(&self) -> f64 {
         self.lambda * self.mean_service
     }
 
-    /// E[S²] = (1 + C_s²) E[S]².
+    /// E\[S²\] = (1 + C_s²) E\[S\]².
     #[must_use]
     pub fn second_moment(&self) -> f64 {
         (1.0 + self.scv) * self.mean_service * self.mean_service
     }
 
-    /// Mean wait W_q = λ E[S²] / (2 (1 − ρ)).
+    /// Mean wait W_q = λ E\[S²\] / (2 (1 − ρ)).
     #[must_use]
     pub fn mean_wait(&self) -> f64 {
         self.lambda * self.second_moment() / (2.0 * (1.0 - self.utilization()))
     }
 
-    /// Mean response W = W_q + E[S].
+    /// Mean response W = W_q + E\[S\].
     #[must_use]
     pub fn mean_response(&self) -> f64 {
         self.mean_wait() + self.mean_service

@@ -117,6 +117,18 @@ impl Xoshiro256PlusPlus {
     }
 }
 
+/// fdlibm e_log.c's Lg1…Lg7: a minimax fit of R(z) = 2z/3 + 2z²/5 + 2z³/7 + … for
+/// |s| ≤ 3 − 2√2 (z = s²), error below 2⁻⁵⁸·⁴⁵.
+const LG: [f64; 7] = [
+    f64::from_bits(0x3fe5_5555_5555_5593),
+    f64::from_bits(0x3fd9_9999_9997_fa04),
+    f64::from_bits(0x3fd2_4924_9422_9359),
+    f64::from_bits(0x3fcc_71c5_1d8e_78af),
+    f64::from_bits(0x3fc7_4664_96cb_03de),
+    f64::from_bits(0x3fc3_9a09_d078_c69f),
+    f64::from_bits(0x3fc2_f112_df3e_5244),
+];
+
 /// ln 2 split so that `k · LN2_HI` is exact for any binary exponent `k` (fdlibm's e_log.c).
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
@@ -124,9 +136,10 @@ const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// The natural logarithm from basic IEEE operations only, within 1 ulp of the exact value,
 /// identical on every platform. NaN for negatives and NaN, −∞ for 0, +∞ for +∞.
 ///
-/// Method (fdlibm's argument reduction; the series is the plain Taylor one): write
+/// Method (fdlibm's): write
 /// `x = 2ᵏ · m` with `m` in [√½, √2), `f = m − 1`, `s = f / (2 + f)`; then
-/// `ln m = 2 atanh s = f − s (f − R)` with `R = Σ 2 s²ʲ / (2j + 1)`.
+/// `ln m = 2 atanh s = f − s (f − R)` with `R ≈ Σ 2 s²ʲ / (2j + 1)` by fdlibm's
+/// seven-term minimax polynomial (Sun Microsystems' e_log.c, 1993).
 ///
 /// ```
 /// use sre_loadgen_model::rng::ln;
@@ -134,6 +147,7 @@ const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// assert!((ln(10.0) - std::f64::consts::LN_10).abs() <= f64::EPSILON * 2.5);
 /// ```
 #[must_use]
+#[inline]
 pub fn ln(x: f64) -> f64 {
     if x.is_nan() || x < 0.0 {
         return f64::NAN;
@@ -151,20 +165,22 @@ pub fn ln(x: f64) -> f64 {
         k -= 54;
     }
     k += i64::try_from(bits >> 52).unwrap_or(0);
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
-    if m > core::f64::consts::SQRT_2 {
-        m *= 0.5;
-        k += 1;
-    }
+    // Branch-free normalization to [√½, √2) (fdlibm's trick): adding 0x95f64 to the top
+    // 20 mantissa bits carries into bit 20 exactly when the mantissa is ≥ √2 − 1, and then
+    // the exponent is set to −1 instead of 0 (m/2) and k grows by one.
+    let mant = bits & 0x000f_ffff_ffff_ffff;
+    let carry = ((mant >> 32) + 0x95f64) & 0x10_0000;
+    let m = f64::from_bits(mant | ((carry ^ 0x3ff0_0000) << 32));
+    k += i64::try_from(carry >> 20).unwrap_or(0);
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
-    // R = z (2/3 + z (2/5 + z (2/7 + …))): eleven terms reach 2⁻⁵⁶ at |s| ≤ 3 − 2√2.
-    let mut r = 2.0 / 23.0;
-    for d in [21.0, 19.0, 17.0, 15.0, 13.0, 11.0, 9.0, 7.0, 5.0, 3.0] {
-        r = 2.0 / d + z * r;
-    }
-    let r = z * r;
+    // R ≈ Σ 2 s²ʲ / (2j + 1) by fdlibm's minimax polynomial in z = s², split in two
+    // chains of w = z² so they run in parallel.
+    let w = z * z;
+    let t1 = w * (LG[1] + w * (LG[3] + w * LG[5]));
+    let t2 = z * (LG[0] + w * (LG[2] + w * (LG[4] + w * LG[6])));
+    let r = t2 + t1;
     let hfsq = 0.5 * f * f;
     #[allow(clippy::cast_precision_loss)] // |k| ≤ 1077
     let dk = k as f64;

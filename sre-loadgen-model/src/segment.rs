@@ -258,11 +258,20 @@ impl Segment {
     /// into [0, duration].
     #[must_use]
     pub fn inverse(&self, y: f64) -> f64 {
+        self.inverse_near(y, None)
+    }
+
+    /// [`inverse`](Self::inverse), starting a numerical solve from a nearby solved
+    /// `(y, τ)` pair when there is one.
+    #[inline(always)]
+    pub(crate) fn inverse_near(&self, y: f64, hint: Option<(f64, f64)>) -> f64 {
         let d = self.duration;
         if y <= 0.0 {
             return 0.0;
         }
         let tau = match self.shape {
+            #[allow(clippy::float_cmp)] // a constant rate has exactly equal ends
+            Shape::Linear { from, to } if from == to => y / from,
             Shape::Linear { from, to } => {
                 // Solve slope/2 τ² + from τ − y = 0 in the form that does not cancel:
                 // τ = 2y / (from + √(from² + 2 slope y)); slope = 0 gives y / from.
@@ -272,7 +281,14 @@ impl Segment {
                 if den > 0.0 { 2.0 * y / den } else { d }
             }
             Shape::Sine { mean, .. } => {
-                let guess = if mean > 0.0 { y / mean } else { 0.0 };
+                let guess = match hint {
+                    Some((y0, t0)) if y >= y0 => {
+                        let r = self.rate(t0);
+                        if r > 0.0 { t0 + (y - y0) / r } else { t0 }
+                    }
+                    _ if mean > 0.0 => y / mean,
+                    _ => 0.0,
+                };
                 self.newton_inverse(y, guess)
             }
             Shape::Heaviside { total, steepness } => {

@@ -153,12 +153,25 @@ impl Gatling {
         }
     }
 
-    /// `rampUsers(users).during(d)`: `users` spread evenly over the whole seconds of `d`
-    /// (all at once when `d` is under a second).
+    /// `rampUsers(users).during(d)`: `users` spread evenly over the whole seconds of `d`,
+    /// second s getting ⌈U(s+1)/D⌉ − ⌈Us/D⌉. A zero `d` injects everyone at once; like
+    /// Gatling, a `d` under one second but above zero truncates to 0 s and injects nobody.
     #[must_use]
     pub fn ramp_users(users: u64, during: Duration) -> Self {
-        let secs = during.as_secs().max(1);
+        if during.is_zero() {
+            return Self::from_seconds(vec![users]).all_at_once();
+        }
+        let secs = during.as_secs();
         Self::from_seconds((0..secs).map(|s| share(users, s, secs)).collect())
+    }
+
+    /// Every user of the first second at its first millisecond.
+    fn all_at_once(self) -> Self {
+        let n = usize::try_from(self.per_second.first().copied().unwrap_or(0)).unwrap_or(0);
+        Self {
+            explicit: Some((vec![0; n], 0)),
+            ..self
+        }
     }
 
     /// `constantUsersPerSec(rate).during(d)`: `round(rate · whole seconds)` users, ramped.
@@ -363,4 +376,24 @@ pub fn co_corrected_values(value: u64, interval: u64) -> impl Iterator<Item = u6
         .into_iter()
         .flatten();
     first.chain(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gatling_duration_truncation() {
+        let at_once: Vec<_> = Gatling::ramp_users(3, Duration::ZERO).collect();
+        assert_eq!(at_once, [Timestamp::ZERO; 3]);
+        assert_eq!(
+            Gatling::ramp_users(3, Duration::from_millis(999)).count(),
+            0
+        );
+        // 7 users over 3 s: 3, 2, 2 (⌈7/3⌉ − 0, ⌈14/3⌉ − ⌈7/3⌉, 7 − ⌈14/3⌉).
+        let v: Vec<u64> = Gatling::ramp_users(7, Duration::from_millis(3500))
+            .map(|t| t.as_nanos() / 1_000_000)
+            .collect();
+        assert_eq!(v, [0, 333, 666, 1000, 1500, 2000, 2500]);
+    }
 }

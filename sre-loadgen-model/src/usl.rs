@@ -170,7 +170,8 @@ impl Usl {
     ///
     /// γ enters linearly, so for given α, β the best γ is closed-form; (α, β) are found by
     /// projected Levenberg–Marquardt from R's starting point (α = 0.01, β = 0.0001) and
-    /// from a coarse grid, keeping the best. Needs 3 distinct N.
+    /// from a coarse grid, keeping the best, then finished by a bounded compass search
+    /// (which LM needs when a bound is active). Needs 3 distinct N.
     pub fn fit(n: &[f64], x: &[f64]) -> Result<Self, Error> {
         if n.len() != x.len() {
             return Err(Error::LengthMismatch {
@@ -212,7 +213,16 @@ impl Usl {
                 }
             }
         }
-        let (alpha, beta, gamma, _) = best;
+        // Finish on the profiled (α, β) problem with a bounded pattern search: LM can
+        // stall when a bound is active (β = 0 for Amdahl-like data) and the clamped step
+        // no longer decreases the residual.
+        let (alpha, beta) = fit.pattern_search(best.0, best.1);
+        let (gamma, rss) = fit.profile(alpha, beta);
+        let (alpha, beta, gamma) = if rss <= best.3 {
+            (alpha, beta, gamma)
+        } else {
+            (best.0, best.1, best.2)
+        };
         if gamma.is_nan() || gamma <= 0.0 {
             return Err(Error::domain(
                 "fitted gamma",
@@ -247,6 +257,29 @@ impl Fit<'_> {
             .map(|(&n, &x)| (x - g * f(n)).powi(2))
             .sum();
         (g, rss)
+    }
+
+    /// Compass search on the profiled residual from (a, b), steps halving down to the
+    /// last bits, every trial clamped into the bounds.
+    fn pattern_search(&self, a: f64, b: f64) -> (f64, f64) {
+        let (mut a, mut b) = (a, b);
+        let mut best = self.profile(a, b).1;
+        let (mut da, mut db) = (a.max(1e-4) * 0.1, b.max(1e-7) * 0.1);
+        while da > a.max(1e-12) * 1e-14 || db > b.max(1e-15) * 1e-14 {
+            let mut moved = false;
+            for (sa, sb) in [(1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)] {
+                let (ta, tb) = ((a + sa * da).clamp(0.0, 1.0), (b + sb * db).clamp(0.0, 1.0));
+                let r = self.profile(ta, tb).1;
+                if r < best {
+                    (best, a, b, moved) = (r, ta, tb, true);
+                }
+            }
+            if !moved {
+                da *= 0.5;
+                db *= 0.5;
+            }
+        }
+        (a, b)
     }
 
     /// Projected Levenberg–Marquardt on the full (α, β, γ) problem from (a0, b0), with
@@ -359,6 +392,69 @@ mod tests {
         assert!(Usl::fit(&[0.5, 2.0, 3.0], &[1.0, 1.0, 1.0]).is_err());
         let msg = Usl::fit(&[1.0, 1.0], &[1.0, 1.0]).unwrap_err().to_string();
         assert!(msg.contains("at least 3") && msg.contains("N"), "{msg}");
+    }
+
+    /// A slow, independent minimizer: a log-spaced grid over (α, β) with γ profiled,
+    /// then pattern search with shrinking steps inside the bounds.
+    fn brute_force_rss(n: &[f64], x: &[f64]) -> f64 {
+        let fit = Fit { n, x };
+        let mut grid = vec![0.0];
+        grid.extend((0..60).map(|i| 1e-7 * 10f64.powf(f64::from(i) / 10.0)));
+        let (mut best, mut ba, mut bb) = (f64::INFINITY, 0.0, 0.0);
+        for &a in grid.iter().filter(|&&a| a <= 1.0) {
+            for &b in grid.iter().filter(|&&b| b <= 1.0) {
+                let (_, r) = fit.profile(a, b);
+                if r < best {
+                    (best, ba, bb) = (r, a, b);
+                }
+            }
+        }
+        let (mut da, mut db) = (ba.max(1e-6), bb.max(1e-9));
+        while da > 1e-15 || db > 1e-18 {
+            let mut moved = false;
+            for (sa, sb) in [(1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)] {
+                let (a, b) = (
+                    (ba + sa * da).clamp(0.0, 1.0),
+                    (bb + sb * db).clamp(0.0, 1.0),
+                );
+                let (_, r) = fit.profile(a, b);
+                if r < best {
+                    (best, ba, bb, moved) = (r, a, b, true);
+                }
+            }
+            if !moved {
+                da *= 0.5;
+                db *= 0.5;
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn fit_is_as_good_as_a_brute_force_search() {
+        let mut rng = crate::rng::Xoshiro256PlusPlus::seed_from_u64(11);
+        let n = [1.0, 2.0, 4.0, 8.0, 16.0, 24.0, 32.0, 48.0, 64.0];
+        for (a, b, g) in [
+            (0.05, 0.0, 10.0),
+            (0.2, 0.001, 3.0),
+            (0.0, 0.0005, 100.0),
+            (0.01, 0.02, 1.0),
+            (0.5, 0.0, 7.0),
+        ] {
+            let truth = Usl::new(a, b, g).unwrap();
+            // ±3 % multiplicative noise.
+            let x: Vec<f64> = n
+                .iter()
+                .map(|&n| truth.throughput(n) * (1.0 + 0.06 * (rng.next_f64_open_closed() - 0.5)))
+                .collect();
+            let fit = Usl::fit(&n, &x).unwrap();
+            let ours = Fit { n: &n, x: &x }.profile(fit.alpha(), fit.beta()).1;
+            let brute = brute_force_rss(&n, &x);
+            assert!(
+                ours <= brute * (1.0 + 1e-6) + 1e-12,
+                "({a}, {b}, {g}): ours {ours}, brute force {brute}"
+            );
+        }
     }
 
     #[test]

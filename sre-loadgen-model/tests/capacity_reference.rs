@@ -107,7 +107,7 @@ fn derived_numbers() {
 #[test]
 fn every_month() {
     let (m, g, doc) = course();
-    let plan = m.plan(g, 12, &ProvisioningRule::SameMonth);
+    let plan = m.plan(g, 12, &ProvisioningRule::SameMonth).unwrap();
     let months = doc["monthly"].as_array().unwrap();
     assert_eq!(months.len(), 13);
     for row in months {
@@ -156,7 +156,7 @@ fn every_rule() {
     let (m, g, doc) = course();
     let rules = &doc["rules"];
     let check = |rule: ProvisioningRule, key: &str| {
-        let plan = m.plan(g, 12, &rule);
+        let plan = m.plan(g, 12, &rule).unwrap();
         for (month, want) in rules[key].as_object().unwrap() {
             let month: u32 = month.parse().unwrap();
             assert_eq!(plan.fleet_at(month), Some(u(want)), "{key} month {month}");
@@ -175,7 +175,9 @@ fn every_rule() {
         },
         "cover_until_next_decision",
     );
-    let trig = m.plan(g, 12, &ProvisioningRule::TriggerAt { utilization: 0.6 });
+    let trig = m
+        .plan(g, 12, &ProvisioningRule::TriggerAt { utilization: 0.6 })
+        .unwrap();
     for row in rules["trigger_at_60pct_then_ceil(D/750)"]
         .as_array()
         .unwrap()
@@ -204,7 +206,7 @@ fn every_rule() {
             decision_months: vec![5, 8, 12],
         },
     ] {
-        let plan = m.plan(g, 12, &rule);
+        let plan = m.plan(g, 12, &rule).unwrap();
         let got: Vec<u32> = [5, 8, 12]
             .iter()
             .map(|&k| plan.fleet_at(k).unwrap())

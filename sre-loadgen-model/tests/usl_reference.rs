@@ -81,7 +81,6 @@ fn every_dataset_fit_within_its_tolerance() {
         let x: Vec<f64> = set["X"].as_array().unwrap().iter().map(num).collect();
         let tol = num(&set["relative_tolerance"]);
         let fit = Usl::fit(&n, &x).unwrap();
-        eprintln!("{name}: {fit:?} N*={}", fit.peak_concurrency());
         let want = &set["expected_fit"];
         close(
             fit.alpha(),

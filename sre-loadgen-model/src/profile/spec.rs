@@ -1,0 +1,57 @@
+//! The serialized form of a [`RateProfile`]: its segments and multiplier windows.
+//! Everything else is recomputed, and validated, on the way in.
+
+use super::RateProfile;
+use crate::Error;
+use crate::error::non_negative;
+use crate::segment::Segment;
+
+/// A multiplier window as written in a file: seconds from the start, seconds long.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct MultiplierSpec {
+    start: f64,
+    duration: f64,
+    factor: f64,
+}
+
+/// A profile as written in a file.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ProfileSpec {
+    segments: Vec<Segment>,
+    multipliers: Vec<MultiplierSpec>,
+}
+
+impl From<RateProfile> for ProfileSpec {
+    fn from(p: RateProfile) -> Self {
+        let multipliers = p
+            .windows()
+            .into_iter()
+            .map(|(start, end, factor)| MultiplierSpec {
+                start,
+                duration: end - start,
+                factor,
+            })
+            .collect();
+        Self {
+            segments: p.segments,
+            multipliers,
+        }
+    }
+}
+
+impl TryFrom<ProfileSpec> for RateProfile {
+    type Error = Error;
+    fn try_from(s: ProfileSpec) -> Result<Self, Error> {
+        let mut p = Self::from_segments(s.segments)?;
+        for m in s.multipliers {
+            p = p.with_multiplier_secs(
+                non_negative("multiplier start (seconds)", m.start)?,
+                m.duration,
+                m.factor,
+            )?;
+        }
+        Ok(p)
+    }
+}
