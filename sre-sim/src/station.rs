@@ -21,7 +21,8 @@
 //!
 //! The pool: [`Station::scale_to`] adds servers that become ready after a warm-up delay,
 //! and removes servers gracefully: first those still warming up (newest first), then idle
-//! ones, then busy ones, which finish the request in hand before they retire. Capacity
+//! ones, then busy ones: the next busy servers to finish their request retire then (a
+//! count, not chosen victims, so the pool shrinks as early as it gracefully can). Capacity
 //! (instance-seconds, busy server-seconds, queue length) is integrated exactly.
 //!
 //! With a fixed pool the start times are those of the Kiefer–Wolfowitz FCFS recursion
