@@ -31,7 +31,7 @@ use crate::report::{
     SloSummary,
 };
 use crate::scenario::{Floor, Scenario};
-use crate::station::{Outcomes, QueueLimits, Station, Usage};
+use crate::station::{QueueLimits, Station, Usage};
 use crate::svg::Band;
 use crate::{Error, ServiceTime};
 use core::time::Duration;
@@ -40,6 +40,10 @@ use sre_core::{Objective, Timestamp};
 use sre_loadgen_model::{Interpolation, Poisson, RateProfile};
 use sre_metrics::{Histogram, HistogramConfig, SliWindow, Snapshot};
 use sre_scaling::{Observation, PodSample};
+
+mod record;
+
+use record::{Recorder, explain, ms};
 
 const MINUTE_NS: u64 = 60_000_000_000;
 /// Latencies are tracked from 1 µs to 1 hour at 3 significant digits (0.1 % resolution).
@@ -52,95 +56,6 @@ pub struct Simulation {
     scenario: Scenario,
     service: ServiceTime,
     controller: Option<Box<dyn Controller>>,
-}
-
-/// Where each request's outcome goes: the histogram (every latency), the SLI window and
-/// exact counters.
-///
-/// SLI events are counted here between boundaries and handed to the window with one
-/// `record_counts` at each boundary (every boundary is at or before the next minute's
-/// end, so each batch falls in one of the window's minutes): the window holds exactly what
-/// per-event `record` calls would give it, for one atomic add a batch instead of one an event.
-#[derive(Debug)]
-struct Recorder {
-    hist: Histogram,
-    sli: SliWindow,
-    threshold_ns: u64,
-    counts: RequestCounts,
-    served_latency_ns: u128,
-    pending_good: u64,
-    pending_bad: u64,
-}
-
-impl Outcomes for Recorder {
-    #[inline]
-    fn served(&mut self, _now_ns: u64, latency_ns: u64) {
-        self.hist.record(latency_ns);
-        self.counts.served += 1;
-        if latency_ns <= self.threshold_ns {
-            self.counts.good += 1;
-            self.pending_good += 1;
-        } else {
-            self.counts.slow += 1;
-            self.pending_bad += 1;
-        }
-        self.served_latency_ns += u128::from(latency_ns);
-    }
-    #[inline]
-    fn timed_out(&mut self, _now_ns: u64, latency_ns: u64) {
-        self.hist.record(latency_ns);
-        self.pending_bad += 1;
-        self.counts.timed_out += 1;
-    }
-    #[inline]
-    fn dropped(&mut self, _now_ns: u64) {
-        self.pending_bad += 1;
-        self.counts.dropped += 1;
-    }
-}
-
-impl Recorder {
-    /// Hands the events counted since the last boundary to the SLI window, at `now_ns`.
-    fn flush(&mut self, now_ns: u64) {
-        if self.pending_good + self.pending_bad > 0 {
-            self.sli.record_counts(
-                Timestamp::from_nanos(now_ns),
-                self.pending_good,
-                self.pending_bad,
-            );
-            self.pending_good = 0;
-            self.pending_bad = 0;
-        }
-    }
-
-    fn bad(&self) -> u64 {
-        self.counts.slow + self.counts.timed_out + self.counts.dropped
-    }
-}
-
-/// A decision's why, without the time (the action carries it): the policy's reason, its
-/// input against its target, the raw recommendation and each limit that moved it.
-fn explain(d: &sre_scaling::Decision) -> String {
-    use core::fmt::Write as _;
-    let mut s = d.reason.to_string();
-    if let Some(m) = d.inputs.metric {
-        let _ = write!(
-            s,
-            ": {} {:.1} vs target {:.1}",
-            m.name(),
-            d.inputs.value,
-            d.inputs.target
-        );
-    }
-    let _ = write!(s, "; recommended {}", d.recommended);
-    for l in d.limits.iter() {
-        let _ = write!(s, ", {:?} {} → {}", l.kind, l.before, l.after);
-    }
-    s
-}
-
-fn ms(ns: u64) -> f64 {
-    ns as f64 / 1e6
 }
 
 /// Everything that changes during a run besides the station and the recorder.
