@@ -1,11 +1,71 @@
-//! Run it all on a simulated clock: a deterministic discrete-event simulator of arrivals, servers, SLIs, burn-rate alerts and autoscaling.
+//! Run it all on a simulated clock: a deterministic discrete-event simulator of arrivals,
+//! servers, SLIs, burn-rate alerts and autoscaling — the `sre` family working together.
 //!
-//! **Not built yet.** This crate is a documented skeleton: it compiles and holds no
-//! working code. What will live here:
+//! Traffic from `sre-loadgen-model` arrives at a pool of servers; every latency goes into
+//! an `sre-metrics` histogram and SLI window; an `sre-budget` evaluator runs the
+//! burn-rate alerts; an `sre-scaling` policy resizes the pool, whose new servers warm up
+//! and whose removed ones drain. Same scenario and seed, byte-identical report.
 //!
-//! - a scenario (arrivals, service times, servers, SLO, autoscaler) run to a report;
-//! - reports as JSON and SVG pictures of load, capacity, latency and budget over time;
-//! - the flagship examples `black_friday` and `compare_autoscalers`.
+//! ```
+//! use core::time::Duration;
+//! use sre_sim::course::course_autoscaler;
+//! use sre_sim::scenario::PolicyKind;
+//! use sre_sim::{Scenario, ServiceTime, Simulation};
 //!
-//! See `DESIGN.md` (the sre family's design) for the semantics these will follow.
+//! // 10 minutes of 400 RPS on 2 servers of 10 ms: overloaded until target tracking
+//! // (60 % CPU, 3-minute cooldown after a scale-up) grows the pool.
+//! let service = ServiceTime::exponential(Duration::from_millis(10))?;
+//! let mut scenario = Scenario::fixed_pool("demo", 400.0, service, 2, Duration::from_secs(600));
+//! scenario.servers.max = 50;
+//! scenario.service.timeout = Some(sre_sim::scenario::Span(Duration::from_secs(1)));
+//! scenario.autoscaler = Some(course_autoscaler(PolicyKind::TargetTracking));
+//!
+//! let report = Simulation::new(scenario)?.run()?;
+//! assert!(report.scaling[0].to > 2);          // it scaled up, and says why:
+//! assert!(report.scaling[0].reason.contains("cpu"));
+//! assert!(report.requests.timed_out > 0);     // the first minute hurt
+//! assert!(report.latency.p50_ms < 20.0);      // but most requests were fine
+//! let svg = sre_sim::svg::render_svg(&report, "demo", &[]);
+//! assert!(svg.contains("</svg>"));
+//! # Ok::<(), sre_sim::Error>(())
+//! ```
+//!
+//! The flagship example is `cargo run --release -p sre-sim --example black_friday`; the
+//! binary `sre-sim SCENARIO.toml` runs a scenario file (see [`scenario`]).
+//!
+//! # Modules
+//!
+//! - [`sim`]: [`Simulation`], a scenario run end to end to a [`Report`].
+//! - [`station`]: the discrete-event core — a FIFO queue in front of a pool of servers
+//!   that warm up and retire gracefully, with queue limit and timeout.
+//! - [`service`]: service-time distributions and their seeded sampler.
+//! - [`control`]: `sre-scaling` policies as the simulator drives them.
+//! - [`scenario`]: the scenario (TOML) and its validation; [`units`]: durations in it.
+//! - [`course`]: the course's capacity plan and Black Friday as scenarios.
+//! - [`report`]: what a run produced; [`svg`]: the picture of it.
+//! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
+//! - [`error`]: the crate's [`Error`].
+//!
+//! # Features
+//!
+//! - `serde` (default): scenario TOML, report JSON, the `sre-sim` binary and the examples.
 #![forbid(unsafe_code)]
+
+pub mod baseline;
+pub mod control;
+pub mod course;
+pub mod error;
+pub mod report;
+pub mod scenario;
+pub mod service;
+pub mod sim;
+pub mod station;
+pub mod svg;
+pub mod units;
+
+pub use error::Error;
+pub use report::Report;
+pub use scenario::Scenario;
+pub use service::{ServiceSampler, ServiceTime};
+pub use sim::Simulation;
+pub use station::{Outcomes, QueueLimits, Station};

@@ -1,0 +1,220 @@
+//! [`Report`]: what a run produced — every number a summary, a table or a picture needs.
+//!
+//! Plain data, serialized with serde (JSON through [`Report::to_json`]). Times are seconds
+//! since the start of the simulation, latencies milliseconds, fractions in [0, 1]. Field
+//! order and float formatting are fixed, so the same scenario and seed give a
+//! byte-identical JSON report.
+
+/// Counts of requests by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RequestCounts {
+    /// Requests sent (intended send times inside the run).
+    pub sent: u64,
+    /// Served, whatever their latency.
+    pub served: u64,
+    /// Good by the SLO: served within the latency threshold.
+    pub good: u64,
+    /// Served too slowly for the SLO (counted in `served`, bad for the SLI).
+    pub slow: u64,
+    /// Timed out (in the queue or in service); errors.
+    pub timed_out: u64,
+    /// Refused because the queue was full; errors.
+    pub dropped: u64,
+    /// Still queued at the end with no server left to take them (not counted in the SLI).
+    pub stranded: u64,
+}
+
+/// Latency quantiles in milliseconds, from the histogram.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Latency {
+    /// Latencies recorded (served and timed-out requests).
+    pub count: u64,
+    /// Mean.
+    pub mean_ms: f64,
+    /// Median.
+    pub p50_ms: f64,
+    /// 90th percentile.
+    pub p90_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// 99.9th percentile.
+    pub p999_ms: f64,
+    /// Largest.
+    pub max_ms: f64,
+}
+
+/// Exact queueing statistics of the run (sums, not histogram buckets): what Erlang C and
+/// Little's law are checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Queueing {
+    /// Mean wait for a server (start − intended send time) of requests that started, ms.
+    pub mean_wait_ms: f64,
+    /// Mean response time of served requests, ms.
+    pub mean_response_ms: f64,
+    /// Time-average number of requests waiting (Lq), up to the end of the run.
+    pub mean_queue_len: f64,
+    /// Time-average number of busy servers, up to the end of the run.
+    pub mean_busy: f64,
+    /// Requests sent per second over the run (λ).
+    pub arrival_rate: f64,
+}
+
+/// The SLO over the whole run and its error budget.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SloSummary {
+    /// Objective as a fraction, e.g. 0.999.
+    pub objective: f64,
+    /// A request is good when served within this many milliseconds.
+    pub latency_threshold_ms: f64,
+    /// The SLO period the budget is counted over, seconds.
+    pub period_s: f64,
+    /// Good / (good + bad) over the run; `None` without traffic.
+    pub compliance: Option<f64>,
+    /// Whether the run as a whole met the objective.
+    pub met: bool,
+    /// Budget spent at the end of the run, as `sre-budget` counts it over the last period:
+    /// bad events ÷ (allowed bad fraction × events); 1.0 = all of it.
+    pub budget_spent: f64,
+    /// Budget remaining at the end of the run (may be negative when overspent).
+    pub budget_remaining: f64,
+    /// Minutes in which the SLI was below the objective (the minute's error ratio above
+    /// the budget).
+    pub bad_minutes: u64,
+}
+
+/// An alert transition from the burn-rate evaluator.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AlertEvent {
+    /// When, seconds since the start.
+    pub at_s: f64,
+    /// The alert's name, e.g. `page_1h_5m`.
+    pub alert: String,
+    /// `page` or `ticket`.
+    pub severity: String,
+    /// `firing` or `resolved`.
+    pub state: String,
+    /// Long-window error ratio at the transition.
+    pub long_ratio: Option<f64>,
+    /// Short-window error ratio at the transition.
+    pub short_ratio: Option<f64>,
+    /// Fraction of the budget spent by then.
+    pub budget_spent: f64,
+}
+
+/// A change of the pool's size.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ScalingAction {
+    /// When, seconds since the start.
+    pub at_s: f64,
+    /// Servers before (warming and ready, not draining).
+    pub from: u64,
+    /// Servers after.
+    pub to: u64,
+    /// Who asked: the policy's name, or `schedule` for a planned change.
+    pub by: String,
+    /// Why, in the policy's words.
+    pub reason: String,
+}
+
+/// Capacity used and how well it matched the need.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Capacity {
+    /// Instance-hours paid for (warming, ready and draining).
+    pub instance_hours: f64,
+    /// Instance-hours of ready servers.
+    pub ready_instance_hours: f64,
+    /// Busy server-hours: the work done.
+    pub busy_hours: f64,
+    /// Busy / ready: the mean utilization over the run.
+    pub mean_utilization: f64,
+    /// Fewest and most servers provisioned.
+    pub min_instances: u64,
+    /// Most servers provisioned.
+    pub max_instances: u64,
+    /// Time with fewer ready servers than needed (SPEC RG's under-provisioning timeshare), seconds.
+    pub under_provisioned_s: f64,
+    /// Time with more ready servers than needed, seconds.
+    pub over_provisioned_s: f64,
+    /// Instance-hours short of the need (under-provisioning accuracy × time).
+    pub under_instance_hours: f64,
+    /// Instance-hours beyond the need.
+    pub over_instance_hours: f64,
+}
+
+/// One report interval of the timeline.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Interval {
+    /// End of the interval, seconds since the start.
+    pub t_s: f64,
+    /// Requests sent per second in the interval.
+    pub rps: f64,
+    /// Servers provisioned at the end (warming, ready, draining).
+    pub instances: u64,
+    /// Ready servers, time-weighted mean over the interval.
+    pub ready: f64,
+    /// Servers needed for the interval's load at the target utilization.
+    pub needed: u64,
+    /// Busy / ready over the interval.
+    pub utilization: f64,
+    /// Requests waiting at the end.
+    pub queue: u64,
+    /// Median latency of the interval, ms (`None` without traffic).
+    pub p50_ms: Option<f64>,
+    /// 99th percentile latency of the interval, ms.
+    pub p99_ms: Option<f64>,
+    /// Bad events (slow, timed out, dropped) in the interval.
+    pub bad: u64,
+    /// Error budget remaining at the end, as a fraction of the period's budget.
+    pub budget_remaining: f64,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Report {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed the run used.
+    pub seed: u64,
+    /// Simulated time, seconds.
+    pub duration_s: f64,
+    /// Seconds between timeline points.
+    pub interval_s: f64,
+    /// Requests by outcome.
+    pub requests: RequestCounts,
+    /// Latency over the whole run.
+    pub latency: Latency,
+    /// Exact queueing statistics.
+    pub queueing: Queueing,
+    /// The SLO and its budget.
+    pub slo: SloSummary,
+    /// Alert transitions in time order.
+    pub alerts: Vec<AlertEvent>,
+    /// Pool changes in time order.
+    pub scaling: Vec<ScalingAction>,
+    /// Capacity used.
+    pub capacity: Capacity,
+    /// The timeline, one point per report interval.
+    pub timeline: Vec<Interval>,
+}
+
+impl Report {
+    /// The report as pretty-printed JSON.
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String, crate::Error> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// Alerts that fired (not resolutions), in time order.
+    pub fn fired(&self) -> impl Iterator<Item = &AlertEvent> {
+        self.alerts.iter().filter(|a| a.state == "firing")
+    }
+}

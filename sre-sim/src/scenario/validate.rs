@@ -1,0 +1,156 @@
+//! [`Scenario::validate`]: ranges and consistency, each error naming its field.
+
+use super::{Scenario, Span};
+use crate::Error;
+use core::time::Duration;
+
+fn positive(field: &str, v: f64) -> Result<f64, Error> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(Error::field(
+            field,
+            format!("is {v}; give a finite number above 0"),
+        ))
+    }
+}
+
+fn percent(field: &str, v: f64) -> Result<f64, Error> {
+    if v.is_finite() && v > 0.0 && v < 100.0 {
+        Ok(v)
+    } else {
+        Err(Error::field(
+            field,
+            format!("is {v}; give a percentage strictly between 0 and 100, e.g. 60"),
+        ))
+    }
+}
+
+pub(super) fn nonzero(field: &str, s: Span) -> Result<Span, Error> {
+    if s.0.is_zero() {
+        Err(Error::field(
+            field,
+            "is zero; give a duration above zero, e.g. \"1m\"",
+        ))
+    } else {
+        Ok(s)
+    }
+}
+
+impl Scenario {
+    /// Checks ranges and consistency; the error names the first bad field.
+    pub fn validate(&self) -> Result<(), Error> {
+        nonzero("duration", self.duration)?;
+        nonzero("report_interval", self.report_interval)?;
+        if self.report_interval > self.duration {
+            return Err(Error::field(
+                "report_interval",
+                "is longer than `duration`; the report would have no timeline",
+            ));
+        }
+        let t = &self.traffic;
+        positive("traffic.mean_rps", t.mean_rps)?;
+        if !(t.diurnal_amplitude.is_finite() && (0.0..1.0).contains(&t.diurnal_amplitude)) {
+            return Err(Error::field(
+                "traffic.diurnal_amplitude",
+                format!(
+                    "is {}; give a fraction in [0, 1), e.g. 0.3 for ±30 %",
+                    t.diurnal_amplitude
+                ),
+            ));
+        }
+        if t.peak_at.0 >= Duration::from_secs(86_400) {
+            return Err(Error::field(
+                "traffic.peak_at",
+                "is a time of day; give less than \"24h\"",
+            ));
+        }
+        for (i, e) in t.events.iter().enumerate() {
+            nonzero(&format!("traffic.events[{i}].duration"), e.duration)?;
+            positive(&format!("traffic.events[{i}].multiplier"), e.multiplier)?;
+        }
+        let st = self.service_time()?;
+        if let Some(q) = self.service.timeout {
+            nonzero("service.timeout", q)?;
+        }
+        let sv = &self.servers;
+        if sv.min == 0 {
+            return Err(Error::field(
+                "servers.min",
+                "is 0; a pool needs at least 1 server",
+            ));
+        }
+        if sv.min > sv.max {
+            return Err(Error::field(
+                "servers.min",
+                format!(
+                    "is {} but servers.max is {}; min must not exceed max",
+                    sv.min, sv.max
+                ),
+            ));
+        }
+        if !(sv.min..=sv.max).contains(&sv.initial) {
+            return Err(Error::field(
+                "servers.initial",
+                format!(
+                    "is {}, outside servers.min..=servers.max ({}..={})",
+                    sv.initial, sv.min, sv.max
+                ),
+            ));
+        }
+        percent("servers.target_utilization", sv.target_utilization)?;
+        percent("slo.objective", self.slo.objective)?;
+        nonzero("slo.latency_threshold", self.slo.latency_threshold)?;
+        nonzero("slo.period", self.slo.period)?;
+        nonzero("slo.evaluation_interval", self.slo.evaluation_interval)?;
+        if self.slo.latency_threshold.0 < st.mean() / 10 {
+            return Err(Error::field(
+                "slo.latency_threshold",
+                format!(
+                    "is {:?}, under a tenth of the mean service time {:?}: every request would be bad",
+                    self.slo.latency_threshold.0,
+                    st.mean()
+                ),
+            ));
+        }
+        if let Some(a) = &self.autoscaler {
+            nonzero("autoscaler.control_interval", a.control_interval)?;
+            percent("autoscaler.target_utilization", a.target_utilization)?;
+            percent("autoscaler.scale_up_above", a.scale_up_above)?;
+            percent("autoscaler.scale_down_below", a.scale_down_below)?;
+            if a.scale_down_below >= a.scale_up_above {
+                return Err(Error::field(
+                    "autoscaler.scale_down_below",
+                    format!(
+                        "is {} but autoscaler.scale_up_above is {}; the down threshold must be below the up threshold",
+                        a.scale_down_below, a.scale_up_above
+                    ),
+                ));
+            }
+            if a.queue_high == 0 {
+                return Err(Error::field(
+                    "autoscaler.queue_high",
+                    "is 0; give a queue length above 0",
+                ));
+            }
+            nonzero("autoscaler.lead", a.lead)?;
+        }
+        let mut last = None;
+        for (i, f) in self.schedule.iter().enumerate() {
+            if last.is_some_and(|l| f.at < l) {
+                return Err(Error::field(
+                    format!("schedule[{i}].at"),
+                    "is earlier than the entry before it; list the schedule in time order",
+                ));
+            }
+            last = Some(f.at);
+            if f.servers > sv.max {
+                return Err(Error::field(
+                    format!("schedule[{i}].servers"),
+                    format!("is {} but servers.max is {}", f.servers, sv.max),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

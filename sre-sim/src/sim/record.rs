@@ -1,0 +1,95 @@
+//! Where outcomes go during a run ([`Recorder`]) and how decisions read in a report.
+
+use crate::report::RequestCounts;
+use crate::station::Outcomes;
+use sre_core::Timestamp;
+use sre_metrics::{Histogram, SliWindow};
+
+/// Where each request's outcome goes: the histogram (every latency), the SLI window and
+/// exact counters.
+///
+/// SLI events are counted here between boundaries and handed to the window with one
+/// `record_counts` at each boundary (every boundary is at or before the next minute's
+/// end, so each batch falls in one of the window's minutes): the window holds exactly what
+/// per-event `record` calls would give it, for one atomic add a batch instead of one an event.
+#[derive(Debug)]
+pub(super) struct Recorder {
+    pub(super) hist: Histogram,
+    pub(super) sli: SliWindow,
+    pub(super) threshold_ns: u64,
+    pub(super) counts: RequestCounts,
+    pub(super) served_latency_ns: u128,
+    pub(super) pending_good: u64,
+    pub(super) pending_bad: u64,
+}
+
+impl Outcomes for Recorder {
+    #[inline]
+    fn served(&mut self, _now_ns: u64, latency_ns: u64) {
+        self.hist.record(latency_ns);
+        self.counts.served += 1;
+        if latency_ns <= self.threshold_ns {
+            self.counts.good += 1;
+            self.pending_good += 1;
+        } else {
+            self.counts.slow += 1;
+            self.pending_bad += 1;
+        }
+        self.served_latency_ns += u128::from(latency_ns);
+    }
+    #[inline]
+    fn timed_out(&mut self, _now_ns: u64, latency_ns: u64) {
+        self.hist.record(latency_ns);
+        self.pending_bad += 1;
+        self.counts.timed_out += 1;
+    }
+    #[inline]
+    fn dropped(&mut self, _now_ns: u64) {
+        self.pending_bad += 1;
+        self.counts.dropped += 1;
+    }
+}
+
+impl Recorder {
+    /// Hands the events counted since the last boundary to the SLI window, at `now_ns`.
+    pub(super) fn flush(&mut self, now_ns: u64) {
+        if self.pending_good + self.pending_bad > 0 {
+            self.sli.record_counts(
+                Timestamp::from_nanos(now_ns),
+                self.pending_good,
+                self.pending_bad,
+            );
+            self.pending_good = 0;
+            self.pending_bad = 0;
+        }
+    }
+
+    pub(super) fn bad(&self) -> u64 {
+        self.counts.slow + self.counts.timed_out + self.counts.dropped
+    }
+}
+
+/// A decision's why, without the time (the action carries it): the policy's reason, its
+/// input against its target, the raw recommendation and each limit that moved it.
+pub(super) fn explain(d: &sre_scaling::Decision) -> String {
+    use core::fmt::Write as _;
+    let mut s = d.reason.to_string();
+    if let Some(m) = d.inputs.metric {
+        let _ = write!(
+            s,
+            ": {} {:.1} vs target {:.1}",
+            m.name(),
+            d.inputs.value,
+            d.inputs.target
+        );
+    }
+    let _ = write!(s, "; recommended {}", d.recommended);
+    for l in d.limits.iter() {
+        let _ = write!(s, ", {:?} {} → {}", l.kind, l.before, l.after);
+    }
+    s
+}
+
+pub(super) fn ms(ns: u64) -> f64 {
+    ns as f64 / 1e6
+}

@@ -1,0 +1,624 @@
+//! [`Station`]: the discrete-event core — a FIFO queue in front of a pool of servers
+//! whose size changes while it runs.
+//!
+//! Requests arrive at their *intended* send time (an open workload: a slow server does
+//! not slow the senders, so there is no coordinated omission). An idle ready server takes
+//! a request at once; otherwise it waits in one first-come-first-served queue. Each
+//! outcome goes to an [`Outcomes`] sink:
+//!
+//! - **served**: latency = completion − intended send time;
+//! - **timed out**: the client gives up after the timeout. A request still queued then
+//!   leaves the queue without using a server; one already in service finishes (the work
+//!   is wasted) and counts as timed out, with latency = the timeout;
+//! - **dropped**: the queue was full on arrival (latency 0, an error).
+//!
+//! Every outcome carries the time it happened, and every outcome that happened at or
+//! before `t` has been reported when [`Station::advance`]`(t)` returns; between two
+//! `advance` calls outcomes may be reported late and out of order (a server that finished
+//! its request reports it when it is next used, or at the next `advance`). That is what
+//! lets an arrival take the earliest-free server in place — one heap sift per request, as
+//! in the bare recursion — and it is all a sink that counts per interval needs.
+//!
+//! The pool: [`Station::scale_to`] adds servers that become ready after a warm-up delay,
+//! and removes servers gracefully: first those still warming up (newest first), then idle
+//! ones, then busy ones: the next busy servers to finish their request retire then (a
+//! count, not chosen victims, so the pool shrinks as early as it gracefully can). Capacity
+//! (instance-seconds, busy server-seconds, queue length) is integrated exactly.
+//!
+//! With a fixed pool the start times are those of the Kiefer–Wolfowitz FCFS recursion
+//! ([`bare_fcfs`](crate::baseline::bare_fcfs)); a test checks that to the nanosecond.
+
+use std::collections::binary_heap::PeekMut;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// Where a [`Station`] sends each request's outcome. All times are nanoseconds.
+pub trait Outcomes {
+    /// A request was served at `now_ns`; `latency_ns` runs from its intended send time.
+    fn served(&mut self, now_ns: u64, latency_ns: u64);
+    /// A request timed out (`latency_ns` is the timeout); an error.
+    fn timed_out(&mut self, now_ns: u64, latency_ns: u64);
+    /// A request was refused because the queue was full; an error.
+    fn dropped(&mut self, now_ns: u64);
+}
+
+/// Limits of a [`Station`]'s queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// At most this many requests wait (not counting those in service); more are dropped.
+    pub max_queue: Option<u64>,
+    /// A request whose response time would exceed this many nanoseconds times out.
+    pub timeout_ns: Option<u64>,
+}
+
+/// No request to report (an idle server, or one whose outcome was reported).
+const NONE: u64 = u64::MAX;
+
+/// A ready server: free from `free_at` on, and the send time of its last request while
+/// that request's outcome is unreported. Ordered by `free_at` alone, reversed, so the std
+/// max-heap has the earliest-free server on top; one `u64` comparison per heap step.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    free_at: u64,
+    arrival: u64,
+}
+
+impl PartialEq for Slot {
+    fn eq(&self, other: &Self) -> bool {
+        self.free_at == other.free_at
+    }
+}
+impl Eq for Slot {}
+impl PartialOrd for Slot {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Slot {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        other.free_at.cmp(&self.free_at)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Waiting {
+    arrival_ns: u64,
+    service_ns: u64,
+}
+
+/// Time-integrated counters of a station, cumulative since it was built.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    /// Provisioned servers (warming, ready or draining) integrated over time: server-seconds.
+    pub provisioned_server_secs: f64,
+    /// Ready servers (idle or busy) integrated over time: server-seconds.
+    pub ready_server_secs: f64,
+    /// Busy servers integrated over time: server-seconds of work done.
+    pub busy_server_secs: f64,
+    /// Requests that arrived.
+    pub arrivals: u64,
+    /// Requests that started service.
+    pub started: u64,
+    /// Sum of the waits (start − intended send time) of the requests that started, seconds.
+    pub wait_secs: f64,
+    /// Requests waiting in the queue integrated over time: request-seconds (÷ elapsed
+    /// time = the mean queue length Lq).
+    pub queued_request_secs: f64,
+}
+
+/// A FIFO queue in front of a changing pool of servers; see the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Station {
+    /// Every ready server, the earliest-free on top. Idle servers have `free_at ≤ now`.
+    servers: BinaryHeap<Slot>,
+    /// Ready times of servers warming up, ascending.
+    warming: VecDeque<u64>,
+    /// Busy servers that retire when they finish their request.
+    draining: u64,
+    queue: VecDeque<Waiting>,
+    limits: QueueLimits,
+    warmup_ns: u64,
+    now_ns: u64,
+    /// The time the integrals below are complete up to.
+    integrated_at: u64,
+    // Exact integrals, kept in integer nanoseconds (u128 cannot overflow here).
+    provisioned_area: u128,
+    ready_area: u128,
+    queue_area: u128,
+    /// Service time of every request that has started service.
+    started_work: u128,
+    wait_sum: u128,
+    started: u64,
+    arrivals: u64,
+}
+
+impl Station {
+    /// A station with `servers` ready servers at time `start_ns`, new servers warming up
+    /// for `warmup_ns`, and the given queue limits.
+    #[must_use]
+    pub fn new(start_ns: u64, servers: u64, warmup_ns: u64, limits: QueueLimits) -> Self {
+        let idle = Slot {
+            free_at: start_ns,
+            arrival: NONE,
+        };
+        Self {
+            servers: (0..servers).map(|_| idle).collect(),
+            warming: VecDeque::new(),
+            draining: 0,
+            queue: VecDeque::new(),
+            limits,
+            warmup_ns,
+            now_ns: start_ns,
+            integrated_at: start_ns,
+            provisioned_area: 0,
+            ready_area: 0,
+            queue_area: 0,
+            started_work: 0,
+            wait_sum: 0,
+            started: 0,
+            arrivals: 0,
+        }
+    }
+
+    /// Servers paid for: warming, ready (idle or busy) and draining.
+    #[must_use]
+    pub fn provisioned(&self) -> u64 {
+        (self.servers.len() + self.warming.len()) as u64
+    }
+
+    /// Servers that will stay: provisioned minus those draining (what a scaler calls the
+    /// current replica count).
+    #[must_use]
+    pub fn desired(&self) -> u64 {
+        self.provisioned() - self.draining
+    }
+
+    /// Servers ready to serve (idle or busy, draining included).
+    #[must_use]
+    pub fn ready(&self) -> u64 {
+        self.servers.len() as u64
+    }
+
+    /// Servers warming up.
+    #[must_use]
+    pub fn warming(&self) -> u64 {
+        self.warming.len() as u64
+    }
+
+    /// Busy servers that retire when they finish their request.
+    #[must_use]
+    pub fn draining(&self) -> u64 {
+        self.draining
+    }
+
+    /// Ready servers with nothing to do right now (O(servers)).
+    #[must_use]
+    pub fn idle(&self) -> u64 {
+        self.ready() - self.busy()
+    }
+
+    /// Servers busy right now (O(servers)).
+    #[must_use]
+    pub fn busy(&self) -> u64 {
+        self.servers
+            .iter()
+            .filter(|s| s.free_at > self.now_ns)
+            .count() as u64
+    }
+
+    /// Requests waiting for a server (not counting those in service).
+    #[must_use]
+    pub fn queue_len(&self) -> u64 {
+        self.queue.len() as u64
+    }
+
+    /// The station's clock: the time of the last event processed.
+    #[must_use]
+    pub fn now_ns(&self) -> u64 {
+        self.now_ns
+    }
+
+    /// Integrated usage up to [`now_ns`](Self::now_ns).
+    #[must_use]
+    pub fn usage(&self) -> Usage {
+        // Busy work done so far = work started − work still ahead of the servers.
+        let ahead: u128 = self
+            .servers
+            .iter()
+            .map(|s| u128::from(s.free_at.saturating_sub(self.now_ns)))
+            .sum();
+        let dt = u128::from(self.now_ns - self.integrated_at);
+        let secs = |x: u128| x as f64 / 1e9;
+        Usage {
+            provisioned_server_secs: secs(
+                self.provisioned_area + dt * u128::from(self.provisioned()),
+            ),
+            ready_server_secs: secs(self.ready_area + dt * u128::from(self.ready())),
+            busy_server_secs: secs(self.started_work.saturating_sub(ahead)),
+            arrivals: self.arrivals,
+            started: self.started,
+            wait_secs: secs(self.wait_sum),
+            queued_request_secs: secs(self.queue_area + dt * self.queue.len() as u128),
+        }
+    }
+
+    /// Brings the time integrals up to the clock. Called before any count they integrate
+    /// (provisioned, ready, queued) changes, so the fast path — an idle server takes the
+    /// request — integrates nothing.
+    #[inline]
+    fn integrate(&mut self) {
+        let dt = u128::from(self.now_ns - self.integrated_at);
+        if dt > 0 {
+            self.provisioned_area += dt * u128::from(self.provisioned());
+            self.ready_area += dt * u128::from(self.ready());
+            self.queue_area += dt * self.queue.len() as u128;
+            self.integrated_at = self.now_ns;
+        }
+    }
+
+    /// Reports the outcome of a request that finished at `done`, sent at `arrival`.
+    #[inline]
+    fn finished<O: Outcomes>(limits: QueueLimits, done: u64, arrival: u64, out: &mut O) {
+        if arrival == NONE {
+            return;
+        }
+        let latency = done - arrival;
+        match limits.timeout_ns {
+            Some(to) if latency > to => out.timed_out(done, to),
+            _ => out.served(done, latency),
+        }
+    }
+
+    /// Drops queued requests whose timeout has passed by `now` (oldest first).
+    #[inline]
+    fn expire<O: Outcomes>(&mut self, now: u64, out: &mut O) {
+        if let Some(t) = self.limits.timeout_ns {
+            while let Some(w) = self.queue.front() {
+                if now.saturating_sub(w.arrival_ns) >= t {
+                    self.integrate();
+                    self.queue.pop_front();
+                    out.timed_out(now, t);
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The queue's head (after expiring the stale), starting at `now`, if any.
+    #[inline]
+    fn next_waiting<O: Outcomes>(&mut self, now: u64, out: &mut O) -> Option<Slot> {
+        self.expire(now, out);
+        let w = self.queue.pop_front()?;
+        self.started_work += u128::from(w.service_ns);
+        self.wait_sum += u128::from(now - w.arrival_ns);
+        self.started += 1;
+        Some(Slot {
+            free_at: now.saturating_add(w.service_ns),
+            arrival: w.arrival_ns,
+        })
+    }
+
+    /// Processes, in time order up to `t`, the events that change anything: warm-ups, and
+    /// servers freeing while requests wait or servers drain. (A server freeing otherwise
+    /// just becomes idle where it is.) Moves the clock to `t`.
+    #[inline]
+    fn step_to<O: Outcomes>(&mut self, t: u64, out: &mut O) {
+        loop {
+            let ready = self.warming.front().copied().unwrap_or(u64::MAX);
+            let free = if self.queue.is_empty() && self.draining == 0 {
+                u64::MAX
+            } else {
+                self.servers.peek().map_or(u64::MAX, |s| s.free_at)
+            };
+            let next = ready.min(free);
+            if next > t {
+                break;
+            }
+            self.now_ns = self.now_ns.max(next);
+            self.integrate();
+            if ready <= free {
+                // Warm: the server joins and takes work like any freed server.
+                self.warming.pop_front();
+                let slot = self.next_waiting(next, out).unwrap_or(Slot {
+                    free_at: next,
+                    arrival: NONE,
+                });
+                self.servers.push(slot);
+            } else {
+                let Some(&Slot { free_at, arrival }) = self.servers.peek() else {
+                    break;
+                };
+                Self::finished(self.limits, free_at, arrival, out);
+                if self.draining > 0 {
+                    self.draining -= 1;
+                    self.servers.pop();
+                } else {
+                    let slot = self.next_waiting(free_at, out).unwrap_or(Slot {
+                        free_at,
+                        arrival: NONE,
+                    });
+                    if let Some(mut top) = self.servers.peek_mut() {
+                        *top = slot;
+                    }
+                }
+            }
+        }
+        self.now_ns = self.now_ns.max(t);
+        if !self.queue.is_empty() {
+            self.expire(self.now_ns, out);
+        }
+    }
+
+    /// Processes every event up to `t` and reports every outcome that happened by then;
+    /// moves the clock to `t` (never backwards). O(servers).
+    pub fn advance<O: Outcomes>(&mut self, t: u64, out: &mut O) {
+        self.step_to(t, out);
+        let limits = self.limits;
+        let now = self.now_ns;
+        if self
+            .servers
+            .iter()
+            .any(|s| s.arrival != NONE && s.free_at <= now)
+        {
+            let mut slots = core::mem::take(&mut self.servers).into_vec();
+            for s in &mut slots {
+                if s.arrival != NONE && s.free_at <= now {
+                    Self::finished(limits, s.free_at, s.arrival, out);
+                    s.arrival = NONE;
+                }
+            }
+            self.servers = BinaryHeap::from(slots);
+        }
+    }
+
+    /// A request sent at `t` (≥ the clock) needing `service_ns` of work.
+    #[inline]
+    pub fn arrive<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
+        self.step_to(t, out);
+        let t = self.now_ns;
+        self.arrivals += 1;
+        // The earliest-free server, if it is free by now, takes the request in place.
+        if let Some(mut top) = self.servers.peek_mut()
+            && top.free_at <= t
+        {
+            let Slot { free_at, arrival } = *top;
+            *top = Slot {
+                free_at: t.saturating_add(service_ns),
+                arrival: t,
+            };
+            drop(top);
+            Self::finished(self.limits, free_at, arrival, out);
+            self.started += 1;
+            self.started_work += u128::from(service_ns);
+            return;
+        }
+        if self
+            .limits
+            .max_queue
+            .is_some_and(|m| self.queue.len() as u64 >= m)
+        {
+            out.dropped(t);
+        } else {
+            self.integrate();
+            self.queue.push_back(Waiting {
+                arrival_ns: t,
+                service_ns,
+            });
+        }
+    }
+
+    /// Sets the pool to `target` servers at the current time (call [`advance`](Self::advance)
+    /// first). Growing first cancels pending retirements, then starts new servers that are
+    /// ready after the warm-up; shrinking cancels warming servers (newest first), retires
+    /// idle ones at once, then marks busy ones to retire when their request is done.
+    pub fn scale_to<O: Outcomes>(&mut self, target: u64, out: &mut O) {
+        self.integrate();
+        let now = self.now_ns;
+        let current = self.desired();
+        if target > current {
+            let mut add = target - current;
+            let undrain = add.min(self.draining);
+            self.draining -= undrain;
+            add -= undrain;
+            let ready_at = now.saturating_add(self.warmup_ns);
+            for _ in 0..add {
+                // Ready times ascend as long as the warm-up is fixed.
+                self.warming.push_back(ready_at);
+            }
+            if self.warmup_ns == 0 {
+                self.step_to(now, out);
+            }
+        } else {
+            let mut remove = current - target;
+            while remove > 0 && self.warming.pop_back().is_some() {
+                remove -= 1;
+            }
+            let limits = self.limits;
+            while remove > 0 {
+                match self.servers.peek_mut() {
+                    Some(top) if top.free_at <= now => {
+                        Self::finished(limits, top.free_at, top.arrival, out);
+                        PeekMut::pop(top);
+                        remove -= 1;
+                    }
+                    _ => break,
+                }
+            }
+            self.draining += remove;
+        }
+    }
+
+    /// Draws the station down after the last arrival: serves every queued request while
+    /// servers remain, reports every outcome, and moves the clock to the last completion.
+    pub fn drain<O: Outcomes>(&mut self, out: &mut O) -> u64 {
+        while !self.queue.is_empty() {
+            let next = self
+                .servers
+                .peek()
+                .map_or(u64::MAX, |s| s.free_at)
+                .min(self.warming.front().copied().unwrap_or(u64::MAX));
+            if next == u64::MAX {
+                break; // no server will ever take them: stranded
+            }
+            self.step_to(next, out);
+        }
+        let last = self
+            .servers
+            .iter()
+            .filter(|s| s.arrival != NONE)
+            .map(|s| s.free_at)
+            .max()
+            .unwrap_or(self.now_ns);
+        self.advance(last.max(self.now_ns), out);
+        self.now_ns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Debug)]
+    struct Log {
+        served: Vec<(u64, u64)>,
+        timed_out: Vec<(u64, u64)>,
+        dropped: Vec<u64>,
+    }
+    impl Outcomes for Log {
+        fn served(&mut self, now: u64, l: u64) {
+            self.served.push((now, l));
+        }
+        fn timed_out(&mut self, now: u64, l: u64) {
+            self.timed_out.push((now, l));
+        }
+        fn dropped(&mut self, now: u64) {
+            self.dropped.push(now);
+        }
+    }
+
+    proptest::proptest! {
+        /// With a fixed pool and no limits the station is the Kiefer–Wolfowitz recursion:
+        /// the same response times, to the nanosecond.
+        #[test]
+        fn fixed_pool_equals_the_fcfs_recursion(
+            c in 1u64..6,
+            reqs in proptest::collection::vec((0u64..50, 1u64..200), 0..200),
+        ) {
+            let mut t = 0;
+            let reqs: Vec<(u64, u64)> = reqs.into_iter().map(|(gap, s)| { t += gap; (t, s) }).collect();
+            let bare = crate::baseline::bare_fcfs(reqs.iter().copied(), usize::try_from(c).unwrap());
+            let mut s = Station::new(0, c, 0, QueueLimits::default());
+            let mut log = Log::default();
+            for &(a, svc) in &reqs {
+                s.arrive(a, svc, &mut log);
+            }
+            let end = s.drain(&mut log);
+            let sum: u128 = log.served.iter().map(|&(_, l)| u128::from(l)).sum();
+            proptest::prop_assert_eq!(log.served.len() as u64, bare.requests);
+            proptest::prop_assert_eq!(sum, bare.response_ns);
+            proptest::prop_assert_eq!(end.max(reqs.last().map_or(0, |r| r.0)), bare.last_completion_ns.max(reqs.last().map_or(0, |r| r.0)));
+            let work: u64 = reqs.iter().map(|r| r.1).sum();
+            proptest::prop_assert!((s.usage().busy_server_secs - work as f64 * 1e-9).abs() < 1e-12);
+            proptest::prop_assert!((s.usage().wait_secs - bare.wait_ns as f64 * 1e-9).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn two_servers_by_hand() {
+        // Arrivals at 0,1,2,3 each needing 10: two start at once, two wait for a server.
+        let mut s = Station::new(0, 2, 0, QueueLimits::default());
+        let mut log = Log::default();
+        for t in 0..4 {
+            s.arrive(t, 10, &mut log);
+        }
+        assert_eq!(s.queue_len(), 2);
+        s.drain(&mut log);
+        assert_eq!(log.served, vec![(10, 10), (11, 10), (20, 18), (21, 18)]);
+        let u = s.usage();
+        assert!((u.busy_server_secs - 40e-9).abs() < 1e-15);
+        assert!((u.ready_server_secs - 42e-9).abs() < 1e-15);
+    }
+
+    #[test]
+    fn queue_limit_drops_and_timeout_expires() {
+        let limits = QueueLimits {
+            max_queue: Some(1),
+            timeout_ns: Some(15),
+        };
+        let mut s = Station::new(0, 1, 0, limits);
+        let mut log = Log::default();
+        s.arrive(0, 10, &mut log); // served 0..10
+        s.arrive(1, 10, &mut log); // queued; starts at 10, done 20: latency 19 > 15 → timed out
+        s.arrive(2, 10, &mut log); // queue full → dropped
+        s.arrive(12, 1, &mut log); // queued behind the request in service (done 20)
+        s.arrive(40, 1, &mut log); // by now the one from 12 has started at 20 and is done at 21
+        s.drain(&mut log);
+        assert_eq!(log.dropped, vec![2]);
+        assert_eq!(log.timed_out, vec![(20, 15)]);
+        assert_eq!(log.served, vec![(10, 10), (21, 9), (41, 1)]);
+    }
+
+    #[test]
+    fn queued_request_times_out_without_using_a_server() {
+        let limits = QueueLimits {
+            max_queue: None,
+            timeout_ns: Some(5),
+        };
+        let mut s = Station::new(0, 1, 0, limits);
+        let mut log = Log::default();
+        s.arrive(0, 100, &mut log);
+        s.arrive(1, 100, &mut log); // still queued at 6: leaves
+        s.advance(6, &mut log);
+        assert_eq!(log.timed_out, vec![(6, 5)]);
+        assert_eq!(s.queue_len(), 0);
+        s.drain(&mut log);
+        // The one in service ran its full 100 ns, then counted as timed out too.
+        assert!((s.usage().busy_server_secs - 100e-9).abs() < 1e-15);
+        assert_eq!(log.timed_out, vec![(6, 5), (100, 5)]);
+        assert!(log.served.is_empty());
+    }
+
+    #[test]
+    fn warm_up_and_graceful_retirement() {
+        let mut s = Station::new(0, 1, 50, QueueLimits::default());
+        let mut log = Log::default();
+        s.arrive(0, 100, &mut log);
+        s.arrive(10, 100, &mut log); // waits
+        s.advance(10, &mut log);
+        s.scale_to(2, &mut log); // ready at 60: takes the waiting request then
+        assert_eq!((s.provisioned(), s.ready(), s.warming()), (2, 1, 1));
+        s.advance(60, &mut log);
+        assert_eq!((s.ready(), s.queue_len()), (2, 0));
+        s.scale_to(1, &mut log); // both busy: one drains when it finishes (at 100)
+        assert_eq!((s.desired(), s.provisioned()), (1, 2));
+        s.advance(100, &mut log);
+        assert_eq!((s.provisioned(), s.idle(), s.busy()), (1, 0, 1));
+        s.drain(&mut log);
+        assert_eq!(log.served, vec![(100, 100), (160, 150)]);
+        // Provisioned: 1 server 0..10, 2 servers 10..100, 1 server 100..160.
+        let u = s.usage();
+        assert!((u.provisioned_server_secs - (10.0 + 180.0 + 60.0) * 1e-9).abs() < 1e-15);
+        // Ready: 1 server 0..60, 2 servers 60..100, 1 server 100..160.
+        assert!((u.ready_server_secs - (60.0 + 80.0 + 60.0) * 1e-9).abs() < 1e-15);
+    }
+
+    #[test]
+    fn shrinking_cancels_warming_then_idle_and_growing_cancels_draining() {
+        let mut s = Station::new(0, 3, 100, QueueLimits::default());
+        let mut log = Log::default();
+        s.arrive(0, 1000, &mut log); // one busy, two idle
+        s.scale_to(5, &mut log); // two warming
+        s.scale_to(1, &mut log); // cancel 2 warming, retire 2 idle
+        assert_eq!(
+            (s.provisioned(), s.warming(), s.idle(), s.draining),
+            (1, 0, 0, 0)
+        );
+        s.scale_to(0, &mut log); // the busy one drains
+        assert_eq!((s.provisioned(), s.desired()), (1, 0));
+        s.scale_to(1, &mut log); // un-drain: no new server needed
+        assert_eq!((s.provisioned(), s.desired(), s.warming()), (1, 1, 0));
+        s.drain(&mut log);
+        assert_eq!(log.served, vec![(1000, 1000)]);
+        assert_eq!(s.idle(), 1);
+    }
+}

@@ -1,0 +1,88 @@
+//! A scaling scenario worked out by hand, run through the simulator: the actions must
+//! come at exactly the expected times with exactly the expected counts.
+//!
+//! Setup: fixed 100 ms service, no queue (`max_queue = 0`: a request finding every server
+//! busy is dropped, so no backlog blurs the arithmetic), deterministic arrivals
+//! (`sre-loadgen-model`, k6-style LEFT alignment) at 50 RPS for 10 min, 160 RPS for
+//! 20 min, 50 RPS for 10 min. 10 servers, 2-minute warm-up; target tracking on CPU at
+//! 55 % with the course's cooldowns (3 min after a scale-up, 10 min before a scale-down),
+//! deciding every minute. A server serves 10 RPS; 100 ms is 5 arrival gaps at 50 RPS and
+//! exactly 16 at 160 RPS, so a freed server meets the next arrival at the same instant.
+//!
+//! | at | CPU over the last minute | target tracking `ceil(current × cpu / 55)` | limit | action |
+//! |---|---|---|---|---|
+//! | 1–10 min | 5 busy / 10 = 50 % | ceil(9.09) = 10 | | none |
+//! | 11:00 | 10 busy / 10 ≈ 100 % | ceil(18.2) = 19 | | **10 → 19** (ready 13:00) |
+//! | 12:00, 13:00 | 100 % (10 ready) | ceil(19 × 100 / 55) = 35 | up cooldown to 14:00 | none |
+//! | 14:00 | 16 busy / 19 ready = 84.2 % | ceil(29.1) = 30 | | **19 → 30** (ready 16:00) |
+//! | 15:00–16:00 | 84.2 % | 46 | up cooldown to 17:00 | none |
+//! | 17:00–30:00 | 16 / 30 = 53.3 % | ceil(29.1) = 30 | | none |
+//! | 31:00 | 5 / 30 = 16.7 % | ceil(9.1) = 10 | down cooldown ended 24:00 | **30 → 10** |
+//! | 32:00–40:00 | 5 / 10 = 50 % | 10 | | none |
+//!
+//! Instance-minutes: 10·11 + 19·3 + 30·17 + 10·9 = 767.
+
+use core::time::Duration;
+use sre_core::Timestamp;
+use sre_loadgen_model::{Alignment, Deterministic, RateProfile};
+use sre_sim::course::course_autoscaler;
+use sre_sim::scenario::{PolicyKind, Span};
+use sre_sim::{Scenario, ServiceTime, Simulation};
+
+#[test]
+fn step_in_load_gives_the_hand_computed_actions() {
+    let min = |m: u64| Duration::from_secs(60 * m);
+    let service = ServiceTime::fixed(Duration::from_millis(100)).unwrap();
+    let mut s = Scenario::fixed_pool("by hand", 50.0, service, 10, min(40));
+    s.servers.min = 1;
+    s.servers.max = 100;
+    s.servers.warmup = Span(min(2));
+    s.service.max_queue = Some(0);
+    s.report_interval = Span(min(1));
+    let mut a = course_autoscaler(PolicyKind::TargetTracking);
+    a.target_utilization = 55.0;
+    s.autoscaler = Some(a);
+
+    let profile =
+        RateProfile::steps(&[(min(10), 50.0), (min(20), 160.0), (min(10), 50.0)]).unwrap();
+    let arrivals = Deterministic::new(profile, Alignment::LEFT, Timestamp::ZERO);
+    let report = Simulation::new(s)
+        .unwrap()
+        .run_requests(arrivals.map(|t| (t.as_nanos(), 100_000_000)))
+        .unwrap();
+
+    let actions: Vec<(f64, u64, u64)> = report
+        .scaling
+        .iter()
+        .map(|a| (a.at_s, a.from, a.to))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![(660.0, 10, 19), (840.0, 19, 30), (1860.0, 30, 10)],
+        "{:#?}",
+        report.scaling
+    );
+    for a in &report.scaling {
+        assert_eq!(a.by, "target_tracking");
+    }
+    // Held by the cooldown in between: the decision said so.
+    assert!(
+        (report.capacity.instance_hours - 767.0 / 60.0).abs() < 1e-9,
+        "{}",
+        report.capacity.instance_hours
+    );
+    assert_eq!(
+        (report.capacity.min_instances, report.capacity.max_instances),
+        (10, 30)
+    );
+    // Only the overload minutes (10:00–13:00) drop: 160 arrive and 100 are served a
+    // second, so about 60 × 180 s.
+    let drops = report.requests.dropped;
+    assert!((10_700..=10_900).contains(&drops), "{drops}");
+    assert_eq!(report.requests.timed_out, 0);
+    // Warm-up: the pool was ready with 19 only from 13:00; the timeline's mean ready
+    // count over minute 12–13 is 10, over 13–14 it is 19.
+    let ready = |m: usize| report.timeline[m - 1].ready;
+    assert!((ready(13) - 10.0).abs() < 1e-9 && (ready(14) - 19.0).abs() < 1e-9);
+    assert!((ready(16) - 19.0).abs() < 1e-9 && (ready(17) - 30.0).abs() < 1e-9);
+}

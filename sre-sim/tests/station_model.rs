@@ -1,0 +1,269 @@
+//! The station against a slow, explicit model: every server an object with its own
+//! state, every event processed one at a time in time order. Random arrivals, service
+//! times, pool changes (with warm-up and draining), queue limits and timeouts; the two
+//! must report the same outcomes and integrate the same capacity.
+
+use proptest::prelude::*;
+use sre_sim::station::{Outcomes, QueueLimits, Station};
+use std::collections::VecDeque;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Served,
+    TimedOut,
+    Dropped,
+}
+
+#[derive(Default, Debug)]
+struct Log(Vec<(Kind, u64, u64)>);
+
+impl Outcomes for Log {
+    fn served(&mut self, now: u64, l: u64) {
+        self.0.push((Kind::Served, now, l));
+    }
+    fn timed_out(&mut self, now: u64, l: u64) {
+        self.0.push((Kind::TimedOut, now, l));
+    }
+    fn dropped(&mut self, now: u64) {
+        self.0.push((Kind::Dropped, now, 0));
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Server {
+    ready_at: u64,
+    warm: bool,
+    /// (completion, send time) of the request in hand.
+    job: Option<(u64, u64)>,
+}
+
+/// The slow model.
+struct Model {
+    servers: Vec<Server>,
+    /// Busy servers due to retire: the next ones to finish their request.
+    draining: u64,
+    queue: VecDeque<(u64, u64)>,
+    limits: QueueLimits,
+    warmup: u64,
+    now: u64,
+    log: Log,
+    provisioned_area: u128,
+    ready_area: u128,
+}
+
+impl Model {
+    fn new(n: u64, warmup: u64, limits: QueueLimits) -> Self {
+        let s = Server {
+            ready_at: 0,
+            warm: true,
+            job: None,
+        };
+        Self {
+            servers: vec![s; usize::try_from(n).unwrap()],
+            draining: 0,
+            queue: VecDeque::new(),
+            limits,
+            warmup,
+            now: 0,
+            log: Log::default(),
+            provisioned_area: 0,
+            ready_area: 0,
+        }
+    }
+
+    fn tick(&mut self, t: u64) {
+        let dt = u128::from(t - self.now);
+        self.provisioned_area += dt * self.servers.len() as u128;
+        self.ready_area += dt * self.servers.iter().filter(|s| s.warm).count() as u128;
+        self.now = t;
+    }
+
+    fn expire(&mut self, t: u64) {
+        if let Some(to) = self.limits.timeout_ns {
+            while self.queue.front().is_some_and(|&(a, _)| t - a >= to) {
+                self.queue.pop_front();
+                self.log.timed_out(t, to);
+            }
+        }
+    }
+
+    fn take_head(&mut self, i: usize, t: u64) {
+        self.expire(t);
+        if let Some((a, s)) = self.queue.pop_front() {
+            self.servers[i].job = Some((t + s, a));
+        }
+    }
+
+    /// The next event at or before `t`: (time, is_warmup, server index).
+    fn next_event(&self, t: u64) -> Option<(u64, bool, usize)> {
+        let mut best: Option<(u64, bool, usize)> = None;
+        for (i, s) in self.servers.iter().enumerate() {
+            let ev = if !s.warm {
+                Some((s.ready_at, true))
+            } else {
+                s.job.map(|(d, _)| (d, false))
+            };
+            if let Some((when, warm)) = ev
+                && when <= t
+                && best.is_none_or(|(b, bw, _)| (when, !warm) < (b, !bw))
+            {
+                best = Some((when, warm, i));
+            }
+        }
+        best
+    }
+
+    fn advance(&mut self, t: u64) {
+        while let Some((when, warm, i)) = self.next_event(t) {
+            self.tick(when.max(self.now));
+            if warm {
+                self.servers[i].warm = true;
+                self.take_head(i, when);
+            } else {
+                let (done, a) = self.servers[i].job.take().unwrap();
+                let l = done - a;
+                match self.limits.timeout_ns {
+                    Some(to) if l > to => self.log.timed_out(done, to),
+                    _ => self.log.served(done, l),
+                }
+                if self.draining > 0 {
+                    self.draining -= 1;
+                    self.servers.remove(i);
+                } else {
+                    self.take_head(i, done);
+                }
+            }
+        }
+        self.tick(t.max(self.now));
+        self.expire(self.now);
+    }
+
+    fn arrive(&mut self, t: u64, s: u64) {
+        self.advance(t);
+        if let Some(i) = self.servers.iter().position(|x| x.warm && x.job.is_none()) {
+            self.servers[i].job = Some((t + s, t));
+        } else if self
+            .limits
+            .max_queue
+            .is_some_and(|m| self.queue.len() as u64 >= m)
+        {
+            self.log.dropped(t);
+        } else {
+            self.queue.push_back((t, s));
+        }
+    }
+
+    fn scale_to(&mut self, n: u64) {
+        let t = self.now;
+        let current = self.servers.len() as u64 - self.draining;
+        if n > current {
+            let mut add = n - current;
+            let undrain = add.min(self.draining);
+            self.draining -= undrain;
+            add -= undrain;
+            for _ in 0..add {
+                self.servers.push(Server {
+                    ready_at: t + self.warmup,
+                    warm: false,
+                    job: None,
+                });
+            }
+            if self.warmup == 0 {
+                // Ready at once: each warms and takes the queue's head.
+                self.advance(t);
+            }
+        } else {
+            let mut remove = current - n;
+            // Warming ones, newest (last) first.
+            while remove > 0 {
+                match self.servers.iter().rposition(|s| !s.warm) {
+                    Some(i) => {
+                        self.servers.remove(i);
+                        remove -= 1;
+                    }
+                    None => break,
+                }
+            }
+            while remove > 0 {
+                match self.servers.iter().position(|s| s.warm && s.job.is_none()) {
+                    Some(i) => {
+                        self.servers.remove(i);
+                        remove -= 1;
+                    }
+                    None => break,
+                }
+            }
+            self.draining += remove;
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some((when, _, _)) = self.next_event(u64::MAX) {
+            if self.queue.is_empty() && self.servers.iter().all(|s| s.job.is_none()) {
+                break;
+            }
+            self.advance(when);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Arrive { gap: u64, service: u64 },
+    Scale { gap: u64, to: u64 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (0u64..40, 1u64..150).prop_map(|(gap, service)| Op::Arrive { gap, service }),
+        1 => (0u64..40, 0u64..6).prop_map(|(gap, to)| Op::Scale { gap, to }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    #[test]
+    fn station_matches_the_slow_model(
+        initial in 0u64..4,
+        warmup in prop_oneof![Just(0u64), 1u64..60],
+        max_queue in prop_oneof![Just(None), (0u64..4).prop_map(Some)],
+        timeout in prop_oneof![Just(None), (1u64..120).prop_map(Some)],
+        ops in proptest::collection::vec(op(), 0..120),
+    ) {
+        let limits = QueueLimits { max_queue, timeout_ns: timeout };
+        let mut st = Station::new(0, initial, warmup, limits);
+        let mut log = Log::default();
+        let mut m = Model::new(initial, warmup, limits);
+        let mut t = 0;
+        for o in &ops {
+            match *o {
+                Op::Arrive { gap, service } => {
+                    t += gap;
+                    st.arrive(t, service, &mut log);
+                    m.arrive(t, service);
+                }
+                Op::Scale { gap, to } => {
+                    t += gap;
+                    st.advance(t, &mut log);
+                    st.scale_to(to, &mut log);
+                    m.advance(t);
+                    m.scale_to(to);
+                }
+            }
+            prop_assert_eq!(st.provisioned(), m.servers.len() as u64);
+        }
+        st.advance(t, &mut log);
+        m.advance(t);
+        let u = st.usage();
+        prop_assert!((u.provisioned_server_secs - m.provisioned_area as f64 * 1e-9).abs() < 1e-12);
+        prop_assert!((u.ready_server_secs - m.ready_area as f64 * 1e-9).abs() < 1e-12);
+        prop_assert_eq!(st.queue_len(), m.queue.len() as u64);
+        st.drain(&mut log);
+        m.drain();
+        let mut a = log.0.clone();
+        let mut b = m.log.0.clone();
+        a.sort_unstable();
+        b.sort_unstable();
+        prop_assert_eq!(a, b);
+    }
+}
