@@ -69,3 +69,8 @@ pub use scenario::Scenario;
 pub use service::{ServiceSampler, ServiceTime};
 pub use sim::Simulation;
 pub use station::{Outcomes, QueueLimits, Station};
+
+/// The README's usage example, compiled and run as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
