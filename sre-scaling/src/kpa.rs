@@ -139,14 +139,10 @@ impl Kpa {
         positive_target("max scale-up rate", spec.max_scale_up_rate)?;
         positive_target("max scale-down rate", spec.max_scale_down_rate)?;
         if spec.stable_window.is_zero() {
-            return Err(Error::ZeroWindow {
-                what: "stable window",
-            });
+            return Err(crate::error::zero_window("stable window"));
         }
         if spec.panic_window.is_zero() {
-            return Err(Error::ZeroWindow {
-                what: "panic window",
-            });
+            return Err(crate::error::zero_window("panic window"));
         }
         if !matches!(spec.metric, Metric::Concurrency | Metric::Rps) {
             return Err(Error::MissingMetric {

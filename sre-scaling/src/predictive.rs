@@ -93,19 +93,17 @@ impl<P> Predictive<P> {
         let target = positive_target("forecast target per instance", target)?;
         match forecaster {
             Forecaster::Seasonal { period } if period.is_zero() => {
-                return Err(Error::ZeroWindow {
-                    what: "seasonal period",
-                });
+                return Err(crate::error::zero_window("seasonal period"));
             }
             Forecaster::Holt { alpha, beta } => {
                 let a = non_negative("Holt alpha", alpha)?;
                 let b = non_negative("Holt beta", beta)?;
                 if a == 0.0 || a > 1.0 || b > 1.0 {
-                    return Err(Error::OutOfRange {
-                        what: "Holt alpha or beta",
-                        value: if a == 0.0 || a > 1.0 { a } else { b },
-                        expected: "alpha in (0, 1], beta in [0, 1]",
-                    });
+                    return Err(crate::error::out_of_range(
+                        "Holt alpha or beta",
+                        if a == 0.0 || a > 1.0 { a } else { b },
+                        "alpha in (0, 1], beta in [0, 1]",
+                    ));
                 }
             }
             Forecaster::Seasonal { .. } => {}

@@ -50,11 +50,11 @@ impl QueueDepth {
     pub fn new(above: f64, empty_for: Duration, step: u32) -> Result<Self, Error> {
         let above = non_negative("queue threshold", above)?;
         if step == 0 {
-            return Err(Error::OutOfRange {
-                what: "queue step",
-                value: 0.0,
-                expected: "1 or more instances per step",
-            });
+            return Err(crate::error::out_of_range(
+                "queue step",
+                0.0,
+                "1 or more instances per step",
+            ));
         }
         Ok(Self {
             above,

@@ -75,21 +75,21 @@ impl Thresholds {
         match action {
             ThresholdAction::Step { up, down } => {
                 if up == 0 || down == 0 {
-                    return Err(Error::OutOfRange {
-                        what: "threshold step",
-                        value: f64::from(up.min(down)),
-                        expected: "1 or more instances per step",
-                    });
+                    return Err(crate::error::out_of_range(
+                        "threshold step",
+                        f64::from(up.min(down)),
+                        "1 or more instances per step",
+                    ));
                 }
             }
             ThresholdAction::Proportional { target } => {
                 let t = positive_target("proportional target", target)?;
                 if t < lower || t > upper {
-                    return Err(Error::OutOfRange {
-                        what: "proportional target",
-                        value: t,
-                        expected: "the interval [lower, upper] of the thresholds",
-                    });
+                    return Err(crate::error::out_of_range(
+                        "proportional target",
+                        t,
+                        "the interval [lower, upper] of the thresholds",
+                    ));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Behaviour of each policy against hand-derived or documented numbers.
 
 use core::time::Duration;
-use sre_core::Timestamp;
+use sre_core::{Error as CoreError, Timestamp};
 use sre_scaling::hpa::{Hpa, HpaMetric, HpaSpec};
 use sre_scaling::kpa::{Kpa, KpaSpec};
 use sre_scaling::predictive::{Forecaster, Predictive};
@@ -484,7 +484,10 @@ fn hpa_rejects_negative_pod_metrics() {
         &Observation::new(1).with_pods(&pods),
         &hpa.initial_state(),
     );
-    assert!(matches!(r, Err(Error::Negative { .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(Error::Core(CoreError::Negative { .. }))),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -526,7 +529,10 @@ fn kpa_policy_averages_its_windows() {
     ));
     let mut bad = KpaSpec::new(1.0).unwrap();
     bad.stable_window = Duration::ZERO;
-    assert!(matches!(Kpa::new(bad), Err(Error::ZeroWindow { .. })));
+    assert!(matches!(
+        Kpa::new(bad),
+        Err(Error::Core(CoreError::ZeroDuration { .. }))
+    ));
 }
 
 #[test]
@@ -619,11 +625,11 @@ fn zero_windows_are_typed_errors() {
     use sre_scaling::hpa::RatePolicy;
     assert!(matches!(
         RatePolicy::pods(4, Duration::ZERO),
-        Err(Error::ZeroWindow { .. })
+        Err(Error::Core(CoreError::ZeroDuration { .. }))
     ));
     assert!(matches!(
         RatePolicy::pods(0, Duration::from_secs(15)),
-        Err(Error::OutOfRange { .. })
+        Err(Error::Core(CoreError::OutOfRange { .. }))
     ));
     assert!(matches!(
         Predictive::new(
@@ -635,16 +641,16 @@ fn zero_windows_are_typed_errors() {
             },
             Duration::ZERO,
         ),
-        Err(Error::ZeroWindow { .. })
+        Err(Error::Core(CoreError::ZeroDuration { .. }))
     ));
     let mut k = KpaSpec::new(1.0).unwrap();
     k.panic_window = Duration::ZERO;
     let e = Kpa::new(k).unwrap_err();
     assert!(matches!(
         e,
-        Error::ZeroWindow {
+        Error::Core(CoreError::ZeroDuration {
             what: "panic window"
-        }
+        })
     ));
     assert!(e.to_string().contains("panic window"), "{e}");
 }

@@ -64,10 +64,11 @@ pub struct Proposal {
 fn check_milli(what: &'static str, v: i64) -> Result<i64, Error> {
     if v < 0 {
         #[allow(clippy::cast_precision_loss)]
-        Err(Error::Negative {
+        Err(sre_core::Error::Negative {
             what,
             value: v as f64,
-        })
+        }
+        .into())
     } else {
         Ok(v)
     }
