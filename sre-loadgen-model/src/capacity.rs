@@ -87,13 +87,17 @@ pub enum Headroom {
 /// Today's load and fleet: the basis of every plan. Utilization is assumed to grow
 /// linearly with RPS (CPU-bound instances).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CapacityModel {
     current_rps: f64,
     instances: u32,
     utilization: f64,
     target_utilization: f64,
 }
+
+// Deserializing runs `CapacityModel::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(CapacityModel { current_rps: f64, instances: u32, utilization: f64, target_utilization: f64 } => CapacityModel::new(current_rps, instances, utilization, target_utilization));
 
 impl CapacityModel {
     /// From today's RPS, instance count, utilization and target utilization (fractions
@@ -337,10 +341,14 @@ impl CapacityModel {
 
 /// Compound monthly growth.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Growth {
     rate: f64,
 }
+
+// Deserializing runs `Growth::monthly`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Growth { rate: f64 } => Growth::monthly(rate));
 
 impl Growth {
     /// `rate` per month (0.10 for 10 %).
@@ -439,13 +447,17 @@ pub enum ScaleDown {
 /// A planned surge: the course's Black Friday is 3× for 48 h, pre-scaled a week ahead,
 /// released 30 % an hour afterwards.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EventBuffer {
     multiplier: f64,
     duration: Duration,
     lead_time: Duration,
     scale_down: ScaleDown,
 }
+
+// Deserializing runs `EventBuffer::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(EventBuffer { multiplier: f64, duration: Duration, lead_time: Duration, scale_down: ScaleDown } => EventBuffer::new(multiplier, duration, lead_time, scale_down));
 
 impl EventBuffer {
     /// Traffic × `multiplier` (≥ 1) for `duration`, with capacity in place `lead_time`

@@ -47,11 +47,15 @@ impl ThinkTime {
 
 /// `users` virtual users with a think time.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ClosedLoop {
     users: u32,
     think: ThinkTime,
 }
+
+// Deserializing runs `ClosedLoop::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(ClosedLoop { users: u32, think: ThinkTime } => ClosedLoop::new(users, think));
 
 impl ClosedLoop {
     /// `users` ≥ 1 virtual users.

@@ -68,7 +68,7 @@ pub enum Alarm {
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StepScaling {
     metric: Metric,
     threshold: f64,
@@ -77,6 +77,10 @@ pub struct StepScaling {
     steps: Vec<StepAdjustment>,
     min_magnitude: u32,
 }
+
+// Deserializing runs `StepScaling::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(StepScaling { metric: Metric, threshold: f64, alarm: Alarm, kind: AdjustmentType, steps: Vec<StepAdjustment>, min_magnitude: u32 } => StepScaling::new(metric, threshold, alarm, kind, steps, min_magnitude));
 
 impl StepScaling {
     /// A policy; `min_magnitude` (`MinAdjustmentMagnitude`) applies to percent changes.

@@ -43,13 +43,17 @@ pub enum ThresholdAction {
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Thresholds {
     metric: Metric,
     lower: f64,
     upper: f64,
     action: ThresholdAction,
 }
+
+// Deserializing runs `Thresholds::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Thresholds { metric: Metric, lower: f64, upper: f64, action: ThresholdAction } => Thresholds::new(metric, lower, upper, action));
 
 impl Thresholds {
     /// Thresholds on `metric` (a per-instance average such as [`Metric::Cpu`]).

@@ -31,12 +31,16 @@ pub enum PolicyKind {
 
 /// One rate policy: `value` pods or percent per `period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RatePolicy {
     kind: PolicyKind,
     value: u32,
     period: Duration,
 }
+
+// Deserializing runs `RatePolicy::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(RatePolicy { kind: PolicyKind, value: u32, period: Duration } => RatePolicy::new(kind, value, period));
 
 impl RatePolicy {
     /// A policy; Kubernetes requires `value > 0` and a period in (0, 30 min].

@@ -13,11 +13,15 @@ use sre_core::f64_to_u64_saturating;
 
 /// The HPA tolerance: no change while `1 − scale_down ≤ ratio ≤ 1 + scale_up`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Tolerance {
     scale_down: f64,
     scale_up: f64,
 }
+
+// Deserializing runs `Tolerance::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Tolerance { scale_down: f64, scale_up: f64 } => Tolerance::new(scale_down, scale_up));
 
 impl Default for Tolerance {
     /// 0.1 both ways (the controller's `--horizontal-pod-autoscaler-tolerance` default).
