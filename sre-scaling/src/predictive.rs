@@ -2,6 +2,7 @@
 //! `now + lead`; never scale in on a forecast.
 
 use crate::error::{Error, non_negative, positive_target};
+use crate::policy::commit_own;
 use crate::threshold::ceil_u32;
 use crate::{Decision, Inputs, LimitKind, Metric, Observation, Policy, Reason};
 use core::time::Duration;
@@ -224,14 +225,18 @@ impl<P: Policy> Policy for Predictive<P> {
         state: &mut Self::State,
         now: Timestamp,
         obs: &Observation<'_>,
-        _: &Decision,
+        decision: &Decision,
         applied: u32,
     ) {
         // The reactive policy commits its own decision, not the raised one.
-        if let Ok(rd) = self.reactive.decide(now, obs, &state.reactive) {
-            self.reactive
-                .commit(&mut state.reactive, now, obs, &rd, applied);
-        }
+        commit_own(
+            &self.reactive,
+            &mut state.reactive,
+            now,
+            obs,
+            decision,
+            applied,
+        );
         let Ok(v) = obs.metric(self.metric) else {
             return;
         };

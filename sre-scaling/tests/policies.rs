@@ -7,8 +7,8 @@ use sre_scaling::kpa::{Kpa, KpaSpec};
 use sre_scaling::predictive::{Forecaster, Predictive};
 use sre_scaling::step::{AdjustmentType, Alarm, StepAdjustment, StepScaling};
 use sre_scaling::{
-    Error, Keda, LimitKind, MaxOf, Metric, Observation, PodSample, Policy, QueueDepth, Reason,
-    TargetTracking, Thresholds,
+    Cooldown, Error, Keda, LimitKind, MaxOf, Metric, Observation, PodSample, Policy, QueueDepth,
+    Reason, TargetTracking, Thresholds,
 };
 
 fn t(secs: u64) -> Timestamp {
@@ -653,4 +653,45 @@ fn zero_windows_are_typed_errors() {
         })
     ));
     assert!(e.to_string().contains("panic window"), "{e}");
+}
+
+/// A wrapper commits to its inner policy the inner policy's own decision; when the inner
+/// policy cannot re-decide (commit called with other inputs), the wrapper's decision is
+/// committed instead, so the inner cooldown still records the scale-up. `Predictive` used
+/// to skip the commit, and `MaxOf` to fall back: both now share one rule.
+#[test]
+fn wrappers_record_the_scale_event_even_when_the_inner_policy_cannot_redecide() {
+    let reactive = Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0).unwrap());
+    let p = Predictive::new(
+        reactive,
+        Metric::Rps,
+        1000.0,
+        Forecaster::Seasonal {
+            period: Duration::from_secs(86_400),
+        },
+        Duration::from_secs(600),
+    )
+    .unwrap();
+    let mut s = p.initial_state();
+    let now = Timestamp::from_secs(60);
+    let d = p
+        .decide(now, &Observation::new(2).with_rps(5000.0), &s)
+        .unwrap();
+    assert_eq!(d.desired, 5);
+    // The rescale happened, but the caller commits with an observation lacking RPS.
+    p.commit(&mut s, now, &Observation::new(2), &d, 5);
+    assert_eq!(s.reactive.last_scale_up, Some(now));
+
+    let both = MaxOf::new(
+        Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0).unwrap()),
+        Cooldown::course(TargetTracking::new(Metric::Cpu, 50.0).unwrap()),
+    );
+    let mut s = both.initial_state();
+    let obs = Observation::new(2).with_rps(5000.0).with_cpu(50.0);
+    let d = both.decide(now, &obs, &s).unwrap();
+    both.commit(&mut s, now, &Observation::new(2), &d, d.desired);
+    assert_eq!(
+        (s.a.last_scale_up, s.b.last_scale_up),
+        (Some(now), Some(now))
+    );
 }
