@@ -204,11 +204,16 @@ impl Policy for StepScaling {
         };
         let target = match self.kind {
             AdjustmentType::ExactCapacity => step.adjustment,
-            AdjustmentType::ChangeInCapacity => i64::from(cur) + step.adjustment,
+            // Saturating: an adjustment is the caller's i64 (i64::MAX must not overflow).
+            AdjustmentType::ChangeInCapacity => i64::from(cur).saturating_add(step.adjustment),
             AdjustmentType::PercentChangeInCapacity => {
-                let plain = i64::from(cur) + Self::percent_change(cur, step.adjustment, 0);
-                let with_min =
-                    i64::from(cur) + Self::percent_change(cur, step.adjustment, self.min_magnitude);
+                let plain =
+                    i64::from(cur).saturating_add(Self::percent_change(cur, step.adjustment, 0));
+                let with_min = i64::from(cur).saturating_add(Self::percent_change(
+                    cur,
+                    step.adjustment,
+                    self.min_magnitude,
+                ));
                 let to_u32 = |x: i64| u32::try_from(x.max(0)).unwrap_or(u32::MAX);
                 let mut d = Decision::new(now, cur, to_u32(plain), inputs, reason);
                 d.limit(LimitKind::RatePolicy, to_u32(with_min), None);

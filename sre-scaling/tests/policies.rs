@@ -695,3 +695,32 @@ fn wrappers_record_the_scale_event_even_when_the_inner_policy_cannot_redecide() 
         (Some(now), Some(now))
     );
 }
+
+/// Adjustments are the caller's `i64`: extreme ones saturate to the `u32` range instead of
+/// overflowing `current + adjustment` (a panic in debug builds, a wrap in release).
+#[test]
+fn extreme_step_adjustments_saturate() {
+    let obs = Observation::new(10).with_cpu(90.0);
+    for (kind, adjustment, want) in [
+        (AdjustmentType::ChangeInCapacity, i64::MAX, u32::MAX),
+        (AdjustmentType::ChangeInCapacity, i64::MIN, 0),
+        (AdjustmentType::PercentChangeInCapacity, i64::MAX, u32::MAX),
+        (AdjustmentType::PercentChangeInCapacity, i64::MIN, 0),
+    ] {
+        let p = StepScaling::new(
+            Metric::Cpu,
+            70.0,
+            Alarm::Above,
+            kind,
+            vec![StepAdjustment {
+                lower: Some(0.0),
+                upper: None,
+                adjustment,
+            }],
+            0,
+        )
+        .unwrap();
+        let d = p.decide(t(0), &obs, &()).unwrap();
+        assert_eq!(d.desired, want, "{kind:?} {adjustment}");
+    }
+}
