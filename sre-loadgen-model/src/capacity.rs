@@ -333,7 +333,7 @@ impl CapacityModel {
         let event_instances = self
             .instances_for_checked(event_rps)
             .max(baseline_instances);
-        let hold = buffer.lead_time + buffer.duration;
+        let hold = buffer.lead_time.saturating_add(buffer.duration);
         let hold_hours = hold.as_secs_f64() / 3600.0;
         let surge = event_instances - baseline_instances;
         let mut steps = vec![event_instances];

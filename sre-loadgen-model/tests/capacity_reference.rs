@@ -320,3 +320,19 @@ fn bad_rps_and_empty_fleets_are_typed_errors() {
     assert!(err.to_string().contains("baseline RPS"), "{err}");
     assert!(m.event_plan(&buffer, f64::MAX, 20).is_err());
 }
+
+/// Durations are the caller's: lead time plus event length saturates, never panics.
+#[test]
+fn huge_event_durations_saturate() {
+    let m = CapacityModel::from_percent(10_000.0, 20, 40.0, 60.0).unwrap();
+    let buffer = EventBuffer::new(
+        3.0,
+        Duration::MAX,
+        Duration::MAX,
+        ScaleDown::FractionOfSurgePerHour(0.3),
+    )
+    .unwrap();
+    let plan = m.event_plan(&buffer, 10_000.0, 20).unwrap();
+    assert_eq!(plan.hold, Duration::MAX);
+    assert_eq!(plan.event_instances, 40);
+}

@@ -242,7 +242,7 @@ impl<P: Policy> Policy for Predictive<P> {
         };
         match self.forecaster {
             Forecaster::Seasonal { period } => {
-                let keep = period + self.lead;
+                let keep = period.saturating_add(self.lead);
                 // Keep one sample at or before the horizon so the oldest forecast still has one.
                 let horizon = now.checked_sub(keep);
                 if let Some(h) = horizon {

@@ -724,3 +724,24 @@ fn extreme_step_adjustments_saturate() {
         assert_eq!(d.desired, want, "{kind:?} {adjustment}");
     }
 }
+
+/// A season plus a lead past `Duration::MAX` saturates when the history is trimmed.
+#[test]
+fn huge_seasonal_period_and_lead_saturate() {
+    let p = Predictive::new(
+        TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
+        Metric::Rps,
+        1000.0,
+        Forecaster::Seasonal {
+            period: Duration::MAX,
+        },
+        Duration::MAX,
+    )
+    .unwrap();
+    let mut s = p.initial_state();
+    for k in 1..4 {
+        p.step(t(60 * k), &Observation::new(2).with_rps(3000.0), &mut s)
+            .unwrap();
+    }
+    assert_eq!(s.samples.len(), 3);
+}
