@@ -132,7 +132,8 @@ impl Kpa {
     ///
     /// # Errors
     /// A non-positive target or rate, a panic threshold ≤ 0, a zero stable or panic window,
-    /// or a metric other than concurrency or RPS.
+    /// a panic window longer than the stable window, or a metric other than concurrency or
+    /// RPS.
     pub fn new(spec: KpaSpec) -> Result<Self, Error> {
         positive_target("KPA target per pod", spec.target)?;
         positive_target("panic threshold", spec.panic_threshold)?;
@@ -143,6 +144,14 @@ impl Kpa {
         }
         if spec.panic_window.is_zero() {
             return Err(crate::error::zero_window("panic window"));
+        }
+        // Knative sets the panic window as a percentage (1–100) of the stable window.
+        if spec.panic_window > spec.stable_window {
+            return Err(crate::error::out_of_range(
+                "panic window in seconds",
+                spec.panic_window.as_secs_f64(),
+                "(0, stable window]: Knative's panic-window-percentage is at most 100",
+            ));
         }
         if !matches!(spec.metric, Metric::Concurrency | Metric::Rps) {
             return Err(Error::MissingMetric {

@@ -745,3 +745,16 @@ fn huge_seasonal_period_and_lead_saturate() {
     }
     assert_eq!(s.samples.len(), 3);
 }
+
+/// Knative derives the panic window as 1–100 % of the stable window, so a longer panic
+/// window is a configuration error, not a policy.
+#[test]
+fn a_panic_window_longer_than_the_stable_window_is_an_error() {
+    let mut k = KpaSpec::new(10.0).unwrap();
+    k.panic_window = k.stable_window + Duration::from_secs(1);
+    let e = Kpa::new(k).unwrap_err();
+    assert!(e.to_string().contains("panic window"), "{e}");
+    let mut k = KpaSpec::new(10.0).unwrap();
+    k.panic_window = k.stable_window;
+    assert!(Kpa::new(k).is_ok());
+}
