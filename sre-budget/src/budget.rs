@@ -28,11 +28,15 @@ use sre_core::{Objective, Timestamp};
 
 /// An error budget: an objective over a period.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ErrorBudget {
     objective: Objective,
     period: Duration,
 }
+
+// Deserializing runs `ErrorBudget::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(ErrorBudget { objective: Objective, period: Duration } => ErrorBudget::new(objective, period));
 
 impl ErrorBudget {
     /// The budget of `objective` over `period` (at least one minute).

@@ -17,7 +17,10 @@
 use crate::Error;
 use core::time::Duration;
 
-const UNITS: [(&str, u64); 6] = [
+/// Prometheus' units (`model.ParseDuration`), largest first, in milliseconds; a year is
+/// 365 days.
+const UNITS: [(&str, u64); 7] = [
+    ("y", 365 * 86_400_000),
     ("w", 7 * 86_400_000),
     ("d", 86_400_000),
     ("h", 3_600_000),
@@ -27,7 +30,7 @@ const UNITS: [(&str, u64); 6] = [
 ];
 
 /// Parses a Prometheus-style duration: one or more `<whole number><unit>` terms, units
-/// `w`, `d`, `h`, `m`, `s`, `ms`, largest first (`1d12h`, `5m`, `250ms`).
+/// `y` (365 d), `w`, `d`, `h`, `m`, `s`, `ms`, largest first (`1d12h`, `5m`, `250ms`).
 pub fn parse_duration(text: &str) -> Result<Duration, Error> {
     let bad = |reason| Error::BadDuration {
         text: text.to_owned(),
@@ -76,10 +79,10 @@ pub fn format_duration(d: Duration) -> String {
         return "0s".to_owned();
     }
     let mut out = String::new();
-    // Prometheus prints weeks only when the whole duration is whole weeks; days otherwise.
-    let weeks_ok = ms % UNITS[0].1 == 0;
+    // Prometheus (`model.Duration.String`) prints years and weeks only when what is left
+    // is a whole number of them ("90d", not "12w6d"); days and smaller always.
     for (unit, size) in UNITS {
-        if unit == "w" && !weeks_ok {
+        if matches!(unit, "y" | "w") && ms % size != 0 {
             continue;
         }
         let n = ms / size;
@@ -103,6 +106,8 @@ mod tests {
             ("30d", 30 * 86_400),
             ("28d", 28 * 86_400),
             ("4w", 28 * 86_400),
+            ("1y", 365 * 86_400),
+            ("1y1d", 366 * 86_400),
             ("6h", 21_600),
             ("5m", 300),
             ("1h30m", 5_400),
@@ -142,6 +147,13 @@ mod tests {
         assert_eq!(format_duration(Duration::from_secs(30 * 86_400)), "30d");
         assert_eq!(format_duration(Duration::from_secs(86_400 + 7200)), "1d2h");
         assert_eq!(format_duration(Duration::ZERO), "0s");
+        // Years and weeks only when whole (Prometheus' `model.Duration.String`).
+        let days = |n: u64| Duration::from_secs(n * 86_400);
+        assert_eq!(format_duration(days(365)), "1y");
+        assert_eq!(format_duration(days(730)), "2y");
+        assert_eq!(format_duration(days(366)), "366d");
+        assert_eq!(format_duration(days(90)), "90d");
+        assert_eq!(format_duration(days(14)), "2w");
     }
 
     proptest! {

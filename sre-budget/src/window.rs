@@ -55,35 +55,27 @@ pub trait EventCounts {
     }
 }
 
-impl<T: EventCounts + ?Sized> EventCounts for &T {
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
-        (**self).counts(now, window)
-    }
+/// `EventCounts` for pointers to a source (`&T`, `Arc<T>`, `Box<T>`): each forwards both
+/// methods, so a source's batched `counts_into` is kept behind the pointer.
+macro_rules! forward_event_counts {
+    ($($ptr:ty),+) => {$(
+        impl<T: EventCounts + ?Sized> EventCounts for $ptr {
+            fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
+                (**self).counts(now, window)
+            }
 
-    fn counts_into(
-        &self,
-        now: Timestamp,
-        windows: &[Duration],
-        out: &mut [WindowCounts],
-    ) -> Result<(), Error> {
-        (**self).counts_into(now, windows, out)
-    }
+            fn counts_into(
+                &self,
+                now: Timestamp,
+                windows: &[Duration],
+                out: &mut [WindowCounts],
+            ) -> Result<(), Error> {
+                (**self).counts_into(now, windows, out)
+            }
+        }
+    )+};
 }
-
-impl<T: EventCounts + ?Sized> EventCounts for std::sync::Arc<T> {
-    fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
-        (**self).counts(now, window)
-    }
-
-    fn counts_into(
-        &self,
-        now: Timestamp,
-        windows: &[Duration],
-        out: &mut [WindowCounts],
-    ) -> Result<(), Error> {
-        (**self).counts_into(now, windows, out)
-    }
-}
+forward_event_counts!(&T, std::sync::Arc<T>, Box<T>);
 
 /// A service's live SLI window. Windows must be whole minutes within its horizon; the
 /// minutes covered are the same as [`MinuteSeries`]' (see `SliWindow`'s docs).
@@ -106,8 +98,10 @@ impl EventCounts for SliWindow {
             let mut batch = [ws[0]; N];
             batch[..ws.len()].copy_from_slice(ws);
             let got = self.counts_many(now, batch)?;
-            let n = os.len();
-            os.copy_from_slice(&got[..n]);
+            // Only the windows asked for: an `out` longer than `windows` keeps its tail
+            // rather than receiving the batch's padding.
+            let n = os.len().min(ws.len());
+            os[..n].copy_from_slice(&got[..n]);
         }
         Ok(())
     }
@@ -248,6 +242,14 @@ mod tests {
         sli.counts_into(Timestamp::from_mins(1), &ws, &mut out)
             .unwrap();
         assert!(out.iter().all(|c| *c == via_arc));
+        // Through a Box, and with an `out` longer than the windows: the tail is untouched.
+        let boxed: Box<dyn EventCounts> = Box::new(std::sync::Arc::clone(&sli));
+        let mut longer = [WindowCounts::default(); 4];
+        boxed
+            .counts_into(Timestamp::from_mins(1), &ws[..2], &mut longer)
+            .unwrap();
+        assert_eq!(longer[..2], [via_arc; 2]);
+        assert_eq!(longer[2..], [WindowCounts::default(); 2]);
     }
 
     #[test]

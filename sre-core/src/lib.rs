@@ -27,6 +27,8 @@
 //! - [`num`]: validated numbers: [`Objective`], [`Fraction`], [`Rate`], [`Positive`].
 //! - [`error`]: the crate's [`Error`].
 //! - [`sync`]: the atomics shim that lets loom models and shipped code share one source.
+//! - [`deserialize_via!`]: `Deserialize` through a validating constructor, for the
+//!   family's types with private fields.
 //!
 //! # Features
 //!
@@ -34,6 +36,7 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+mod de;
 pub mod error;
 pub mod num;
 pub mod sync;

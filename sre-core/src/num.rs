@@ -8,7 +8,18 @@
 use crate::Error;
 use core::fmt;
 
-fn finite(what: &'static str, value: f64) -> Result<f64, Error> {
+/// `value` if it is finite, else [`Error::NotANumber`] or [`Error::Infinite`] naming `what`.
+///
+/// For quantities that may take any sign (a threshold, a bound); the types below add
+/// their range checks on top of it.
+///
+/// ```
+/// use sre_core::{Error, num::finite};
+/// assert_eq!(finite("threshold", -3.5), Ok(-3.5));
+/// assert_eq!(finite("threshold", f64::NAN), Err(Error::NotANumber { what: "threshold" }));
+/// assert!(matches!(finite("bound", f64::NEG_INFINITY), Err(Error::Infinite { .. })));
+/// ```
+pub fn finite(what: &'static str, value: f64) -> Result<f64, Error> {
     if value.is_nan() {
         Err(Error::NotANumber { what })
     } else if value.is_infinite() {

@@ -49,11 +49,15 @@ pub(crate) fn secs_to_nanos(t: f64) -> u64 {
 ///
 /// The `n`-th arrival (n = 0, 1, …) is at Λ⁻¹(n + phase).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Alignment {
     phase: f64,
     include_end: bool,
 }
+
+// Deserializing runs `Alignment::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Alignment { phase: f64, include_end: bool } => Alignment::new(phase, include_end));
 
 impl Alignment {
     /// First arrival at t = 0, none at the end: k6 `constant-arrival-rate`, wrk2,

@@ -87,13 +87,17 @@ pub enum Headroom {
 /// Today's load and fleet: the basis of every plan. Utilization is assumed to grow
 /// linearly with RPS (CPU-bound instances).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CapacityModel {
     current_rps: f64,
     instances: u32,
     utilization: f64,
     target_utilization: f64,
 }
+
+// Deserializing runs `CapacityModel::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(CapacityModel { current_rps: f64, instances: u32, utilization: f64, target_utilization: f64 } => CapacityModel::new(current_rps, instances, utilization, target_utilization));
 
 impl CapacityModel {
     /// From today's RPS, instance count, utilization and target utilization (fractions
@@ -206,14 +210,32 @@ impl CapacityModel {
     }
 
     /// Fewest instances serving `rps` at target: ⌈rps / RPS per instance at target⌉.
-    #[must_use]
-    pub fn instances_for(&self, rps: f64) -> u32 {
+    ///
+    /// # Errors
+    /// An `rps` that is NaN, infinite or negative (it would otherwise read as 0 instances).
+    pub fn instances_for(&self, rps: f64) -> Result<u32, Error> {
+        Ok(self.instances_for_checked(non_negative("RPS", rps)?))
+    }
+
+    /// [`instances_for`](Self::instances_for) of an RPS already known finite and ≥ 0.
+    fn instances_for_checked(&self, rps: f64) -> u32 {
         u32_count(rps / self.rps_per_instance_at_target())
     }
 
     /// Utilization (fraction) of `instances` serving `rps`.
-    #[must_use]
-    pub fn utilization_at(&self, rps: f64, instances: u32) -> f64 {
+    ///
+    /// # Errors
+    /// An `rps` that is NaN, infinite or negative; zero instances (no utilization to speak of).
+    pub fn utilization_at(&self, rps: f64, instances: u32) -> Result<f64, Error> {
+        let rps = non_negative("RPS", rps)?;
+        if instances == 0 {
+            return Err(Error::domain("instances", 0.0, "1 or more"));
+        }
+        Ok(self.utilization_at_checked(rps, instances))
+    }
+
+    /// [`utilization_at`](Self::utilization_at) of a finite RPS ≥ 0 on 1 or more instances.
+    fn utilization_at_checked(&self, rps: f64, instances: u32) -> f64 {
         rps / (f64::from(instances) * self.rps_per_instance_at_full())
     }
 
@@ -250,15 +272,15 @@ impl CapacityModel {
         let mut fleet = self.instances;
         for m in 0..=horizon {
             let d = demand(m);
-            let needed = self.instances_for(d);
+            let needed = self.instances_for_checked(d);
             let before = fleet;
             let want = match rule {
                 ProvisioningRule::SameMonth => needed,
                 ProvisioningRule::LookAhead { months } => {
-                    self.instances_for(demand(m.saturating_add(*months)))
+                    self.instances_for_checked(demand(m.saturating_add(*months)))
                 }
                 ProvisioningRule::TriggerAt { utilization } => {
-                    if self.utilization_at(d, fleet) > *utilization {
+                    if self.utilization_at_checked(d, fleet) > *utilization {
                         needed
                     } else {
                         fleet
@@ -273,7 +295,7 @@ impl CapacityModel {
                             .min()
                             .map_or(m, |x| x - 1);
                         (m..=next)
-                            .map(|k| self.instances_for(demand(k)))
+                            .map(|k| self.instances_for_checked(demand(k)))
                             .max()
                             .unwrap_or(needed)
                     } else {
@@ -288,7 +310,7 @@ impl CapacityModel {
                 needed,
                 fleet,
                 added: fleet - before,
-                utilization: self.utilization_at(d, fleet),
+                utilization: self.utilization_at_checked(d, fleet),
             });
         }
         Ok(ProvisioningPlan { months })
@@ -296,16 +318,22 @@ impl CapacityModel {
 
     /// The fleet plan for an event at `baseline_rps` served today by
     /// `baseline_instances`.
-    #[must_use]
+    ///
+    /// # Errors
+    /// A `baseline_rps` that is NaN, infinite or negative, or whose event traffic
+    /// (× the buffer's multiplier) is infinite.
     pub fn event_plan(
         &self,
         buffer: &EventBuffer,
         baseline_rps: f64,
         baseline_instances: u32,
-    ) -> EventPlan {
-        let event_rps = baseline_rps * buffer.multiplier;
-        let event_instances = self.instances_for(event_rps).max(baseline_instances);
-        let hold = buffer.lead_time + buffer.duration;
+    ) -> Result<EventPlan, Error> {
+        let baseline_rps = non_negative("baseline RPS", baseline_rps)?;
+        let event_rps = non_negative("event RPS", baseline_rps * buffer.multiplier)?;
+        let event_instances = self
+            .instances_for_checked(event_rps)
+            .max(baseline_instances);
+        let hold = buffer.lead_time.saturating_add(buffer.duration);
         let hold_hours = hold.as_secs_f64() / 3600.0;
         let surge = event_instances - baseline_instances;
         let mut steps = vec![event_instances];
@@ -323,7 +351,7 @@ impl CapacityModel {
             current = next.min(current - 1).max(baseline_instances);
             steps.push(current);
         }
-        EventPlan {
+        Ok(EventPlan {
             baseline_rps,
             event_rps,
             baseline_instances,
@@ -331,16 +359,20 @@ impl CapacityModel {
             hold,
             surplus_instance_hours: f64::from(surge) * hold_hours,
             scale_down: steps,
-        }
+        })
     }
 }
 
 /// Compound monthly growth.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Growth {
     rate: f64,
 }
+
+// Deserializing runs `Growth::monthly`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Growth { rate: f64 } => Growth::monthly(rate));
 
 impl Growth {
     /// `rate` per month (0.10 for 10 %).
@@ -439,13 +471,17 @@ pub enum ScaleDown {
 /// A planned surge: the course's Black Friday is 3× for 48 h, pre-scaled a week ahead,
 /// released 30 % an hour afterwards.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EventBuffer {
     multiplier: f64,
     duration: Duration,
     lead_time: Duration,
     scale_down: ScaleDown,
 }
+
+// Deserializing runs `EventBuffer::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(EventBuffer { multiplier: f64, duration: Duration, lead_time: Duration, scale_down: ScaleDown } => EventBuffer::new(multiplier, duration, lead_time, scale_down));
 
 impl EventBuffer {
     /// Traffic × `multiplier` (≥ 1) for `duration`, with capacity in place `lead_time`

@@ -47,11 +47,15 @@ impl ThinkTime {
 
 /// `users` virtual users with a think time.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ClosedLoop {
     users: u32,
     think: ThinkTime,
 }
+
+// Deserializing runs `ClosedLoop::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(ClosedLoop { users: u32, think: ThinkTime } => ClosedLoop::new(users, think));
 
 impl ClosedLoop {
     /// `users` ≥ 1 virtual users.
@@ -119,7 +123,11 @@ impl VirtualUser {
     pub fn next_send(&mut self, completed: Timestamp) -> Timestamp {
         let pause = match self.think {
             ThinkTime::Fixed(d) => d,
-            ThinkTime::Exponential(mean) => mean.mul_f64(self.rng.next_exp1()),
+            // `mul_f64` panics past `Duration::MAX` (a huge mean times a long-tail draw).
+            ThinkTime::Exponential(mean) => {
+                Duration::try_from_secs_f64(mean.as_secs_f64() * self.rng.next_exp1())
+                    .unwrap_or(Duration::MAX)
+            }
         };
         completed + pause
     }
@@ -128,6 +136,18 @@ impl VirtualUser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_mean_think_time_saturates() {
+        let users = ClosedLoop::new(1, ThinkTime::Exponential(Duration::MAX)).unwrap();
+        // Mean Duration::MAX: about a third of draws exceed it; none may panic.
+        let mut u = users.user(7);
+        let sends: Vec<Timestamp> = (0..64).map(|_| u.next_send(Timestamp::ZERO)).collect();
+        assert!(
+            sends.contains(&Timestamp::MAX),
+            "no draw saturated: {sends:?}"
+        );
+    }
 
     /// Machine-repairman (M/M/1//N) closed form: p0 = 1 / Σₖ N!/(N−k)! (S/Z)^k,
     /// X = (1 − p0) / S. Independent of the MVA recursion.

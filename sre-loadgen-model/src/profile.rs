@@ -249,7 +249,14 @@ impl RateProfile {
                     at: t1.as_secs_f64(),
                 });
             }
-            let d = (t1 - t0).div_f64(speed);
+            // `div_f64` would panic when a slow replay stretches a gap past `Duration::MAX`.
+            let d = Duration::try_from_secs_f64((t1 - t0).as_secs_f64() / speed).map_err(|_| {
+                Error::domain(
+                    "replay speed",
+                    speed,
+                    "large enough that every stretched gap fits in a Duration",
+                )
+            })?;
             let to = match interpolation {
                 Interpolation::Linear => r1,
                 Interpolation::Hold => r0,
@@ -372,7 +379,8 @@ impl RateProfile {
     /// Length of the profile.
     #[must_use]
     pub fn duration(&self) -> Duration {
-        Duration::from_secs_f64(self.duration_secs())
+        // Saturating: segments of up to `Duration::MAX` each can sum past it.
+        Duration::try_from_secs_f64(self.duration_secs()).unwrap_or(Duration::MAX)
     }
 
     /// Expected arrivals over the whole profile, Λ(duration).
@@ -548,6 +556,17 @@ mod tests {
         assert!((p.rate(14.0 * 3600.0) - 1400.0).abs() < 1e-9);
         assert!((p.rate(2.0 * 3600.0) - 600.0).abs() < 1e-9);
         assert!((p.total() - 1000.0 * day).abs() < 1e-6);
+    }
+
+    #[test]
+    fn extreme_durations_are_errors_or_saturate_never_panics() {
+        // A slow enough replay stretches a 1 s gap past Duration::MAX: a typed error.
+        let trace = [(s(0.0), 1.0), (s(1.0), 2.0)];
+        let e = RateProfile::replay(&trace, 1e-300, Interpolation::Linear).unwrap_err();
+        assert!(e.to_string().contains("replay speed"), "{e}");
+        // Two segments of Duration::MAX: the length saturates.
+        let long = RateProfile::steps(&[(Duration::MAX, 1.0), (Duration::MAX, 1.0)]).unwrap();
+        assert_eq!(long.duration(), Duration::MAX);
     }
 
     #[test]

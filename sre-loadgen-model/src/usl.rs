@@ -26,12 +26,16 @@ use crate::error::{non_negative, positive};
 
 /// A USL model with fixed coefficients.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Usl {
     alpha: f64,
     beta: f64,
     gamma: f64,
 }
+
+// Deserializing runs `Usl::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Usl { alpha: f64, beta: f64, gamma: f64 } => Usl::new(alpha, beta, gamma));
 
 impl Usl {
     /// From contention `alpha` ∈ [0, 1], coherency `beta` ≥ 0 and single-worker

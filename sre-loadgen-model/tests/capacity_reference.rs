@@ -132,13 +132,13 @@ fn every_month() {
         );
         let seed = u(&row["seed_fleet"]);
         close(
-            m.utilization_at(p.demand_rps, seed) * 100.0,
+            m.utilization_at(p.demand_rps, seed).unwrap() * 100.0,
             num(&row["seed_fleet_cpu_pct"]),
             1e-12,
             &format!("month {k} seed cpu"),
         );
         assert_eq!(
-            m.utilization_at(p.demand_rps, seed) <= 0.6,
+            m.utilization_at(p.demand_rps, seed).unwrap() <= 0.6,
             row["seed_fleet_meets_60pct"].as_bool().unwrap(),
             "month {k}"
         );
@@ -240,7 +240,9 @@ fn every_rule() {
         let month: u32 = month.parse().unwrap();
         let fleet = u(&rules["seed"][month.to_string().as_str()]);
         close(
-            m.utilization_at(g.demand(m.current_rps(), month), fleet) * 100.0,
+            m.utilization_at(g.demand(m.current_rps(), month), fleet)
+                .unwrap()
+                * 100.0,
             num(want),
             1e-12,
             "implied utilization",
@@ -269,7 +271,9 @@ fn black_friday_plans() {
             let buffer = EventBuffer::black_friday(rule).unwrap();
             assert_eq!(buffer.multiplier(), 3.0);
             assert_eq!(buffer.duration(), Duration::from_secs(48 * 3600));
-            let plan = m.event_plan(&buffer, baseline_rps, baseline_instances);
+            let plan = m
+                .event_plan(&buffer, baseline_rps, baseline_instances)
+                .unwrap();
             close(plan.event_rps, num(&want["event_rps"]), 1e-12, key);
             assert_eq!(plan.event_instances, u(&want["event_instances"]), "{key}");
             assert_eq!(
@@ -296,4 +300,39 @@ fn black_friday_plans() {
         .is_err()
     );
     assert!(EventBuffer::black_friday(ScaleDown::FractionOfCurrentPerHour(1.5)).is_err());
+}
+
+/// RPS and fleet sizes from the caller are checked: NaN used to read as 0 instances and
+/// zero instances as an infinite utilization.
+#[test]
+fn bad_rps_and_empty_fleets_are_typed_errors() {
+    let m = CapacityModel::from_percent(10_000.0, 20, 40.0, 60.0).unwrap();
+    assert_eq!(m.instances_for(15_000.0), Ok(20));
+    assert_eq!(m.instances_for(15_001.0), Ok(21));
+    for bad in [f64::NAN, -1.0, f64::INFINITY] {
+        assert!(m.instances_for(bad).is_err(), "{bad}");
+        assert!(m.utilization_at(bad, 20).is_err(), "{bad}");
+    }
+    let err = m.utilization_at(10_000.0, 0).unwrap_err();
+    assert!(err.to_string().contains("instances"), "{err}");
+    let buffer = EventBuffer::black_friday(ScaleDown::FractionOfCurrentPerHour(0.3)).unwrap();
+    let err = m.event_plan(&buffer, f64::NAN, 20).unwrap_err();
+    assert!(err.to_string().contains("baseline RPS"), "{err}");
+    assert!(m.event_plan(&buffer, f64::MAX, 20).is_err());
+}
+
+/// Durations are the caller's: lead time plus event length saturates, never panics.
+#[test]
+fn huge_event_durations_saturate() {
+    let m = CapacityModel::from_percent(10_000.0, 20, 40.0, 60.0).unwrap();
+    let buffer = EventBuffer::new(
+        3.0,
+        Duration::MAX,
+        Duration::MAX,
+        ScaleDown::FractionOfSurgePerHour(0.3),
+    )
+    .unwrap();
+    let plan = m.event_plan(&buffer, 10_000.0, 20).unwrap();
+    assert_eq!(plan.hold, Duration::MAX);
+    assert_eq!(plan.event_instances, 40);
 }

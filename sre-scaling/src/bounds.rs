@@ -5,11 +5,15 @@ use sre_core::Timestamp;
 
 /// Replica bounds `[min, max]`, checked: `min <= max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Bounds {
     min: u32,
     max: u32,
 }
+
+// Deserializing runs `Bounds::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Bounds { min: u32, max: u32 } => Bounds::new(min, max));
 
 impl Bounds {
     /// `[min, max]`.

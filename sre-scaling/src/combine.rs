@@ -1,6 +1,7 @@
 //! [`MaxOf`]: several policies, the largest answer wins (any may scale out, all must
 //! agree to scale in).
 
+use crate::policy::commit_own;
 use crate::{Decision, Error, Observation, Policy};
 use sre_core::Timestamp;
 
@@ -81,16 +82,9 @@ impl<A: Policy, B: Policy> Policy for MaxOf<A, B> {
         decision: &Decision,
         applied: u32,
     ) {
-        // Each policy commits its own decision (decide is pure, so re-deciding gives the
-        // same answer it gave in `decide`); a policy's history must hold its own
+        // Each policy commits its own decision; its history must hold its own
         // recommendation, not the winner's.
-        match self.a.decide(now, obs, &state.a) {
-            Ok(da) => self.a.commit(&mut state.a, now, obs, &da, applied),
-            Err(_) => self.a.commit(&mut state.a, now, obs, decision, applied),
-        }
-        match self.b.decide(now, obs, &state.b) {
-            Ok(db) => self.b.commit(&mut state.b, now, obs, &db, applied),
-            Err(_) => self.b.commit(&mut state.b, now, obs, decision, applied),
-        }
+        commit_own(&self.a, &mut state.a, now, obs, decision, applied);
+        commit_own(&self.b, &mut state.b, now, obs, decision, applied);
     }
 }

@@ -90,13 +90,14 @@ impl Limits {
 
     /// The limits in the order they applied.
     pub fn iter(&self) -> impl Iterator<Item = &Limit> {
-        self.items[..usize::from(self.len)].iter().flatten()
+        // `take`, not `[..len]`: a deserialized `len` past the capacity must not panic.
+        self.items.iter().take(self.len()).flatten()
     }
 
     /// How many limits applied.
     #[must_use]
     pub fn len(&self) -> usize {
-        usize::from(self.len)
+        usize::from(self.len).min(MAX_LIMITS)
     }
 
     /// Whether no limit applied.
@@ -274,5 +275,26 @@ impl fmt::Display for Decision {
             write!(f, ", {:?} {} -> {}", l.kind, l.before, l.after)?;
         }
         f.write_str(")")
+    }
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    use super::*;
+
+    /// A decision log read back from disk is input: a corrupt `len` must not make
+    /// `iter` (and so `Display`, `contains`, `extend`) panic.
+    #[test]
+    fn deserialized_len_past_capacity_does_not_panic() {
+        let mut ok = Limits::default();
+        ok.note(LimitKind::Cooldown, 3, 2, None);
+        let json = serde_json::to_string(&ok)
+            .unwrap()
+            .replace("\"len\":1", "\"len\":200");
+        assert!(json.contains("\"len\":200"), "{json}");
+        let bad: Limits = serde_json::from_str(&json).unwrap();
+        assert_eq!(bad.len(), MAX_LIMITS);
+        assert_eq!(bad.iter().count(), 1);
+        assert!(bad.contains(LimitKind::Cooldown));
     }
 }

@@ -7,28 +7,6 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A metric, target or parameter was NaN.
-    #[error("{what} is NaN; pass a finite number")]
-    NotANumber {
-        /// The quantity, e.g. `"cpu utilization"`.
-        what: &'static str,
-    },
-    /// A metric, target or parameter was infinite.
-    #[error("{what} is {value}; pass a finite number")]
-    Infinite {
-        /// The quantity.
-        what: &'static str,
-        /// The rejected value.
-        value: f64,
-    },
-    /// A metric or parameter was below zero.
-    #[error("{what} is {value}, below zero; pass a value of 0 or more")]
-    Negative {
-        /// The quantity.
-        what: &'static str,
-        /// The rejected value.
-        value: f64,
-    },
     /// A target (per instance, per pod, utilization) was zero or negative.
     #[error("{what} is {value}; a target must be greater than 0")]
     NonPositiveTarget {
@@ -37,16 +15,6 @@ pub enum Error {
         /// The rejected value.
         value: f64,
     },
-    /// A value was finite but outside its allowed range.
-    #[error("{what} is {value}, outside {expected}")]
-    OutOfRange {
-        /// The quantity.
-        what: &'static str,
-        /// The rejected value.
-        value: f64,
-        /// The allowed range in words.
-        expected: &'static str,
-    },
     /// `min` was greater than `max`.
     #[error("replica bounds are inverted: min {min} > max {max}; pass min <= max")]
     BoundsInverted {
@@ -54,12 +22,6 @@ pub enum Error {
         min: u32,
         /// The upper bound given.
         max: u32,
-    },
-    /// A window or period that must be longer than zero was zero.
-    #[error("{what} is zero; pass a duration longer than zero")]
-    ZeroWindow {
-        /// The quantity, e.g. `"panic window"`.
-        what: &'static str,
     },
     /// Two thresholds were in the wrong order.
     #[error("{what}: lower {lower} must be below upper {upper}")]
@@ -109,33 +71,24 @@ pub enum Error {
         /// The list.
         what: &'static str,
     },
-    /// A value from `sre-core` failed validation.
+    /// A number or duration failed `sre-core`'s validation: NaN, infinite, negative,
+    /// out of range, or a zero window. The inner error names the quantity and the value.
     #[error(transparent)]
     Core(#[from] sre_core::Error),
 }
 
-/// A finite value, else the matching error.
+/// A finite value, else the matching `sre-core` error.
 pub(crate) fn finite(what: &'static str, v: f64) -> Result<f64, Error> {
-    if v.is_nan() {
-        Err(Error::NotANumber { what })
-    } else if v.is_infinite() {
-        Err(Error::Infinite { what, value: v })
-    } else {
-        Ok(v)
-    }
+    Ok(sre_core::num::finite(what, v)?)
 }
 
-/// A finite value ≥ 0, else the matching error.
+/// A finite value ≥ 0, else the matching `sre-core` error.
 pub(crate) fn non_negative(what: &'static str, v: f64) -> Result<f64, Error> {
-    let v = finite(what, v)?;
-    if v < 0.0 {
-        Err(Error::Negative { what, value: v })
-    } else {
-        Ok(v)
-    }
+    Ok(sre_core::Rate::named(what, v)?.get())
 }
 
-/// A finite target > 0, else the matching error.
+/// A finite target > 0: NaN or ±∞ give the `sre-core` error, 0 or less
+/// [`Error::NonPositiveTarget`] (whose message says a target must be above 0).
 pub(crate) fn positive_target(what: &'static str, v: f64) -> Result<f64, Error> {
     let v = finite(what, v)?;
     if v > 0.0 {
@@ -143,4 +96,18 @@ pub(crate) fn positive_target(what: &'static str, v: f64) -> Result<f64, Error> 
     } else {
         Err(Error::NonPositiveTarget { what, value: v })
     }
+}
+
+/// A value outside its allowed range (`sre-core`'s `OutOfRange`).
+pub(crate) fn out_of_range(what: &'static str, value: f64, expected: &'static str) -> Error {
+    Error::Core(sre_core::Error::OutOfRange {
+        what,
+        value,
+        expected,
+    })
+}
+
+/// A window or period that must be longer than zero was zero (`sre-core`'s `ZeroDuration`).
+pub(crate) fn zero_window(what: &'static str) -> Error {
+    Error::Core(sre_core::Error::ZeroDuration { what })
 }

@@ -132,21 +132,26 @@ impl Kpa {
     ///
     /// # Errors
     /// A non-positive target or rate, a panic threshold ≤ 0, a zero stable or panic window,
-    /// or a metric other than concurrency or RPS.
+    /// a panic window longer than the stable window, or a metric other than concurrency or
+    /// RPS.
     pub fn new(spec: KpaSpec) -> Result<Self, Error> {
         positive_target("KPA target per pod", spec.target)?;
         positive_target("panic threshold", spec.panic_threshold)?;
         positive_target("max scale-up rate", spec.max_scale_up_rate)?;
         positive_target("max scale-down rate", spec.max_scale_down_rate)?;
         if spec.stable_window.is_zero() {
-            return Err(Error::ZeroWindow {
-                what: "stable window",
-            });
+            return Err(crate::error::zero_window("stable window"));
         }
         if spec.panic_window.is_zero() {
-            return Err(Error::ZeroWindow {
-                what: "panic window",
-            });
+            return Err(crate::error::zero_window("panic window"));
+        }
+        // Knative sets the panic window as a percentage (1–100) of the stable window.
+        if spec.panic_window > spec.stable_window {
+            return Err(crate::error::out_of_range(
+                "panic window in seconds",
+                spec.panic_window.as_secs_f64(),
+                "(0, stable window]: Knative's panic-window-percentage is at most 100",
+            ));
         }
         if !matches!(spec.metric, Metric::Concurrency | Metric::Rps) {
             return Err(Error::MissingMetric {

@@ -62,6 +62,25 @@ pub trait Policy {
     }
 }
 
+/// Commits to a wrapped policy the decision it made itself: re-decides for `obs` at `now`
+/// (pure, so the same answer its `decide` gave) and commits that with `applied`, so its
+/// history holds its own recommendation, not the wrapper's. If it cannot decide (the
+/// caller committed for other inputs), `outer` is committed instead, so the scale event
+/// is still recorded.
+pub(crate) fn commit_own<P: Policy + ?Sized>(
+    policy: &P,
+    state: &mut P::State,
+    now: Timestamp,
+    obs: &Observation<'_>,
+    outer: &Decision,
+    applied: u32,
+) {
+    match policy.decide(now, obs, state) {
+        Ok(own) => policy.commit(state, now, obs, &own, applied),
+        Err(_) => policy.commit(state, now, obs, outer, applied),
+    }
+}
+
 impl<P: Policy + ?Sized> Policy for &P {
     type State = P::State;
     fn initial_state(&self) -> Self::State {

@@ -2,6 +2,7 @@
 //! `now + lead`; never scale in on a forecast.
 
 use crate::error::{Error, non_negative, positive_target};
+use crate::policy::commit_own;
 use crate::threshold::ceil_u32;
 use crate::{Decision, Inputs, LimitKind, Metric, Observation, Policy, Reason};
 use core::time::Duration;
@@ -93,19 +94,17 @@ impl<P> Predictive<P> {
         let target = positive_target("forecast target per instance", target)?;
         match forecaster {
             Forecaster::Seasonal { period } if period.is_zero() => {
-                return Err(Error::ZeroWindow {
-                    what: "seasonal period",
-                });
+                return Err(crate::error::zero_window("seasonal period"));
             }
             Forecaster::Holt { alpha, beta } => {
                 let a = non_negative("Holt alpha", alpha)?;
                 let b = non_negative("Holt beta", beta)?;
                 if a == 0.0 || a > 1.0 || b > 1.0 {
-                    return Err(Error::OutOfRange {
-                        what: "Holt alpha or beta",
-                        value: if a == 0.0 || a > 1.0 { a } else { b },
-                        expected: "alpha in (0, 1], beta in [0, 1]",
-                    });
+                    return Err(crate::error::out_of_range(
+                        "Holt alpha or beta",
+                        if a == 0.0 || a > 1.0 { a } else { b },
+                        "alpha in (0, 1], beta in [0, 1]",
+                    ));
                 }
             }
             Forecaster::Seasonal { .. } => {}
@@ -226,20 +225,24 @@ impl<P: Policy> Policy for Predictive<P> {
         state: &mut Self::State,
         now: Timestamp,
         obs: &Observation<'_>,
-        _: &Decision,
+        decision: &Decision,
         applied: u32,
     ) {
         // The reactive policy commits its own decision, not the raised one.
-        if let Ok(rd) = self.reactive.decide(now, obs, &state.reactive) {
-            self.reactive
-                .commit(&mut state.reactive, now, obs, &rd, applied);
-        }
+        commit_own(
+            &self.reactive,
+            &mut state.reactive,
+            now,
+            obs,
+            decision,
+            applied,
+        );
         let Ok(v) = obs.metric(self.metric) else {
             return;
         };
         match self.forecaster {
             Forecaster::Seasonal { period } => {
-                let keep = period + self.lead;
+                let keep = period.saturating_add(self.lead);
                 // Keep one sample at or before the horizon so the oldest forecast still has one.
                 let horizon = now.checked_sub(keep);
                 if let Some(h) = horizon {

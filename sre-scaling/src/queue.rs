@@ -27,12 +27,16 @@ use sre_core::Timestamp;
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct QueueDepth {
     above: f64,
     empty_for: Duration,
     step: u32,
 }
+
+// Deserializing runs `QueueDepth::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(QueueDepth { above: f64, empty_for: Duration, step: u32 } => QueueDepth::new(above, empty_for, step));
 
 /// The state of a [`QueueDepth`] policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,11 +54,11 @@ impl QueueDepth {
     pub fn new(above: f64, empty_for: Duration, step: u32) -> Result<Self, Error> {
         let above = non_negative("queue threshold", above)?;
         if step == 0 {
-            return Err(Error::OutOfRange {
-                what: "queue step",
-                value: 0.0,
-                expected: "1 or more instances per step",
-            });
+            return Err(crate::error::out_of_range(
+                "queue step",
+                0.0,
+                "1 or more instances per step",
+            ));
         }
         Ok(Self {
             above,
@@ -167,7 +171,7 @@ impl Policy for QueueDepth {
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Keda {
     target: f64,
     activation: f64,
@@ -178,6 +182,10 @@ pub struct Keda {
     /// The HPA tolerance applied while active.
     pub tolerance: Tolerance,
 }
+
+// Deserializing runs `Keda::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Keda { target: f64, activation: f64, min_replicas: u32, cooldown: Duration, tolerance: crate::hpa::Tolerance } => Keda::new(target, activation).map(|k| Keda { min_replicas, cooldown, tolerance, ..k }));
 
 /// The state of a [`Keda`] policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -68,7 +68,7 @@ pub enum Alarm {
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StepScaling {
     metric: Metric,
     threshold: f64,
@@ -77,6 +77,10 @@ pub struct StepScaling {
     steps: Vec<StepAdjustment>,
     min_magnitude: u32,
 }
+
+// Deserializing runs `StepScaling::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(StepScaling { metric: Metric, threshold: f64, alarm: Alarm, kind: AdjustmentType, steps: Vec<StepAdjustment>, min_magnitude: u32 } => StepScaling::new(metric, threshold, alarm, kind, steps, min_magnitude));
 
 impl StepScaling {
     /// A policy; `min_magnitude` (`MinAdjustmentMagnitude`) applies to percent changes.
@@ -200,11 +204,16 @@ impl Policy for StepScaling {
         };
         let target = match self.kind {
             AdjustmentType::ExactCapacity => step.adjustment,
-            AdjustmentType::ChangeInCapacity => i64::from(cur) + step.adjustment,
+            // Saturating: an adjustment is the caller's i64 (i64::MAX must not overflow).
+            AdjustmentType::ChangeInCapacity => i64::from(cur).saturating_add(step.adjustment),
             AdjustmentType::PercentChangeInCapacity => {
-                let plain = i64::from(cur) + Self::percent_change(cur, step.adjustment, 0);
-                let with_min =
-                    i64::from(cur) + Self::percent_change(cur, step.adjustment, self.min_magnitude);
+                let plain =
+                    i64::from(cur).saturating_add(Self::percent_change(cur, step.adjustment, 0));
+                let with_min = i64::from(cur).saturating_add(Self::percent_change(
+                    cur,
+                    step.adjustment,
+                    self.min_magnitude,
+                ));
                 let to_u32 = |x: i64| u32::try_from(x.max(0)).unwrap_or(u32::MAX);
                 let mut d = Decision::new(now, cur, to_u32(plain), inputs, reason);
                 d.limit(LimitKind::RatePolicy, to_u32(with_min), None);

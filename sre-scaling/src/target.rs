@@ -23,11 +23,15 @@ use sre_core::Timestamp;
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TargetTracking {
     metric: Metric,
     target: f64,
 }
+
+// Deserializing runs `TargetTracking::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(TargetTracking { metric: Metric, target: f64 } => TargetTracking::new(metric, target));
 
 impl TargetTracking {
     /// Track `target` of `metric` per instance.

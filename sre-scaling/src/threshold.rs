@@ -43,13 +43,17 @@ pub enum ThresholdAction {
 /// # Ok::<(), sre_scaling::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Thresholds {
     metric: Metric,
     lower: f64,
     upper: f64,
     action: ThresholdAction,
 }
+
+// Deserializing runs `Thresholds::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Thresholds { metric: Metric, lower: f64, upper: f64, action: ThresholdAction } => Thresholds::new(metric, lower, upper, action));
 
 impl Thresholds {
     /// Thresholds on `metric` (a per-instance average such as [`Metric::Cpu`]).
@@ -75,21 +79,21 @@ impl Thresholds {
         match action {
             ThresholdAction::Step { up, down } => {
                 if up == 0 || down == 0 {
-                    return Err(Error::OutOfRange {
-                        what: "threshold step",
-                        value: f64::from(up.min(down)),
-                        expected: "1 or more instances per step",
-                    });
+                    return Err(crate::error::out_of_range(
+                        "threshold step",
+                        f64::from(up.min(down)),
+                        "1 or more instances per step",
+                    ));
                 }
             }
             ThresholdAction::Proportional { target } => {
                 let t = positive_target("proportional target", target)?;
                 if t < lower || t > upper {
-                    return Err(Error::OutOfRange {
-                        what: "proportional target",
-                        value: t,
-                        expected: "the interval [lower, upper] of the thresholds",
-                    });
+                    return Err(crate::error::out_of_range(
+                        "proportional target",
+                        t,
+                        "the interval [lower, upper] of the thresholds",
+                    ));
                 }
             }
         }

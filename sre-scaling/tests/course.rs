@@ -3,7 +3,7 @@
 //! cooldowns of 3 minutes after a scale-up and 10 minutes before a scale-down.
 
 use core::time::Duration;
-use sre_core::Timestamp;
+use sre_core::{Error as CoreError, Timestamp};
 use sre_scaling::{
     Bounded, Bounds, Cooldown, Error, LimitKind, Metric, Observation, Policy, Reason,
     TargetTracking, ThresholdAction, Thresholds,
@@ -181,11 +181,14 @@ fn zero_cooldowns_never_hold() {
 fn bad_input_gets_typed_errors() {
     let tt = TargetTracking::new(Metric::Rps, 1000.0).unwrap();
     let nan = tt.decide(t(0), &Observation::new(2).with_rps(f64::NAN), &());
-    assert_eq!(nan, Err(Error::NotANumber { what: "rps" }));
+    assert_eq!(nan, Err(Error::Core(CoreError::NotANumber { what: "rps" })));
     let neg = tt.decide(t(0), &Observation::new(2).with_rps(-1.0), &());
-    assert!(matches!(neg, Err(Error::Negative { what: "rps", .. })));
+    assert!(matches!(
+        neg,
+        Err(Error::Core(CoreError::Negative { what: "rps", .. }))
+    ));
     let inf = tt.decide(t(0), &Observation::new(2).with_rps(f64::INFINITY), &());
-    assert!(matches!(inf, Err(Error::Infinite { .. })));
+    assert!(matches!(inf, Err(Error::Core(CoreError::Infinite { .. }))));
     let missing = tt.decide(t(0), &Observation::new(2).with_cpu(50.0), &());
     assert_eq!(missing, Err(Error::MissingMetric { what: "rps" }));
     assert!(missing.unwrap_err().to_string().contains("with_rps"));
@@ -198,7 +201,7 @@ fn bad_input_gets_typed_errors() {
     }
     assert!(matches!(
         TargetTracking::new(Metric::Rps, f64::NAN),
-        Err(Error::NotANumber { .. })
+        Err(Error::Core(CoreError::NotANumber { .. }))
     ));
     assert_eq!(
         Bounds::new(5, 2),

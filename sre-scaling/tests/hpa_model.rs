@@ -283,3 +283,33 @@ proptest! {
         }
     }
 }
+
+/// Missing pods on a scale-down stand in at `request × max(target, 100) / 100`, truncated
+/// pod by pod as `replica_calculator.go` does. Target 102 %: the missing pods' usage is
+/// 125·102/100 = 127 and 129·102/100 = 131 (258 in all; truncating the sum once would give
+/// 259), so utilization is 258·100/375 = 68 → ratio 68/102 → ⌈0.667 × 3⌉ = 2 replicas
+/// (259 would give 69 → ⌈2.03⌉ = 3). Worked by hand; the random proptest above seldom
+/// lands on such a rounding boundary.
+#[test]
+fn missing_pods_fallback_truncates_per_pod() {
+    let pod = |request, usage| PodSample {
+        phase: PodPhase::Running,
+        ready: true,
+        deleting: false,
+        request_milli: Some(request),
+        usage_milli: usage,
+        value_milli: None,
+    };
+    let pods = [pod(121, Some(0)), pod(125, None), pod(129, None)];
+    let m = HpaMetric::Resource {
+        resource: Resource::Memory,
+        target: ResourceTarget::Utilization(102),
+    };
+    let t = Tolerance::new(0.1, 0.1).unwrap();
+    let got = m.propose(&Observation::new(3).with_pods(&pods), t).unwrap();
+    assert_eq!((got.replicas, got.usage), (2, 0));
+    assert_eq!(
+        model_utilization(3, 102, (0.1, 0.1), &pods, false),
+        Ok((2, 0))
+    );
+}

@@ -1,14 +1,14 @@
 //! Behaviour of each policy against hand-derived or documented numbers.
 
 use core::time::Duration;
-use sre_core::Timestamp;
+use sre_core::{Error as CoreError, Timestamp};
 use sre_scaling::hpa::{Hpa, HpaMetric, HpaSpec};
 use sre_scaling::kpa::{Kpa, KpaSpec};
 use sre_scaling::predictive::{Forecaster, Predictive};
 use sre_scaling::step::{AdjustmentType, Alarm, StepAdjustment, StepScaling};
 use sre_scaling::{
-    Error, Keda, LimitKind, MaxOf, Metric, Observation, PodSample, Policy, QueueDepth, Reason,
-    TargetTracking, Thresholds,
+    Cooldown, Error, Keda, LimitKind, MaxOf, Metric, Observation, PodSample, Policy, QueueDepth,
+    Reason, TargetTracking, Thresholds,
 };
 
 fn t(secs: u64) -> Timestamp {
@@ -484,7 +484,10 @@ fn hpa_rejects_negative_pod_metrics() {
         &Observation::new(1).with_pods(&pods),
         &hpa.initial_state(),
     );
-    assert!(matches!(r, Err(Error::Negative { .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(Error::Core(CoreError::Negative { .. }))),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -526,7 +529,10 @@ fn kpa_policy_averages_its_windows() {
     ));
     let mut bad = KpaSpec::new(1.0).unwrap();
     bad.stable_window = Duration::ZERO;
-    assert!(matches!(Kpa::new(bad), Err(Error::ZeroWindow { .. })));
+    assert!(matches!(
+        Kpa::new(bad),
+        Err(Error::Core(CoreError::ZeroDuration { .. }))
+    ));
 }
 
 #[test]
@@ -619,11 +625,11 @@ fn zero_windows_are_typed_errors() {
     use sre_scaling::hpa::RatePolicy;
     assert!(matches!(
         RatePolicy::pods(4, Duration::ZERO),
-        Err(Error::ZeroWindow { .. })
+        Err(Error::Core(CoreError::ZeroDuration { .. }))
     ));
     assert!(matches!(
         RatePolicy::pods(0, Duration::from_secs(15)),
-        Err(Error::OutOfRange { .. })
+        Err(Error::Core(CoreError::OutOfRange { .. }))
     ));
     assert!(matches!(
         Predictive::new(
@@ -635,16 +641,120 @@ fn zero_windows_are_typed_errors() {
             },
             Duration::ZERO,
         ),
-        Err(Error::ZeroWindow { .. })
+        Err(Error::Core(CoreError::ZeroDuration { .. }))
     ));
     let mut k = KpaSpec::new(1.0).unwrap();
     k.panic_window = Duration::ZERO;
     let e = Kpa::new(k).unwrap_err();
     assert!(matches!(
         e,
-        Error::ZeroWindow {
+        Error::Core(CoreError::ZeroDuration {
             what: "panic window"
-        }
+        })
     ));
     assert!(e.to_string().contains("panic window"), "{e}");
+}
+
+/// A wrapper commits to its inner policy the inner policy's own decision; when the inner
+/// policy cannot re-decide (commit called with other inputs), the wrapper's decision is
+/// committed instead, so the inner cooldown still records the scale-up. `Predictive` used
+/// to skip the commit, and `MaxOf` to fall back: both now share one rule.
+#[test]
+fn wrappers_record_the_scale_event_even_when_the_inner_policy_cannot_redecide() {
+    let reactive = Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0).unwrap());
+    let p = Predictive::new(
+        reactive,
+        Metric::Rps,
+        1000.0,
+        Forecaster::Seasonal {
+            period: Duration::from_secs(86_400),
+        },
+        Duration::from_secs(600),
+    )
+    .unwrap();
+    let mut s = p.initial_state();
+    let now = Timestamp::from_secs(60);
+    let d = p
+        .decide(now, &Observation::new(2).with_rps(5000.0), &s)
+        .unwrap();
+    assert_eq!(d.desired, 5);
+    // The rescale happened, but the caller commits with an observation lacking RPS.
+    p.commit(&mut s, now, &Observation::new(2), &d, 5);
+    assert_eq!(s.reactive.last_scale_up, Some(now));
+
+    let both = MaxOf::new(
+        Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0).unwrap()),
+        Cooldown::course(TargetTracking::new(Metric::Cpu, 50.0).unwrap()),
+    );
+    let mut s = both.initial_state();
+    let obs = Observation::new(2).with_rps(5000.0).with_cpu(50.0);
+    let d = both.decide(now, &obs, &s).unwrap();
+    both.commit(&mut s, now, &Observation::new(2), &d, d.desired);
+    assert_eq!(
+        (s.a.last_scale_up, s.b.last_scale_up),
+        (Some(now), Some(now))
+    );
+}
+
+/// Adjustments are the caller's `i64`: extreme ones saturate to the `u32` range instead of
+/// overflowing `current + adjustment` (a panic in debug builds, a wrap in release).
+#[test]
+fn extreme_step_adjustments_saturate() {
+    let obs = Observation::new(10).with_cpu(90.0);
+    for (kind, adjustment, want) in [
+        (AdjustmentType::ChangeInCapacity, i64::MAX, u32::MAX),
+        (AdjustmentType::ChangeInCapacity, i64::MIN, 0),
+        (AdjustmentType::PercentChangeInCapacity, i64::MAX, u32::MAX),
+        (AdjustmentType::PercentChangeInCapacity, i64::MIN, 0),
+    ] {
+        let p = StepScaling::new(
+            Metric::Cpu,
+            70.0,
+            Alarm::Above,
+            kind,
+            vec![StepAdjustment {
+                lower: Some(0.0),
+                upper: None,
+                adjustment,
+            }],
+            0,
+        )
+        .unwrap();
+        let d = p.decide(t(0), &obs, &()).unwrap();
+        assert_eq!(d.desired, want, "{kind:?} {adjustment}");
+    }
+}
+
+/// A season plus a lead past `Duration::MAX` saturates when the history is trimmed.
+#[test]
+fn huge_seasonal_period_and_lead_saturate() {
+    let p = Predictive::new(
+        TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
+        Metric::Rps,
+        1000.0,
+        Forecaster::Seasonal {
+            period: Duration::MAX,
+        },
+        Duration::MAX,
+    )
+    .unwrap();
+    let mut s = p.initial_state();
+    for k in 1..4 {
+        p.step(t(60 * k), &Observation::new(2).with_rps(3000.0), &mut s)
+            .unwrap();
+    }
+    assert_eq!(s.samples.len(), 3);
+}
+
+/// Knative derives the panic window as 1–100 % of the stable window, so a longer panic
+/// window is a configuration error, not a policy.
+#[test]
+fn a_panic_window_longer_than_the_stable_window_is_an_error() {
+    let mut k = KpaSpec::new(10.0).unwrap();
+    k.panic_window = k.stable_window + Duration::from_secs(1);
+    let e = Kpa::new(k).unwrap_err();
+    assert!(e.to_string().contains("panic window"), "{e}");
+    let mut k = KpaSpec::new(10.0).unwrap();
+    k.panic_window = k.stable_window;
+    assert!(Kpa::new(k).is_ok());
 }

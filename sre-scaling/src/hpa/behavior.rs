@@ -31,12 +31,16 @@ pub enum PolicyKind {
 
 /// One rate policy: `value` pods or percent per `period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RatePolicy {
     kind: PolicyKind,
     value: u32,
     period: Duration,
 }
+
+// Deserializing runs `RatePolicy::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(RatePolicy { kind: PolicyKind, value: u32, period: Duration } => RatePolicy::new(kind, value, period));
 
 impl RatePolicy {
     /// A policy; Kubernetes requires `value > 0` and a period in (0, 30 min].
@@ -45,23 +49,21 @@ impl RatePolicy {
     /// A zero value, a zero period, or a period over 30 minutes.
     pub fn new(kind: PolicyKind, value: u32, period: Duration) -> Result<Self, Error> {
         if value == 0 {
-            return Err(Error::OutOfRange {
-                what: "rate policy value",
-                value: 0.0,
-                expected: "1 or more pods or percent",
-            });
+            return Err(crate::error::out_of_range(
+                "rate policy value",
+                0.0,
+                "1 or more pods or percent",
+            ));
         }
         if period.is_zero() {
-            return Err(Error::ZeroWindow {
-                what: "rate policy period",
-            });
+            return Err(crate::error::zero_window("rate policy period"));
         }
         if period > Duration::from_secs(1800) {
-            return Err(Error::OutOfRange {
-                what: "rate policy period in seconds",
-                value: period.as_secs_f64(),
-                expected: "(0, 1800] seconds, the Kubernetes limit",
-            });
+            return Err(crate::error::out_of_range(
+                "rate policy period in seconds",
+                period.as_secs_f64(),
+                "(0, 1800] seconds, the Kubernetes limit",
+            ));
         }
         Ok(Self {
             kind,
@@ -134,11 +136,11 @@ impl ScalingRules {
             });
         }
         if stabilization_window > Duration::from_secs(3600) {
-            return Err(Error::OutOfRange {
-                what: "stabilization window in seconds",
-                value: stabilization_window.as_secs_f64(),
-                expected: "[0, 3600] seconds, the Kubernetes limit",
-            });
+            return Err(crate::error::out_of_range(
+                "stabilization window in seconds",
+                stabilization_window.as_secs_f64(),
+                "[0, 3600] seconds, the Kubernetes limit",
+            ));
         }
         Ok(Self {
             stabilization_window,

@@ -13,11 +13,15 @@ use sre_core::f64_to_u64_saturating;
 
 /// The HPA tolerance: no change while `1 − scale_down ≤ ratio ≤ 1 + scale_up`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Tolerance {
     scale_down: f64,
     scale_up: f64,
 }
+
+// Deserializing runs `Tolerance::new`, so a config file gets the same checks as code.
+#[cfg(feature = "serde")]
+sre_core::deserialize_via!(Tolerance { scale_down: f64, scale_up: f64 } => Tolerance::new(scale_down, scale_up));
 
 impl Default for Tolerance {
     /// 0.1 both ways (the controller's `--horizontal-pod-autoscaler-tolerance` default).
@@ -64,10 +68,11 @@ pub struct Proposal {
 fn check_milli(what: &'static str, v: i64) -> Result<i64, Error> {
     if v < 0 {
         #[allow(clippy::cast_precision_loss)]
-        Err(Error::Negative {
+        Err(sre_core::Error::Negative {
             what,
             value: v as f64,
-        })
+        }
+        .into())
     } else {
         Ok(v)
     }
@@ -123,6 +128,9 @@ struct Tally {
     /// Requests of missing and unready pods (for the recheck).
     missing_requests: i64,
     unready_requests: i64,
+    /// Σ over missing pods of `request × fallback% / 100`, each term truncated as the
+    /// controller does per pod (a scale-down's stand-in usage for the missing pods).
+    missing_fallback: i64,
 }
 
 fn tally(
@@ -130,6 +138,7 @@ fn tally(
     value: impl Fn(&PodSample) -> Option<i64>,
     cpu: bool,
     need_requests: bool,
+    fallback_percent: i64,
 ) -> Result<Tally, Error> {
     let mut t = Tally::default();
     let mut missing_request = None;
@@ -155,6 +164,9 @@ fn tally(
             Group::Missing => {
                 t.missing += 1;
                 t.missing_requests = t.missing_requests.saturating_add(request);
+                t.missing_fallback = t
+                    .missing_fallback
+                    .saturating_add(request.saturating_mul(fallback_percent) / 100);
             }
             Group::Ready => {
                 t.ready += 1;
@@ -192,7 +204,9 @@ pub fn resource_utilization(
     cpu: bool,
 ) -> Result<Proposal, Error> {
     let target = check_target("target utilization", target_percent)?;
-    let t = tally(pods, |p| p.usage_milli, cpu, true)?;
+    // On a scale-down, missing pods count as using 100 % of their request, or the target
+    // if higher.
+    let t = tally(pods, |p| p.usage_milli, cpu, true, target.max(100))?;
     let util = utilization(t.total, t.requests)?;
     #[allow(clippy::cast_precision_loss)]
     let ratio = util as f64 / target as f64;
@@ -214,9 +228,10 @@ pub fn resource_utilization(
     let (mut total, mut requests, mut n) = (t.total, t.requests, t.ready);
     if t.missing > 0 {
         if ratio < 1.0 {
-            // Scale-down: missing pods use 100 % of their request, or the target if higher.
-            let fallback = target.max(100);
-            total = total.saturating_add(t.missing_requests.saturating_mul(fallback) / 100);
+            // Scale-down: missing pods use 100 % of their request, or the target if higher,
+            // truncated pod by pod (`requests[pod] * fallback / 100` in
+            // replica_calculator.go), not once over the sum.
+            total = total.saturating_add(t.missing_fallback);
             requests = requests.saturating_add(t.missing_requests);
             n += t.missing;
         } else if ratio > 1.0 {
@@ -250,7 +265,7 @@ pub fn pods_average(
     cpu: bool,
 ) -> Result<Proposal, Error> {
     let target = check_target("target average value", target_milli)?;
-    let t = tally(pods, value, cpu, false)?;
+    let t = tally(pods, value, cpu, false, 0)?;
     let avg = t.total / i64::from(t.ready);
     #[allow(clippy::cast_precision_loss)]
     let ratio = avg as f64 / target as f64;
