@@ -366,9 +366,7 @@ fn check_scenarios(range: core::ops::Range<usize>) {
             .map(|(m, n, t)| format!("{m} {n} {t:?}"))
             .collect();
         eprintln!("{} {:?}: {}", s.name, s.config, shown.join(", "));
-        let t0 = std::time::Instant::now();
         let (ok, out) = run_promtool(&format!("s{i}"), s, &firing);
-        eprintln!("  promtool: {:?}", t0.elapsed());
         assert!(
             ok,
             "scenario {} ({:?}) differs from Prometheus:\n{out}",

@@ -27,7 +27,7 @@ fn when(at_s: f64) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bf = BlackFriday::course()?;
-    let plan = bf.plan();
+    let plan = bf.plan()?;
     let planned = bf.scenario()?;
     let reactive = bf.reactive(PolicyKind::TargetTracking)?;
     let steps: Vec<String> = plan.scale_down.iter().map(u32::to_string).collect();
@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  plan        {} instances for the daily peak ({:.0} RPS) at 60 % CPU; {} for the event \
          ({:.0} RPS) from {}; then {} hourly",
-        bf.baseline_instances(),
+        bf.baseline_instances()?,
         bf.peak_rps(),
         plan.event_instances,
         plan.event_rps,

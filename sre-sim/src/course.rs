@@ -20,6 +20,10 @@ use core::time::Duration;
 use sre_loadgen_model::capacity::{CapacityModel, EventBuffer, EventPlan, ScaleDown};
 
 const DAY: u64 = 86_400;
+
+fn course_err(e: sre_loadgen_model::Error) -> Error {
+    Error::field("(course model)", e.to_string())
+}
 const HOUR: u64 = 3_600;
 
 /// The course's Black Friday as a simulation; see the [module docs](self).
@@ -43,15 +47,14 @@ impl BlackFriday {
     /// The course's numbers at 1:200, ±30 % diurnal traffic, 8 days before the event
     /// (so the week-ahead pre-scale happens on day 1) and 1 day after.
     pub fn course() -> Result<Self, Error> {
-        let lg = |e: sre_loadgen_model::Error| Error::field("(course model)", e.to_string());
         Ok(Self {
             scale: 200.0,
             amplitude: 0.3,
             days_before: 8,
             days_after: 1,
-            model: CapacityModel::from_percent(10_000.0, 20, 40.0, 60.0).map_err(lg)?,
+            model: CapacityModel::from_percent(10_000.0, 20, 40.0, 60.0).map_err(course_err)?,
             buffer: EventBuffer::black_friday(ScaleDown::FractionOfCurrentPerHour(0.3))
-                .map_err(lg)?,
+                .map_err(course_err)?,
         })
     }
 
@@ -62,18 +65,25 @@ impl BlackFriday {
     }
 
     /// The normal fleet: the course's 20, or more if the daily peak needs it at 60 % CPU.
-    #[must_use]
-    pub fn baseline_instances(&self) -> u32 {
-        self.model
-            .instances()
-            .max(self.model.instances_for(self.peak_rps()))
+    ///
+    /// # Errors
+    /// A daily peak that is not a finite, non-negative RPS (e.g. a NaN `amplitude`).
+    pub fn baseline_instances(&self) -> Result<u32, Error> {
+        let n = self
+            .model
+            .instances_for(self.peak_rps())
+            .map_err(course_err)?;
+        Ok(self.model.instances().max(n))
     }
 
     /// The event plan from the capacity model, sized for the daily peak × 3.
-    #[must_use]
-    pub fn plan(&self) -> EventPlan {
+    ///
+    /// # Errors
+    /// As [`baseline_instances`](Self::baseline_instances).
+    pub fn plan(&self) -> Result<EventPlan, Error> {
         self.model
-            .event_plan(&self.buffer, self.peak_rps(), self.baseline_instances())
+            .event_plan(&self.buffer, self.peak_rps(), self.baseline_instances()?)
+            .map_err(course_err)
     }
 
     /// When the event starts, seconds since the start of the run.
@@ -96,16 +106,18 @@ impl BlackFriday {
 
     /// The planned floors: the baseline fleet from the start, the event fleet from a week
     /// before the event, then the hourly scale-down after it.
-    #[must_use]
-    pub fn schedule(&self) -> Vec<Floor> {
-        let plan = self.plan();
+    ///
+    /// # Errors
+    /// As [`baseline_instances`](Self::baseline_instances).
+    pub fn schedule(&self) -> Result<Vec<Floor>, Error> {
+        let plan = self.plan()?;
         let prescale = self
             .event_start_s()
             .saturating_sub(self.buffer.lead_time().as_secs());
         let mut floors = vec![
             Floor {
                 at: Span::secs(0),
-                servers: u64::from(self.baseline_instances()),
+                servers: u64::from(self.baseline_instances()?),
                 label: "baseline fleet, sized for 60 % CPU at the daily peak".into(),
             },
             Floor {
@@ -121,7 +133,7 @@ impl BlackFriday {
                 label: "after the event: −30 % an hour".into(),
             });
         }
-        floors
+        Ok(floors)
     }
 
     /// The scenario: the planned floors under target tracking at 60 % CPU with the
@@ -153,7 +165,7 @@ impl BlackFriday {
             },
             service,
             servers: Servers {
-                initial: u64::from(self.baseline_instances()),
+                initial: u64::from(self.baseline_instances()?),
                 warmup: Span::secs(180),
                 min: 1,
                 max: 500,
@@ -166,7 +178,7 @@ impl BlackFriday {
                 evaluation_interval: Span::secs(60),
             },
             autoscaler: Some(course_autoscaler(PolicyKind::TargetTracking)),
-            schedule: self.schedule(),
+            schedule: self.schedule()?,
         };
         s.validate()?;
         Ok(s)
@@ -208,8 +220,8 @@ mod tests {
     #[test]
     fn the_plan_is_the_courses() {
         let bf = BlackFriday::course().unwrap();
-        assert_eq!(bf.baseline_instances(), 20);
-        let plan = bf.plan();
+        assert_eq!(bf.baseline_instances().unwrap(), 20);
+        let plan = bf.plan().unwrap();
         // 13,000 RPS × 3 = 39,000 at 750 RPS per instance (60 % of 1,250): 52 instances.
         assert_eq!(plan.event_instances, 52);
         // −30 % of the current fleet an hour, rounding the kept fleet up: 52, 37, 26, 20.
