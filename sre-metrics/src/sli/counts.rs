@@ -44,14 +44,27 @@ impl WindowCounts {
     #[inline]
     #[must_use]
     pub fn error_ratio(&self) -> Option<f64> {
-        (self.total != 0).then(|| self.bad() as f64 / self.total as f64)
+        (self.total != 0).then(|| ratio(self.bad(), self.total))
     }
 
     /// `good / total`, or `None` when the window holds no events ("no data").
     #[inline]
     #[must_use]
     pub fn success_ratio(&self) -> Option<f64> {
-        (self.total != 0).then(|| self.good.min(self.total) as f64 / self.total as f64)
+        (self.total != 0).then(|| ratio(self.good.min(self.total), self.total))
+    }
+}
+
+/// `part / whole` for `part <= whole`, the nearest `f64` to each count divided.
+///
+/// Counts below 2^63 (every real one) convert as signed integers, one instruction on
+/// x86-64 where the unsigned conversion is a sequence of five or more; the values, and so
+/// the quotient, are the same.
+#[inline]
+fn ratio(part: u64, whole: u64) -> f64 {
+    match (i64::try_from(part), i64::try_from(whole)) {
+        (Ok(p), Ok(w)) => p as f64 / w as f64,
+        _ => part as f64 / whole as f64,
     }
 }
 
@@ -71,6 +84,21 @@ mod tests {
         assert!(none.is_empty());
         assert_eq!(none.error_ratio(), None);
         assert_eq!(none.success_ratio(), None);
+        // Counts past 2^63 take the unsigned conversion, with the same rounding.
+        let big = WindowCounts {
+            good: 1 << 62,
+            total: u64::MAX,
+        };
+        assert_eq!(big.error_ratio(), Some(big.bad() as f64 / u64::MAX as f64));
+        assert_eq!(big.success_ratio(), Some(0.25));
+        assert_eq!(
+            WindowCounts {
+                good: 3,
+                total: 1 << 63
+            }
+            .error_ratio(),
+            Some(1.0)
+        );
         // A hand-built inconsistent value does not underflow.
         assert_eq!(WindowCounts { good: 5, total: 2 }.bad(), 0);
     }

@@ -298,8 +298,15 @@ fn layout_and_memory_of_a_thirty_day_slo() {
     let l = sli.layout();
     assert_eq!((l.exact_entries(), l.coarse_entries()), (4320, 242));
     assert!(l.window_bytes() <= 72 * 1024, "{}", l.window_bytes());
-    assert_eq!(l.stripe_bytes(), 1024);
-    assert_eq!(l.total_bytes(), l.window_bytes() + 1024);
+    // The default stripe count: the CPU count as a power of two, at most 8.
+    let cpus = std::thread::available_parallelism().map_or(1, core::num::NonZero::get);
+    let stripes = cpus.next_power_of_two().min(8);
+    assert_eq!(l.stripes(), stripes);
+    assert_eq!(l.stripe_bytes(), 128 * stripes);
+    assert_eq!(l.total_bytes(), l.window_bytes() + 128 * stripes);
+    let eight = SliWindow::with_stripes(Duration::from_secs(30 * 86_400), 8).unwrap();
+    assert_eq!(eight.layout().stripe_bytes(), 1024);
+    assert_eq!(eight.layout().window_bytes(), l.window_bytes());
 }
 
 /// Writers on several threads record across many minute boundaries while a reader
