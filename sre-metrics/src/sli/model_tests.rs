@@ -147,6 +147,23 @@ fn check(horizon: u64, stripes: usize, start: u64, ops: &[Op]) -> Result<(), Tes
         prop_assert!(total >= prev, "totals grow with the window");
         prev = total;
     }
+    // The batched read (one pass, exact and coarse windows mixed, in any order) gives
+    // each window's single answer.
+    let ws = [
+        horizon,
+        1,
+        horizon.div_ceil(2),
+        layout.exact,
+        horizon / 3 + 1,
+        2,
+        horizon,
+    ]
+    .map(|m| Duration::from_secs(60 * m.clamp(1, horizon)));
+    let now = Timestamp::from_nanos(t);
+    let batch = sli.counts_many(now, ws).unwrap();
+    for (got, w) in batch.into_iter().zip(ws) {
+        prop_assert_eq!(got, sli.counts(now, w).unwrap(), "window {:?}", w);
+    }
     Ok(())
 }
 

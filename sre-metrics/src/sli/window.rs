@@ -2,7 +2,7 @@
 
 use super::counts::WindowCounts;
 use super::layout::SliLayout;
-use super::minutes::{minute_of, minutes, whole_minutes};
+use super::minutes::{minute_of, minutes, whole_minutes, whole_minutes_or_huge};
 use super::stripes::{self, MAX_STRIPES, Stripe};
 use crate::Error;
 use crate::thread_slot::{default_slots, thread_slot};
@@ -280,18 +280,15 @@ impl SliWindow {
         windows: [Duration; N],
     ) -> Result<[WindowCounts; N], Error> {
         // Validate branch-free first; name the bad window only on the cold path. A window
-        // is good when it has no fraction of a second or of a minute and `1 <= m <= H`
-        // (one unsigned compare: `m - 1` wraps to `u64::MAX` for 0).
+        // is good when it has no fraction of a second and is `m` whole minutes with
+        // `1 <= m <= H`: one exact-division test and one unsigned compare each.
         let horizon = self.layout.horizon;
         let mut w = [0u64; N];
         let mut bad = 0u64;
         for (m, d) in w.iter_mut().zip(&windows) {
-            let secs = d.as_secs();
-            let q = secs / 60;
+            let q = whole_minutes_or_huge(d.as_secs());
             *m = q;
-            bad |= u64::from(d.subsec_nanos())
-                | (secs - q * 60)
-                | u64::from(q.wrapping_sub(1) >= horizon);
+            bad |= u64::from(d.subsec_nanos()) | u64::from(q.wrapping_sub(1) >= horizon);
         }
         if bad != 0 {
             return Err(self.window_error(&windows));
@@ -457,30 +454,51 @@ impl SliWindow {
 
     /// The reads of one sequence-lock section: the live counters once, then one ring
     /// entry per window (torn if a rotation ran meanwhile; the caller re-checks).
+    ///
+    /// Windows within the exact ring (every window of a horizon up to 3 days) take one
+    /// load each in a loop without calls; windows reaching into the coarse ring are
+    /// filled in afterwards by an out-of-line pass.
     #[inline(always)]
     fn read<const N: usize>(&self, head: u64, w: &[u64; N]) -> [WindowCounts; N] {
         let head_idx = self.head_idx.load(Ordering::Relaxed);
         let live = stripes::sum(&self.stripes);
-        w.map(|wm| between(self.cumulative_before(head, head_idx, wm), live))
+        let exact = &*self.exact;
+        let len = exact.len();
+        let mut out = [WindowCounts::default(); N];
+        let mut coarse = false;
+        for (o, &wm) in out.iter_mut().zip(w) {
+            let wu = index(wm);
+            let start = if wu <= len {
+                // `head_idx < len` and `1 <= wu <= len`, so `i < len`. A window reaching
+                // before minute 0 (`wm > head`, so `head < len`) lands on an entry of a
+                // minute in `head ..= len - 1`, not closed yet and so still (0, 0): the
+                // ring is written only for closed minutes, and until minute `len` is
+                // open those are `0 .. head` at indices `0 .. head`.
+                let i = head_idx + len - wu;
+                let i = if i >= len { i - len } else { i };
+                exact[i].load()
+            } else {
+                coarse = true;
+                (0, 0)
+            };
+            *o = between(start, live);
+        }
+        if coarse {
+            self.read_coarse(head, w, live, &mut out);
+        }
+        out
     }
 
-    /// The cumulative counts at the end of minute `head − w` (0 before minute 0).
-    #[inline]
-    fn cumulative_before(&self, head: u64, head_idx: usize, w: u64) -> (u64, u64) {
-        let Some(start) = head.checked_sub(w) else {
-            return (0, 0);
-        };
-        let len = self.exact.len();
-        let wu = index(w);
-        if wu <= len {
-            let i = if head_idx >= wu {
-                head_idx - wu
-            } else {
-                head_idx + len - wu
-            };
-            return self.exact[i].load();
+    /// The windows of `w` longer than the exact ring: their start read from the coarse
+    /// ring (see [`coarse_before`](Self::coarse_before)).
+    #[inline(never)]
+    fn read_coarse(&self, head: u64, w: &[u64], live: (u64, u64), out: &mut [WindowCounts]) {
+        let len = self.exact.len() as u64;
+        for (o, &wm) in out.iter_mut().zip(w) {
+            if wm > len && wm <= head {
+                *o = between(self.coarse_before(head - wm), live);
+            }
         }
-        self.coarse_before(start)
     }
 
     /// The cumulative counts at the end of minute `start`, older than the exact ring:
