@@ -56,6 +56,7 @@ pub mod exposition;
 pub mod histogram;
 pub mod red;
 pub mod sli;
+mod thread_slot;
 
 pub use error::Error;
 pub use histogram::{Histogram, HistogramConfig, Snapshot};

@@ -31,14 +31,11 @@
 //! ```
 
 use crate::exposition::{ClassicHistogram, Exposition};
-use crate::sli::stripes::thread_index;
+use crate::thread_slot::{default_slots, thread_slot};
 use crate::{Error, Histogram, HistogramConfig, SliWindow, Snapshot, WindowCounts};
 use core::time::Duration;
 use sre_core::Timestamp;
 use sre_core::sync::{AtomicI64, AtomicU64, Ordering};
-
-/// Stripes of the in-flight gauge.
-const GAUGE_STRIPES: usize = 8;
 
 #[derive(Debug, Default)]
 #[repr(align(128))]
@@ -137,7 +134,9 @@ impl Red {
         Ok(Self {
             requests: SliWindow::new(horizon)?,
             latency: Histogram::new(latency),
-            in_flight: (0..GAUGE_STRIPES).map(|_| GaugeCell::default()).collect(),
+            // As many padded cells as the window has stripes (the crate's one rule, see
+            // `thread_slot`): a power of two, so a slot picks one with a mask.
+            in_flight: (0..default_slots()).map(|_| GaugeCell::default()).collect(),
             queue_depth: AtomicU64::new(0),
         })
     }
@@ -262,7 +261,8 @@ impl Red {
 
     #[inline]
     fn gauge_add(&self, d: i64) {
-        let cell = &self.in_flight[thread_index() % GAUGE_STRIPES];
+        // The length is a power of two, so the masked slot is always in bounds.
+        let cell = &self.in_flight[thread_slot() & (self.in_flight.len() - 1)];
         cell.0.fetch_add(d, Ordering::Relaxed);
     }
 }

@@ -61,8 +61,10 @@
 //! A shard stops at the highest trackable value's counter, where `hdrhistogram` keeps the
 //! rest of its last power-of-two bucket. The default shard count is the number of CPUs
 //! rounded up to a power of two, at most 8: more recording threads than CPUs cannot all
-//! run at once, and each shard costs a full counter array. Choose another count with
-//! [`Histogram::with_shards`].
+//! run at once, and each shard costs a full counter array and a full pass in every
+//! snapshot. It is the crate's one rule for per-thread copies: an
+//! [`SliWindow`](crate::SliWindow) picks its stripe count, and every writer its shard or
+//! stripe, the same way. Choose another count with [`Histogram::with_shards`].
 //!
 //! # Speed
 //!
@@ -107,14 +109,15 @@ pub use snapshot::{Bucket, Iter, Snapshot};
 use snapshot::Builder;
 
 use crate::error::Error;
+use crate::thread_slot::{MAX_DEFAULT_SLOTS, default_slots, thread_slot};
 use core::time::Duration;
-use shard::{Shard, thread_slot};
+use shard::Shard;
 
 /// The most shards [`Histogram::with_shards`] accepts.
 pub const MAX_SHARDS: usize = 256;
 
 /// The most shards [`Histogram::new`] picks.
-pub const MAX_DEFAULT_SHARDS: usize = 8;
+pub const MAX_DEFAULT_SHARDS: usize = MAX_DEFAULT_SLOTS;
 
 /// A concurrent latency histogram: record from any thread through `&self`, read through
 /// [`Histogram::snapshot`]. See the [module docs](self).
@@ -131,7 +134,7 @@ impl Histogram {
     /// [`MAX_DEFAULT_SHARDS`]).
     #[must_use]
     pub fn new(config: HistogramConfig) -> Self {
-        Self::build(config, cpus().next_power_of_two().min(MAX_DEFAULT_SHARDS))
+        Self::build(config, default_slots())
     }
 
     /// A histogram with `shards` shards, a power of two from 1 to [`MAX_SHARDS`].
@@ -302,12 +305,6 @@ impl Histogram {
             .fold(0_u64, |s, shard| s.wrapping_add(shard.saturated()));
         builder.finish(self.config, saturated)
     }
-}
-
-/// The CPU count, read once per process (std reads cgroup files to find it).
-fn cpus() -> usize {
-    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, core::num::NonZero::get))
 }
 
 #[cfg(test)]

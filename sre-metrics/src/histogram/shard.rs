@@ -1,9 +1,10 @@
 //! One shard: a full set of counters that, in the common case, only one thread writes.
 //!
-//! A thread picks its shard from a per-thread number handed out round-robin at the
-//! thread's first record ([`thread_slot`]), so up to `shards` threads record without
-//! sharing a cache line. With more threads than shards, threads share shards; the counters
-//! are atomic read-modify-writes, so sharing costs cache traffic, never counts.
+//! A thread picks its shard by its per-thread slot number
+//! ([`thread_slot`](crate::thread_slot::thread_slot), the crate's one scheme for shards,
+//! stripes and gauge cells), so up to `shards` threads record without sharing a cache
+//! line. With more threads than shards, threads share shards; the counters are atomic
+//! read-modify-writes, so sharing costs cache traffic, never counts.
 
 use sre_core::sync::{AtomicU64, Ordering};
 
@@ -64,50 +65,4 @@ impl Shard {
     pub(crate) fn bytes(len: usize) -> usize {
         core::mem::size_of::<Shard>() + len * core::mem::size_of::<AtomicU64>()
     }
-}
-
-/// This thread's slot number: assigned round-robin from a global counter at the thread's
-/// first call, then a plain thread-local read. A histogram with `n` (a power of two) shards
-/// uses shard `thread_slot() & (n - 1)`.
-#[cfg(not(sre_loom))]
-#[inline(always)]
-pub(crate) fn thread_slot() -> usize {
-    use core::cell::Cell;
-    use std::sync::atomic::AtomicUsize;
-
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    std::thread_local! {
-        static SLOT: Cell<usize> = const { Cell::new(usize::MAX) };
-    }
-    // `try_with` fails only while this thread's thread-locals are being destroyed; any
-    // shard is correct then (all counters are atomic), so use shard 0.
-    SLOT.try_with(|s| {
-        let slot = s.get();
-        if slot != usize::MAX {
-            return slot;
-        }
-        let slot = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & (usize::MAX >> 1);
-        s.set(slot);
-        slot
-    })
-    .unwrap_or(0)
-}
-
-/// Under loom each model thread is a fresh thread; a loom thread-local gives each its
-/// own round-robin slot, the same scheme as the real one.
-#[cfg(sre_loom)]
-pub(crate) fn thread_slot() -> usize {
-    use core::cell::Cell;
-    loom::lazy_static! {
-        static ref NEXT: sre_core::sync::AtomicUsize = sre_core::sync::AtomicUsize::new(0);
-    }
-    loom::thread_local! {
-        static SLOT: Cell<usize> = Cell::new(usize::MAX);
-    }
-    SLOT.with(|s| {
-        if s.get() == usize::MAX {
-            s.set(NEXT.fetch_add(1, Ordering::Relaxed));
-        }
-        s.get()
-    })
 }

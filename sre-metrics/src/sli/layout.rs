@@ -41,7 +41,8 @@ const COARSE_STEPS: [u64; 19] = [
 /// assert_eq!(l.exact_span(), 3 * day);                      // 4,320 one-minute entries
 /// assert_eq!(l.coarse_bucket(), Some(Duration::from_secs(3 * 3600)));
 /// assert!(l.window_bytes() <= 72 * 1024);
-/// assert_eq!(l.stripe_bytes(), 8 * 128);                    // 8 padded stripes by default
+/// // One 128-byte padded stripe per CPU by default (a power of two, at most 8).
+/// assert_eq!(l.stripe_bytes(), l.stripes() * 128);
 /// # Ok::<(), sre_metrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -37,6 +37,23 @@ pub(crate) fn minutes(m: u64) -> Duration {
     Duration::from_secs(m.saturating_mul(60))
 }
 
+/// `secs / 60` when `secs` is a multiple of 60, else a number above `u64::MAX / 60`
+/// (so above any horizon): one multiplication and one rotation, no division.
+///
+/// `secs = 4 · 15 · q` exactly when `secs · 15⁻¹ (mod 2⁶⁴)` is `4q`, a multiple of 4
+/// with `q <= u64::MAX / 60`, which the rotation turns into `q`; for any other `secs`
+/// the product is either not a multiple of 4 (its low bits rotate to the top) or larger
+/// (the divisibility test by a modular inverse of Granlund and Montgomery, "Division by
+/// invariant integers using multiplication", PLDI 1994; Warren, Hacker's Delight, ch. 10,
+/// "Test for zero remainder after division by a constant"). Checked against `/` and `%`
+/// by the tests below.
+#[inline]
+pub(crate) fn whole_minutes_or_huge(secs: u64) -> u64 {
+    /// The inverse of 15 modulo 2⁶⁴: `15 · INV_15 = 1 (mod 2⁶⁴)`.
+    const INV_15: u64 = 0xEEEE_EEEE_EEEE_EEEF;
+    secs.wrapping_mul(INV_15).rotate_right(2)
+}
+
 #[cfg(all(test, not(sre_loom)))]
 mod tests {
     use super::*;
@@ -68,5 +85,40 @@ mod tests {
         );
         assert!(whole_minutes(Duration::from_secs(90), "w").is_err());
         assert_eq!(minutes(3), Duration::from_secs(180));
+    }
+
+    use proptest::prelude::*;
+
+    /// The division-free test against plain division and remainder.
+    fn check(secs: u64) {
+        let q = whole_minutes_or_huge(secs);
+        if secs.is_multiple_of(60) {
+            assert_eq!(q, secs / 60, "{secs}");
+        } else {
+            assert!(q > u64::MAX / 60, "{secs} gave {q}");
+        }
+    }
+
+    #[test]
+    fn whole_minutes_match_division_on_small_and_edge_values() {
+        for secs in (0..200_000).chain([
+            u64::MAX,
+            u64::MAX - 59,
+            u64::MAX / 60 * 60,
+            u64::MAX / 60 * 60 + 1,
+            u64::MAX / 60 * 60 - 60,
+            1 << 63,
+            (1 << 63) + 60,
+        ]) {
+            check(secs);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn whole_minutes_match_division(secs in any::<u64>(), m in 0..u64::MAX / 60) {
+            check(secs);
+            check(m * 60);
+        }
     }
 }

@@ -38,7 +38,8 @@
 //! one read of the stripes and seven ring loads, whatever their length. Writers never
 //! touch the rings: they add to their own padded stripe of cumulative counters, and the
 //! first caller of a new minute copies the stripes' sum into the ring (see
-//! [`SliLayout`] for sizes: ≤ 72 KiB for 30 days, plus 128 bytes per stripe).
+//! [`SliLayout`] for sizes: ≤ 72 KiB for 30 days, plus 128 bytes per stripe, one stripe
+//! per CPU by default).
 //!
 //! # Modules
 //!
@@ -52,7 +53,7 @@ mod counts;
 mod latency;
 mod layout;
 mod minutes;
-pub(crate) mod stripes;
+mod stripes;
 mod window;
 
 #[cfg(all(test, sre_loom))]

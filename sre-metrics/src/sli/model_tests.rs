@@ -147,6 +147,23 @@ fn check(horizon: u64, stripes: usize, start: u64, ops: &[Op]) -> Result<(), Tes
         prop_assert!(total >= prev, "totals grow with the window");
         prev = total;
     }
+    // The batched read (one pass, exact and coarse windows mixed, in any order) gives
+    // each window's single answer.
+    let ws = [
+        horizon,
+        1,
+        horizon.div_ceil(2),
+        layout.exact,
+        horizon / 3 + 1,
+        2,
+        horizon,
+    ]
+    .map(|m| Duration::from_secs(60 * m.clamp(1, horizon)));
+    let now = Timestamp::from_nanos(t);
+    let batch = sli.counts_many(now, ws).unwrap();
+    for (got, w) in batch.into_iter().zip(ws) {
+        prop_assert_eq!(got, sli.counts(now, w).unwrap(), "window {:?}", w);
+    }
     Ok(())
 }
 
@@ -298,8 +315,15 @@ fn layout_and_memory_of_a_thirty_day_slo() {
     let l = sli.layout();
     assert_eq!((l.exact_entries(), l.coarse_entries()), (4320, 242));
     assert!(l.window_bytes() <= 72 * 1024, "{}", l.window_bytes());
-    assert_eq!(l.stripe_bytes(), 1024);
-    assert_eq!(l.total_bytes(), l.window_bytes() + 1024);
+    // The default stripe count: the CPU count as a power of two, at most 8.
+    let cpus = std::thread::available_parallelism().map_or(1, core::num::NonZero::get);
+    let stripes = cpus.next_power_of_two().min(8);
+    assert_eq!(l.stripes(), stripes);
+    assert_eq!(l.stripe_bytes(), 128 * stripes);
+    assert_eq!(l.total_bytes(), l.window_bytes() + 128 * stripes);
+    let eight = SliWindow::with_stripes(Duration::from_secs(30 * 86_400), 8).unwrap();
+    assert_eq!(eight.layout().stripe_bytes(), 1024);
+    assert_eq!(eight.layout().window_bytes(), l.window_bytes());
 }
 
 /// Writers on several threads record across many minute boundaries while a reader

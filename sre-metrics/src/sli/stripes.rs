@@ -2,15 +2,14 @@
 //!
 //! Each stripe holds two monotone counters, cumulative good and cumulative bad events
 //! since the window was built; they are never reset. A thread always writes the stripe
-//! picked by its thread index, so two threads (up to the stripe count) never bounce one
-//! cache line. The live cumulative total is the sum over stripes.
+//! picked by its slot number ([`thread_slot`](crate::thread_slot::thread_slot), the same
+//! scheme as the histogram's shards), so two threads (up to the stripe count) never
+//! bounce one cache line. The live cumulative total is the sum over stripes.
 
 use sre_core::sync::{AtomicU64, Ordering};
 
 /// The most stripes a window may have.
 pub(crate) const MAX_STRIPES: usize = 256;
-/// Stripes when none are asked for: enough to keep 8 concurrent writers apart.
-pub(crate) const DEFAULT_STRIPES: usize = 8;
 
 /// One stripe: cumulative good and bad, alone on a 128-byte line (two 64-byte lines,
 /// because adjacent-line prefetchers pair them).
@@ -54,31 +53,6 @@ pub(crate) fn sum(stripes: &[Stripe]) -> (u64, u64) {
     })
 }
 
-/// This thread's stripe number (a small dense thread index, assigned on first use).
-#[inline]
-pub(crate) fn thread_index() -> usize {
-    use std::cell::Cell;
-    // A std atomic on purpose, also under loom: it only spreads threads, it is no part of
-    // what the model checks (loom models pick stripes explicitly).
-    use std::sync::atomic::{AtomicUsize, Ordering as StdOrdering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static INDEX: Cell<usize> = const { Cell::new(usize::MAX) };
-    }
-    INDEX
-        .try_with(|i| {
-            let v = i.get();
-            if v != usize::MAX {
-                v
-            } else {
-                let v = NEXT.fetch_add(1, StdOrdering::Relaxed) & (usize::MAX >> 1);
-                i.set(v);
-                v
-            }
-        })
-        .unwrap_or(0)
-}
-
 #[cfg(all(test, not(sre_loom)))]
 mod tests {
     use super::*;
@@ -92,13 +66,5 @@ mod tests {
         s[3].add(5, 7);
         s[3].add(0, 0);
         assert_eq!(sum(&s), (6, 8));
-    }
-
-    #[test]
-    fn threads_get_distinct_indices() {
-        let a = thread_index();
-        assert_eq!(a, thread_index());
-        let b = std::thread::spawn(thread_index).join().unwrap();
-        assert_ne!(a, b);
     }
 }

@@ -2,9 +2,10 @@
 
 use super::counts::WindowCounts;
 use super::layout::SliLayout;
-use super::minutes::{minute_of, minutes, whole_minutes};
-use super::stripes::{self, DEFAULT_STRIPES, MAX_STRIPES, Stripe};
+use super::minutes::{minute_of, minutes, whole_minutes, whole_minutes_or_huge};
+use super::stripes::{self, MAX_STRIPES, Stripe};
 use crate::Error;
+use crate::thread_slot::{default_slots, thread_slot};
 use core::fmt;
 use core::time::Duration;
 use sre_core::Timestamp;
@@ -120,7 +121,8 @@ impl Entry {
 /// Fixed at construction, see [`SliLayout`]. For a 30-day horizon: 72,992 bytes of rings
 /// (4,320 one-minute entries and 242 three-hour entries of 16 bytes) plus a 144-byte fixed
 /// part on 64-bit targets, 73,136 bytes ≤ 72 KiB; plus 128 bytes per stripe for the
-/// striped counters (1 KiB with the default 8 stripes).
+/// striped counters (256 bytes with the default 2 stripes on 2 CPUs, at most 1 KiB with
+/// the default stripe count, see [`new`](Self::new)).
 pub struct SliWindow {
     /// Sequence lock and rotation try-lock: odd while a rotation writes the rings.
     seq: AtomicU64,
@@ -150,13 +152,20 @@ impl fmt::Debug for SliWindow {
 }
 
 impl SliWindow {
-    /// A window keeping `horizon` of history, with the default 8 stripes.
+    /// A window keeping `horizon` of history, with the default stripe count: the number
+    /// of CPUs rounded up to a power of two, at most 8 (2 on a 2-CPU machine).
+    ///
+    /// That is the rule the crate uses for every per-thread copy (a
+    /// [`Histogram`](crate::Histogram)'s shards too): more recording threads than CPUs
+    /// cannot all run at once, so more stripes buy little contention, while every stripe
+    /// is one more cache line each query and each minute rotation must read. Use
+    /// [`with_stripes`](Self::with_stripes) to choose.
     ///
     /// # Errors
     ///
     /// The horizon must be a whole, non-zero number of minutes and at most 366 days.
     pub fn new(horizon: Duration) -> Result<Self, Error> {
-        Self::with_stripes(horizon, DEFAULT_STRIPES)
+        Self::with_stripes(horizon, default_slots())
     }
 
     /// A window keeping `horizon` of history whose writers spread over `stripes` padded
@@ -270,18 +279,18 @@ impl SliWindow {
         now: Timestamp,
         windows: [Duration; N],
     ) -> Result<[WindowCounts; N], Error> {
-        // Validate branch-free first; name the bad window only on the cold path.
+        // Validate branch-free first; name the bad window only on the cold path. A window
+        // is good when it has no fraction of a second and is `m` whole minutes with
+        // `1 <= m <= H`: one exact-division test and one unsigned compare each.
+        let horizon = self.layout.horizon;
         let mut w = [0u64; N];
-        let mut bad = false;
+        let mut bad = 0u64;
         for (m, d) in w.iter_mut().zip(&windows) {
-            let secs = d.as_secs();
-            *m = secs / 60;
-            bad |= (d.subsec_nanos() != 0)
-                | !secs.is_multiple_of(60)
-                | (*m == 0)
-                | (*m > self.layout.horizon);
+            let q = whole_minutes_or_huge(d.as_secs());
+            *m = q;
+            bad |= u64::from(d.subsec_nanos()) | u64::from(q.wrapping_sub(1) >= horizon);
         }
-        if bad {
+        if bad != 0 {
             return Err(self.window_error(&windows));
         }
         Ok(self.counts_minutes(minute_of(now), &w))
@@ -333,7 +342,7 @@ impl SliWindow {
     /// This thread's stripe.
     #[inline]
     fn stripe(&self) -> &Stripe {
-        &self.stripes[stripes::thread_index() & self.stripe_mask]
+        &self.stripes[thread_slot() & self.stripe_mask]
     }
 
     /// Records into stripe `i` (loom models choose stripes explicitly).
@@ -401,7 +410,30 @@ impl SliWindow {
     }
 
     /// Counts for windows of `w` minutes each, at minute `t` (validated windows).
+    ///
+    /// The common path is one pass of the sequence-lock read: no rotation due (`t` is not
+    /// past the open minute) and none running. Anything else (closing minutes first, a
+    /// rotation running, one that ran during the read) takes the cold retry loop.
+    #[inline]
     fn counts_minutes<const N: usize>(&self, t: u64, w: &[u64; N]) -> [WindowCounts; N] {
+        let s1 = self.seq.load(Ordering::Acquire);
+        let head = self.head.load(Ordering::Relaxed);
+        if s1 & 1 == 0 && head >= t {
+            let out = self.read(head, w);
+            // Seqlock reader: the loads in `read` are ordered before the re-check.
+            fence(Ordering::Acquire);
+            if self.seq.load(Ordering::Relaxed) == s1 {
+                return out;
+            }
+        }
+        self.counts_minutes_slow(t, w)
+    }
+
+    /// [`counts_minutes`](Self::counts_minutes) when a rotation is due, running, or ran
+    /// during the read: rotate if needed, then retry the read until it sees no rotation.
+    #[cold]
+    #[inline(never)]
+    fn counts_minutes_slow<const N: usize>(&self, t: u64, w: &[u64; N]) -> [WindowCounts; N] {
         let mut spins = 0u32;
         loop {
             if t > self.head.load(Ordering::Relaxed) {
@@ -410,14 +442,7 @@ impl SliWindow {
             let s1 = self.seq.load(Ordering::Acquire);
             let head = self.head.load(Ordering::Relaxed);
             if s1 & 1 == 0 && head >= t {
-                let head_idx = self.head_idx.load(Ordering::Relaxed);
-                let live = stripes::sum(&self.stripes);
-                let mut out = [WindowCounts::default(); N];
-                for (o, &wm) in out.iter_mut().zip(w) {
-                    let start = self.cumulative_before(head, head_idx, wm);
-                    *o = between(start, live);
-                }
-                // Seqlock reader: the loads above are ordered before the re-check.
+                let out = self.read(head, w);
                 fence(Ordering::Acquire);
                 if self.seq.load(Ordering::Relaxed) == s1 {
                     return out;
@@ -427,23 +452,53 @@ impl SliWindow {
         }
     }
 
-    /// The cumulative counts at the end of minute `head − w` (0 before minute 0).
-    #[inline]
-    fn cumulative_before(&self, head: u64, head_idx: usize, w: u64) -> (u64, u64) {
-        let Some(start) = head.checked_sub(w) else {
-            return (0, 0);
-        };
-        let len = self.exact.len();
-        let wu = index(w);
-        if wu <= len {
-            let i = if head_idx >= wu {
-                head_idx - wu
+    /// The reads of one sequence-lock section: the live counters once, then one ring
+    /// entry per window (torn if a rotation ran meanwhile; the caller re-checks).
+    ///
+    /// Windows within the exact ring (every window of a horizon up to 3 days) take one
+    /// load each in a loop without calls; windows reaching into the coarse ring are
+    /// filled in afterwards by an out-of-line pass.
+    #[inline(always)]
+    fn read<const N: usize>(&self, head: u64, w: &[u64; N]) -> [WindowCounts; N] {
+        let head_idx = self.head_idx.load(Ordering::Relaxed);
+        let live = stripes::sum(&self.stripes);
+        let exact = &*self.exact;
+        let len = exact.len();
+        let mut out = [WindowCounts::default(); N];
+        let mut coarse = false;
+        for (o, &wm) in out.iter_mut().zip(w) {
+            let wu = index(wm);
+            let start = if wu <= len {
+                // `head_idx < len` and `1 <= wu <= len`, so `i < len`. A window reaching
+                // before minute 0 (`wm > head`, so `head < len`) lands on an entry of a
+                // minute in `head ..= len - 1`, not closed yet and so still (0, 0): the
+                // ring is written only for closed minutes, and until minute `len` is
+                // open those are `0 .. head` at indices `0 .. head`.
+                let i = head_idx + len - wu;
+                let i = if i >= len { i - len } else { i };
+                exact[i].load()
             } else {
-                head_idx + len - wu
+                coarse = true;
+                (0, 0)
             };
-            return self.exact[i].load();
+            *o = between(start, live);
         }
-        self.coarse_before(start)
+        if coarse {
+            self.read_coarse(head, w, live, &mut out);
+        }
+        out
+    }
+
+    /// The windows of `w` longer than the exact ring: their start read from the coarse
+    /// ring (see [`coarse_before`](Self::coarse_before)).
+    #[inline(never)]
+    fn read_coarse(&self, head: u64, w: &[u64], live: (u64, u64), out: &mut [WindowCounts]) {
+        let len = self.exact.len() as u64;
+        for (o, &wm) in out.iter_mut().zip(w) {
+            if wm > len && wm <= head {
+                *o = between(self.coarse_before(head - wm), live);
+            }
+        }
     }
 
     /// The cumulative counts at the end of minute `start`, older than the exact ring:
