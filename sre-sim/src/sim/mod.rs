@@ -93,6 +93,8 @@ impl Simulation {
     /// Validates `scenario` and builds its autoscaler.
     pub fn new(scenario: Scenario) -> Result<Self, Error> {
         scenario.validate()?;
+        // The SLO's window and alerts must fit its period: refuse now, naming the field.
+        slo_parts(&scenario)?;
         let service = scenario.service_time()?;
         let controller = match &scenario.autoscaler {
             Some(a) => control::from_scenario(a, &scenario.servers, service.mean_secs())?,
@@ -173,7 +175,7 @@ impl Simulation {
             .iter()
             .map(|e| Band {
                 start_s: e.start.0.as_secs_f64(),
-                end_s: (e.start.0 + e.duration.0).as_secs_f64(),
+                end_s: e.start.0.saturating_add(e.duration.0).as_secs_f64(),
                 label: e.name.clone(),
             })
             .collect()
@@ -198,16 +200,12 @@ impl Simulation {
         I: IntoIterator<Item = (u64, u64)>,
     {
         let sc = &self.scenario;
-        let objective = Objective::from_percent(sc.slo.objective)?;
+        let (objective, sli, evaluator) = slo_parts(sc)?;
         let period = sc.slo.period.0;
         let hist_config = HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
             .map_err(|e| Error::field("(histogram)", e.to_string()))?;
         let hist = Histogram::with_shards(hist_config, 1)
             .map_err(|e| Error::field("(histogram)", e.to_string()))?;
-        let sli = SliWindow::with_stripes(period, 1)
-            .map_err(|e| Error::field("slo.period", e.to_string()))?;
-        let policy = AlertPolicy::workbook(period)?;
-        let evaluator = Evaluator::new(objective, policy, AlertConfig::default())?;
         let mut rec = Recorder {
             hist,
             sli,
@@ -353,6 +351,19 @@ impl Simulation {
             timeline,
         })
     }
+}
+
+/// The scenario's SLO machinery: the objective, an `sre-metrics` SLI window over the
+/// period and an `sre-budget` evaluator of the workbook's alerts, errors naming the field.
+fn slo_parts(sc: &Scenario) -> Result<(Objective, SliWindow, Evaluator), Error> {
+    let period = |e: &dyn core::fmt::Display| Error::field("slo.period", e.to_string());
+    let objective = Objective::from_percent(sc.slo.objective)
+        .map_err(|e| Error::field("slo.objective", e.to_string()))?;
+    let sli = SliWindow::with_stripes(sc.slo.period.0, 1).map_err(|e| period(&e))?;
+    let policy = AlertPolicy::workbook(sc.slo.period.0).map_err(|e| period(&e))?;
+    let evaluator =
+        Evaluator::new(objective, policy, AlertConfig::default()).map_err(|e| period(&e))?;
+    Ok((objective, sli, evaluator))
 }
 
 impl Run<'_> {
