@@ -233,7 +233,7 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
          <text x=\"{LEFT}\" y=\"44\" {FONT} font-size=\"12\" fill=\"#555\">{}</text>",
         esc(title),
         esc(&format!(
-            "seed {} · {} simulated · {} requests · SLO {:.3}% within {} ms · budget spent {:.1}% · {} alerts fired · {:.0} instance-hours",
+            "seed {} · {} simulated · {} requests · SLO {:.3}% within {} ms · {:.1}% of the period's error budget spent · {} alerts fired · {:.0} instance-hours",
             report.seed,
             format_duration(Duration::from_secs_f64(report.duration_s.max(0.0))),
             report.requests.sent,
@@ -358,7 +358,12 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
         .map(|p| p.budget_remaining * 100.0)
         .fold(0.0, f64::min);
     let p4 = panel(3, -nice_ceiling(-b_min), 100.0, false);
-    y_axis(&mut out, &p4, "Error budget remaining (%)", true);
+    y_axis(
+        &mut out,
+        &p4,
+        "Error budget remaining (% of the period's)",
+        true,
+    );
     let slow = Series {
         label: "50%: slow down",
         color: "#bcbd22",

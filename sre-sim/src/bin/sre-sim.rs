@@ -65,12 +65,13 @@ fn run() -> Result<(), (u8, String)> {
     std::fs::write(&svg_path, render_svg(&report, &report.scenario, &bands))
         .map_err(|e| (1, format!("cannot write {}: {e}", svg_path.display())))?;
     println!(
-        "{}: {} requests, p99 {:.1} ms, SLO {} ({:.4} % good), budget spent {:.1} %, {} alerts fired, {} scaling actions, {:.1} instance-hours",
+        "{}: {} requests, p99 {:.1} ms, SLO {} ({:.4} % good), burn rate {:.2}, {:.1} % of the period's error budget spent, {} alerts fired, {} scaling actions, {:.1} instance-hours",
         report.scenario,
         report.requests.sent,
         report.latency.p99_ms,
         if report.slo.met { "met" } else { "missed" },
         100.0 * report.slo.compliance.unwrap_or(1.0),
+        report.slo.burn_rate,
         100.0 * report.slo.budget_spent,
         report.fired().count(),
         report.scaling.len(),

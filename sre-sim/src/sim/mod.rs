@@ -69,6 +69,7 @@ struct Run<'a> {
     capacity: Capacity,
     bad_minutes: u64,
     budget_fraction: f64,
+    period_ns: u64,
     // Boundaries, ns.
     end: u64,
     eval_every: u64,
@@ -78,6 +79,8 @@ struct Run<'a> {
     next_control: u64,
     next_report: u64,
     next_minute: u64,
+    /// When the evaluator last ran (its budget reading is as of then).
+    last_eval: u64,
     // State carried between boundaries.
     floor_ix: usize,
     pods: Vec<PodSample>,
@@ -239,6 +242,7 @@ impl Simulation {
             },
             bad_minutes: 0,
             budget_fraction: objective.error_budget(),
+            period_ns: sre_core::duration_to_nanos_saturating(period),
             end: sc.duration.nanos(),
             eval_every: sc.slo.evaluation_interval.nanos(),
             control_every,
@@ -247,6 +251,7 @@ impl Simulation {
             next_control: 0,
             next_report: sc.report_interval.nanos(),
             next_minute: MINUTE_NS,
+            last_eval: 0,
             floor_ix: 0,
             pods: Vec::new(),
             last_control: Usage::default(),
@@ -292,10 +297,9 @@ impl Simulation {
             run.capacity,
             run.bad_minutes,
         );
-        let final_budget = run
-            .evaluator
-            .budget()
-            .map_or((0.0, 1.0), |b| (b.consumed, b.remaining));
+        // The last evaluation's view (requests finishing after the end are not in it).
+        let burn_rate = run.evaluator.budget().map_or(0.0, |b| b.consumed);
+        let budget_spent = period_share(burn_rate, run.last_eval, run.period_ns);
 
         let snap = rec.hist.snapshot();
         let q = |p: f64| snap.quantile(p).map(ms).unwrap_or(0.0);
@@ -332,8 +336,9 @@ impl Simulation {
             period_s: period.as_secs_f64(),
             compliance,
             met: compliance.is_none_or(|c| c >= objective.get()),
-            budget_spent: final_budget.0,
-            budget_remaining: final_budget.1,
+            burn_rate,
+            budget_spent,
+            budget_remaining: 1.0 - budget_spent,
             bad_minutes,
         };
         Ok(Report {
@@ -366,6 +371,22 @@ fn slo_parts(sc: &Scenario) -> Result<(Objective, SliWindow, Evaluator), Error> 
     Ok((objective, sli, evaluator))
 }
 
+/// The share of one full SLO period's error budget spent, from `sre-budget`'s `consumed`
+/// (bad ÷ allowed bad for the events seen in the last period, i.e. the mean burn rate)
+/// after `elapsed_ns` of simulated time: `consumed × min(elapsed, period) / period`.
+///
+/// `sre-budget` allows `(1 − objective) × events seen so far`, so after 4 days of a
+/// 30-day period it compares the bad events against 4 days' allowance: burn rate 2 reads
+/// "200 % spent" although, at an even traffic rate, a full period's budget would be
+/// 4 × 2 / 30 ≈ 27 % spent. This is that second reading: it assumes the period's traffic
+/// runs at the rate seen so far and that the rest of the period is clean.
+fn period_share(consumed: f64, elapsed_ns: u64, period_ns: u64) -> f64 {
+    if period_ns == 0 {
+        return consumed;
+    }
+    consumed * (elapsed_ns.min(period_ns) as f64 / period_ns as f64)
+}
+
 impl Run<'_> {
     fn next_boundary(&self) -> u64 {
         self.next_eval
@@ -380,6 +401,7 @@ impl Run<'_> {
         rec.flush(t);
         if self.next_eval == t {
             self.evaluate(rec, t)?;
+            self.last_eval = t;
             self.next_eval = t.saturating_add(self.eval_every);
         }
         if self.next_control == t {
@@ -419,7 +441,7 @@ impl Run<'_> {
                 state: state.to_owned(),
                 long_ratio: e.long.error_ratio,
                 short_ratio: e.short.error_ratio,
-                budget_spent: e.budget_consumed.unwrap_or(0.0),
+                budget_spent: period_share(e.budget_consumed.unwrap_or(0.0), t, self.period_ns),
             });
         }
         Ok(())
@@ -571,7 +593,12 @@ impl Run<'_> {
             p50_ms: quantile(0.5),
             p99_ms: quantile(0.99),
             bad: bad - self.last_report_bad,
-            budget_remaining: self.evaluator.budget().map_or(1.0, |b| b.remaining),
+            budget_remaining: 1.0
+                - period_share(
+                    self.evaluator.budget().map_or(0.0, |b| b.consumed),
+                    self.last_eval,
+                    self.period_ns,
+                ),
         });
         self.last_report_bad = bad;
         Ok(())
