@@ -181,6 +181,12 @@ fn extreme_values_are_refused_by_field() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+    // Without an autoscaler too: a pool of a trillion would be allocated up front.
+    let trillion = SHIPPED
+        .replacen("policy = \"hpa\"", "policy = \"none\"", 1)
+        .replacen("initial = 16", "initial = 1000000000000", 1)
+        .replacen("max = 100", "max = 1000000000000", 1);
+    assert!(err(&trillion).contains("servers.max"));
 }
 
 /// Huge but harmless values (times past the run's end: a timeout, a warm-up, an event

@@ -41,6 +41,9 @@ pub(super) fn nonzero(field: &str, s: Span) -> Result<Span, Error> {
 const MAX_REPORT_POINTS: u64 = 1_000_000;
 /// The most evaluations or control decisions a run may make (`duration / interval`).
 const MAX_TICKS: u64 = 10_000_000;
+/// The largest pool (`servers.max`): the station keeps a slot per server, and a policy
+/// observes one pod sample per server.
+const MAX_SERVERS: u64 = 1_000_000;
 
 /// `interval` must not divide `duration` into more than `max` ticks.
 fn ticks(field: &str, duration: Span, interval: Span, max: u64, what: &str) -> Result<(), Error> {
@@ -116,6 +119,16 @@ impl Scenario {
             return Err(Error::field(
                 "servers.min",
                 "is 0; a pool needs at least 1 server",
+            ));
+        }
+        if sv.max > MAX_SERVERS {
+            return Err(Error::field(
+                "servers.max",
+                format!(
+                    "is {}; the simulator models every server, give at most {MAX_SERVERS} \
+                     (scale requests down instead, as the course examples do)",
+                    sv.max
+                ),
             ));
         }
         if sv.min > sv.max {
