@@ -162,6 +162,13 @@ fn extreme_values_are_refused_by_field() {
             "duration",
         ),
         ("period = \"30d\"", "period = \"1ns\"", "slo.period"),
+        ("sigma = 0.5", "sigma = 40", "service.sigma"),
+        ("sigma = 0.5", "sigma = 1e300", "service.sigma"),
+        (
+            "median = \"35ms\"",
+            "median = \"200000000000000d\"",
+            "service.sigma",
+        ),
         ("period = \"30d\"", "period = \"1h\"", "slo.period"),
     ] {
         assert!(SHIPPED.contains(from), "{from}");

@@ -482,7 +482,19 @@ impl Scenario {
                         format!("is {sigma}; give a finite number of 0 or more, e.g. 0.5"),
                     ));
                 }
-                ServiceTime::log_normal(median.0, sigma)?
+                let st = ServiceTime::log_normal(median.0, sigma)?;
+                if u64::try_from(st.mean().as_nanos()).is_err() {
+                    return Err(Error::field(
+                        "service.sigma",
+                        format!(
+                            "is {sigma}: with median {:?} the mean service time median·exp(σ²/2) \
+                             is {:e} s, past the simulated clock; web services have σ near 0.5",
+                            median.0,
+                            st.mean_secs()
+                        ),
+                    ));
+                }
+                st
             }
         })
     }
