@@ -57,3 +57,46 @@ fn budget_spent_is_the_share_of_the_periods_budget() {
     let end = r.timeline.last().unwrap();
     assert!(close(end.budget_remaining, 1.0 / 3.0), "{end:?}");
 }
+
+/// Past one period the budget is the rolling period's: the same bad day followed by four
+/// clean days leaves a 3-day window with no bad events (nothing spent), while half way
+/// (day 2, the bad day inside the window) the window's 172,800 requests allow 1,728 bad,
+/// all spent by day 1's 1,728: burn 1, and a full period at that rate spends 2/3 —
+/// `burn × min(elapsed, period) / period` = 1 × 2 / 3.
+#[test]
+fn past_one_period_the_window_rolls() {
+    let service = ServiceTime::fixed(Duration::from_millis(10)).unwrap();
+    let mut s = Scenario::fixed_pool(
+        "rolling",
+        1.0,
+        service,
+        1,
+        Duration::from_secs(5 * 24 * HOUR),
+    );
+    s.slo.objective = 99.0;
+    s.slo.latency_threshold = Span(Duration::from_millis(100));
+    s.slo.period = Span(Duration::from_secs(72 * HOUR));
+    s.report_interval = Span(Duration::from_secs(HOUR));
+    let requests = (0..5 * 24 * HOUR).map(|k| {
+        let bad = k < 24 * HOUR && k % 50 == 0;
+        (
+            k * 1_000_000_000,
+            if bad { 200_000_000 } else { 10_000_000 },
+        )
+    });
+    let r = Simulation::new(s).unwrap().run_requests(requests).unwrap();
+    let at = |h: u64| {
+        r.timeline
+            .iter()
+            .find(|p| (p.t_s - (h * HOUR) as f64).abs() < 1e-6)
+            .unwrap()
+    };
+    assert!(
+        close(at(48).budget_remaining, 1.0 - 2.0 / 3.0),
+        "{:?}",
+        at(48)
+    );
+    assert!(close(r.slo.burn_rate, 0.0), "{:?}", r.slo);
+    assert!(close(r.slo.budget_spent, 0.0), "{:?}", r.slo);
+    assert!(close(r.slo.budget_remaining, 1.0), "{:?}", r.slo);
+}
