@@ -17,12 +17,14 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: sre-sim SCENARIO.toml [--out DIR] [--seed N]";
 
 fn run() -> Result<(), (u8, String)> {
-    let mut args = std::env::args().skip(1);
+    // OS strings: a path that is not UTF-8 is still a path (`env::args` would panic).
+    let mut args = std::env::args_os().skip(1);
     let mut file = None;
     let mut out = PathBuf::from(".");
     let mut seed = None;
-    while let Some(a) = args.next() {
-        match a.as_str() {
+    while let Some(arg) = args.next() {
+        let a = arg.to_string_lossy();
+        match a.as_ref() {
             "--out" => {
                 out = args
                     .next()
@@ -31,13 +33,14 @@ fn run() -> Result<(), (u8, String)> {
             }
             "--seed" => {
                 let v = args.next().ok_or((2, USAGE.to_owned()))?;
+                let v = v.to_string_lossy();
                 seed = Some(
                     v.parse::<u64>()
                         .map_err(|_| (2, format!("--seed {v}: not a whole number; {USAGE}")))?,
                 );
             }
             "-h" | "--help" => return Err((0, USAGE.to_owned())),
-            _ if file.is_none() && !a.starts_with('-') => file = Some(PathBuf::from(a)),
+            _ if file.is_none() && !a.starts_with('-') => file = Some(PathBuf::from(&arg)),
             _ => return Err((2, format!("unexpected argument `{a}`; {USAGE}"))),
         }
     }
