@@ -102,7 +102,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     row("SLO compliance (objective 99.9 %)", &|r| {
         format!("{:.4} %", 100.0 * r.slo.compliance.unwrap_or(1.0))
     });
-    row("error budget spent (30 days)", &|r| {
+    row("mean burn rate (1 = on budget)", &|r| {
+        format!("{:.2}", r.slo.burn_rate)
+    });
+    row("30-day error budget spent", &|r| {
         format!("{:.1} %", 100.0 * r.slo.budget_spent)
     });
     row("minutes below the SLO", &|r| r.slo.bad_minutes.to_string());
@@ -142,7 +145,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("Alerts, {label}:");
             for e in fired.iter().take(8) {
                 println!(
-                    "  {}  {:<13} {:<6} long-window error ratio {:.4}, budget spent {:.1} %",
+                    "  {}  {:<13} {:<6} long-window error ratio {:.4}, 30-day budget spent {:.1} %",
                     when(e.at_s),
                     e.alert,
                     e.severity,
@@ -174,6 +177,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+
+    println!();
+    println!(
+        "Burn rate: bad requests ÷ the 0.1 % the SLO allows, over the run (1 = exactly on budget)."
+    );
+    println!(
+        "30-day error budget spent: the share of a {} period's budget (that long at the run's",
+        format_duration(Duration::from_secs_f64(a.slo.period_s))
+    );
+    println!(
+        "traffic rate) that this {} run used: burn rate × {} / {}.",
+        format_duration(Duration::from_secs_f64(a.duration_s)),
+        format_duration(Duration::from_secs_f64(a.duration_s)),
+        format_duration(Duration::from_secs_f64(a.slo.period_s)),
+    );
 
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
     std::fs::create_dir_all(&dir)?;

@@ -61,12 +61,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!();
     println!(
-        "{:<34} {:>7} {:>9} {:>8} {:>9} {:>10} {:>9} {:>8} {:>7} {:>9}",
+        "{:<34} {:>7} {:>9} {:>8} {:>8} {:>10} {:>10} {:>9} {:>8} {:>7} {:>9}",
         "policy",
         "SLO met",
         "bad min",
         "alerts",
-        "budget",
+        "burn",
+        "budget/30d",
         "worst p99",
         "timeouts",
         "inst-h",
@@ -82,11 +83,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let page = r.fired().filter(|e| e.severity == "page").count();
         let ticket = r.fired().filter(|e| e.severity == "ticket").count();
         println!(
-            "{:<34} {:>7} {:>9} {:>8} {:>8.1}% {:>8.1} s {:>9} {:>8.0} {:>7} {:>9}",
+            "{:<34} {:>7} {:>9} {:>8} {:>8.2} {:>9.1}% {:>8.1} s {:>9} {:>8.0} {:>7} {:>9}",
             policies[*i].0,
             if r.slo.met { "yes" } else { "no" },
             r.slo.bad_minutes,
             format!("{page}p {ticket}t"),
+            r.slo.burn_rate,
             100.0 * r.slo.budget_spent,
             worst / 1e3,
             r.requests.timed_out + r.requests.dropped,
@@ -96,12 +98,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     println!();
+    println!("bad min: minutes whose SLI fell below 99.9 %. alerts: page / ticket firings.");
     println!(
-        "bad min: minutes whose SLI fell below 99.9 %. alerts: page / ticket firings. budget: share of"
+        "burn: mean burn rate over the run, bad requests ÷ the 0.1 % allowed (1 = exactly on budget)."
     );
     println!(
-        "the 30-day error budget spent. inst-h: instance-hours paid for (warming and draining included)."
+        "budget/30d: share of a 30-day period's error budget (30 days of traffic at this rate) that"
     );
+    println!(
+        "this {} run spent, burn × {} / 30 d; over 100 % means the run alone overspent the month.",
+        format_duration(Duration::from_secs_f64(reports[0].1.duration_s)),
+        format_duration(Duration::from_secs_f64(reports[0].1.duration_s))
+    );
+    println!("inst-h: instance-hours paid for (warming and draining included).");
     let total: u64 = reports.iter().map(|(_, r)| r.requests.sent).sum();
     println!(
         "Simulated {} requests ({} runs × {}) in {:.1} s.",

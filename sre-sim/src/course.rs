@@ -15,6 +15,7 @@
 use crate::scenario::{
     Autoscaler, Floor, PolicyKind, Scenario, Servers, Service, Slo, Span, Traffic, TrafficEvent,
 };
+use crate::units::secs_saturating;
 use crate::{Error, ServiceTime};
 use core::time::Duration;
 use sre_loadgen_model::capacity::{CapacityModel, EventBuffer, EventPlan, ScaleDown};
@@ -98,10 +99,11 @@ impl BlackFriday {
         self.event_start_s() + self.buffer.duration().as_secs()
     }
 
-    /// The mean service time of one simulated request.
+    /// The mean service time of one simulated request (saturating: zero for a `scale`
+    /// that is not positive; [`scenario`](Self::scenario) refuses such a scale).
     #[must_use]
     pub fn mean_service(&self) -> Duration {
-        Duration::from_secs_f64(self.scale / self.model.rps_per_instance_at_full())
+        secs_saturating(self.scale / self.model.rps_per_instance_at_full())
     }
 
     /// The planned floors: the baseline fleet from the start, the event fleet from a week
@@ -139,13 +141,27 @@ impl BlackFriday {
     /// The scenario: the planned floors under target tracking at 60 % CPU with the
     /// course's cooldowns, a 3-minute warm-up, a 10 s client timeout, and an SLO of 99.9 %
     /// of requests within 1 s (at 1:200; the threshold scales with the service time).
+    ///
+    /// # Errors
+    /// A `scale` that is not a positive number (`BlackFriday::scale`), an `amplitude` the
+    /// scenario refuses (`traffic.diurnal_amplitude`), or as
+    /// [`baseline_instances`](Self::baseline_instances).
     pub fn scenario(&self) -> Result<Scenario, Error> {
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            return Err(Error::field(
+                "BlackFriday::scale",
+                format!(
+                    "is {}; give real requests per simulated one, e.g. 200",
+                    self.scale
+                ),
+            ));
+        }
         let mean = self.mean_service();
         let sigma = 0.5;
         let median = mean.div_f64((sigma * sigma / 2.0f64).exp());
         let mut service = Service::of(ServiceTime::log_normal(median, sigma)?);
         // Latency targets scale with the service time: 10 s and 1 s at 1:200.
-        let at_scale = |secs: f64| Span(Duration::from_secs_f64(secs * self.scale / 200.0));
+        let at_scale = |secs: f64| Span(secs_saturating(secs * self.scale / 200.0));
         service.timeout = Some(at_scale(10.0));
         let s = Scenario {
             name: "Black Friday: the course's plan (pre-scaled) + target tracking".into(),
@@ -239,5 +255,17 @@ mod tests {
         assert_eq!(bf.mean_service(), Duration::from_millis(160));
         assert_eq!(s.slo.latency_threshold.0, Duration::from_secs(1));
         assert_eq!(s.service.timeout.unwrap().0, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_bad_scale_is_an_error_not_a_panic() {
+        for scale in [-1.0, 0.0, f64::NAN, f64::INFINITY] {
+            let bf = BlackFriday {
+                scale,
+                ..BlackFriday::course().unwrap()
+            };
+            let e = bf.scenario().unwrap_err().to_string();
+            assert!(e.contains("BlackFriday::scale"), "{scale}: {e}");
+        }
     }
 }

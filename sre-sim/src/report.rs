@@ -76,10 +76,19 @@ pub struct SloSummary {
     pub compliance: Option<f64>,
     /// Whether the run as a whole met the objective.
     pub met: bool,
-    /// Budget spent at the end of the run, as `sre-budget` counts it over the last period:
-    /// bad events ÷ (allowed bad fraction × events); 1.0 = all of it.
+    /// Mean burn rate over the run (up to its last evaluation, and over at most the last
+    /// period): bad events ÷ the bad events the objective allows for the events seen,
+    /// i.e. the error ratio ÷ (1 − objective) — `sre-budget`'s `BudgetStatus::consumed`.
+    /// 1.0 spends the budget exactly at the end of a full period; 50.0 means 50 times
+    /// too many bad requests. It says nothing about how long the run was.
+    pub burn_rate: f64,
+    /// The share of one full period's error budget the run spent, 1.0 = all of it:
+    /// `burn_rate × min(duration, period) / period`. A request-based budget is
+    /// `(1 − objective) ×` the period's requests; the period's requests are taken to
+    /// arrive at the run's mean rate and the rest of the period to be clean. Exceeds 1.0
+    /// when the run alone overspent the period's budget.
     pub budget_spent: f64,
-    /// Budget remaining at the end of the run (may be negative when overspent).
+    /// `1 − budget_spent` (negative when overspent).
     pub budget_remaining: f64,
     /// Minutes in which the SLI was below the objective (the minute's error ratio above
     /// the budget).
@@ -102,7 +111,8 @@ pub struct AlertEvent {
     pub long_ratio: Option<f64>,
     /// Short-window error ratio at the transition.
     pub short_ratio: Option<f64>,
-    /// Fraction of the budget spent by then.
+    /// Share of one full period's error budget spent by then, pro-rated as
+    /// [`SloSummary::budget_spent`] is.
     pub budget_spent: f64,
 }
 
@@ -172,7 +182,8 @@ pub struct Interval {
     pub p99_ms: Option<f64>,
     /// Bad events (slow, timed out, dropped) in the interval.
     pub bad: u64,
-    /// Error budget remaining at the end, as a fraction of the period's budget.
+    /// Error budget remaining at the last evaluation up to the interval's end, as a
+    /// fraction of one full period's budget (1 − [`SloSummary::budget_spent`] as of then).
     pub budget_remaining: f64,
 }
 

@@ -93,10 +93,11 @@ impl ServiceTime {
         }
     }
 
-    /// The mean service time `E[S]`.
+    /// The mean service time `E[S]`, saturating at [`Duration::MAX`] (a log-normal's
+    /// mean `median · exp(σ²/2)` overflows for a large σ).
     #[must_use]
     pub fn mean(&self) -> Duration {
-        Duration::from_secs_f64(self.mean_secs())
+        crate::units::secs_saturating(self.mean_secs())
     }
 
     /// The mean service time in seconds.

@@ -4,9 +4,8 @@
 //! Hand-written SVG 1.1 text (no dependency): opens in any browser.
 
 use crate::report::Report;
-use crate::units::format_duration;
+use crate::units::{format_duration, secs_saturating};
 use core::fmt::Write as _;
-use core::time::Duration;
 
 /// A shaded time span across all panels, e.g. the Black Friday weekend.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,9 +232,9 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
          <text x=\"{LEFT}\" y=\"44\" {FONT} font-size=\"12\" fill=\"#555\">{}</text>",
         esc(title),
         esc(&format!(
-            "seed {} · {} simulated · {} requests · SLO {:.3}% within {} ms · budget spent {:.1}% · {} alerts fired · {:.0} instance-hours",
+            "seed {} · {} simulated · {} requests · SLO {:.3}% within {} ms · {:.1}% of the period's error budget spent · {} alerts fired · {:.0} instance-hours",
             report.seed,
-            format_duration(Duration::from_secs_f64(report.duration_s.max(0.0))),
+            format_duration(secs_saturating(report.duration_s)),
             report.requests.sent,
             report.slo.objective * 100.0,
             report.slo.latency_threshold_ms,
@@ -358,7 +357,12 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
         .map(|p| p.budget_remaining * 100.0)
         .fold(0.0, f64::min);
     let p4 = panel(3, -nice_ceiling(-b_min), 100.0, false);
-    y_axis(&mut out, &p4, "Error budget remaining (%)", true);
+    y_axis(
+        &mut out,
+        &p4,
+        "Error budget remaining (% of the period's)",
+        true,
+    );
     let slow = Series {
         label: "50%: slow down",
         color: "#bcbd22",
@@ -407,7 +411,7 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
             "<line x1=\"{x:.1}\" y1=\"{y_top:.1}\" x2=\"{x:.1}\" y2=\"{y_bot:.1}\" stroke=\"#d62728\" stroke-opacity=\"0.5\" stroke-width=\"1\">\
              <title>{} fired at {}</title></line>",
             esc(&a.alert),
-            format_duration(Duration::from_secs_f64(a.at_s.max(0.0)))
+            format_duration(secs_saturating(a.at_s))
         );
     }
     if report.fired().next().is_some() {
@@ -440,7 +444,7 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
             "<line x1=\"{x:.1}\" y1=\"{y_top:.1}\" x2=\"{x:.1}\" y2=\"{y_bot:.1}\" stroke=\"#000\" stroke-opacity=\"0.06\"/>\
              <text x=\"{x:.1}\" y=\"{:.1}\" {FONT} font-size=\"11\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
             y_bot + 16.0,
-            format_duration(Duration::from_secs_f64(t))
+            format_duration(secs_saturating(t))
         );
         t += step;
     }

@@ -52,6 +52,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("`{text}` is too long to represent"))
 }
 
+/// Seconds as a [`Duration`], saturating: negative and NaN give zero, values past
+/// [`Duration::MAX`] give it (`Duration::from_secs_f64` panics on both).
+pub(crate) fn secs_saturating(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(if secs > 0.0 {
+        Duration::MAX
+    } else {
+        Duration::ZERO
+    })
+}
+
 /// Formats a duration compactly for summaries: `"250ms"`, `"42s"`, `"3m"`, `"2h 30m"`, `"7d 4h"`.
 #[must_use]
 pub fn format_duration(d: Duration) -> String {

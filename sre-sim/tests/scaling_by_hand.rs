@@ -86,3 +86,68 @@ fn step_in_load_gives_the_hand_computed_actions() {
     assert!((ready(13) - 10.0).abs() < 1e-9 && (ready(14) - 19.0).abs() < 1e-9);
     assert!((ready(16) - 19.0).abs() < 1e-9 && (ready(17) - 30.0).abs() < 1e-9);
 }
+
+/// The same load under the course's CPU thresholds (up above 70 %, down below 30 %, one
+/// instance at a time; 3 minutes between scale-ups, 10 minutes from any action to a
+/// scale-down), same warm-up:
+///
+/// | at | CPU over the last minute | action |
+/// |---|---|---|
+/// | 11:00 | ≈ 100 % (10 ready) | **10 → 11** (ready 13:00) |
+/// | 12:00, 13:00 | ≈ 100 % | up cooldown |
+/// | 14:00, 17:00, 20:00, 23:00, 26:00 | ≈ 100 % (11 … 15 ready) | **+1 each** (16 at 26:00, ready 28:00) |
+/// | 29:00 | 160 RPS × 0.1 s / 16 = 100 % | **16 → 17** (ready 31:00) |
+/// | 30:00 | 100 % | up cooldown |
+/// | 31:00 | 5 busy / 16 ready = 31.25 % | none (not below 30 %) |
+/// | 32:00–38:00 | 5 / 17 = 29.4 % | down cooldown until 39:00 |
+/// | 39:00 | 29.4 % | **17 → 16** |
+/// | 40:00 | 5 / 16 = 31.25 % | none |
+///
+/// Instance-minutes: 10·11 + 11·3 + 12·3 + 13·3 + 14·3 + 15·3 + 16·3 + 17·10 + 16·1 = 539.
+#[test]
+fn cpu_thresholds_step_one_at_a_time() {
+    let min = |m: u64| Duration::from_secs(60 * m);
+    let service = ServiceTime::fixed(Duration::from_millis(100)).unwrap();
+    let mut s = Scenario::fixed_pool("by hand, thresholds", 50.0, service, 10, min(40));
+    s.servers.min = 1;
+    s.servers.max = 100;
+    s.servers.warmup = Span(min(2));
+    s.service.max_queue = Some(0);
+    s.report_interval = Span(min(1));
+    s.autoscaler = Some(course_autoscaler(PolicyKind::CpuThreshold));
+
+    let profile =
+        RateProfile::steps(&[(min(10), 50.0), (min(20), 160.0), (min(10), 50.0)]).unwrap();
+    let arrivals = Deterministic::new(profile, Alignment::LEFT, Timestamp::ZERO);
+    let report = Simulation::new(s)
+        .unwrap()
+        .run_requests(arrivals.map(|t| (t.as_nanos(), 100_000_000)))
+        .unwrap();
+
+    let actions: Vec<(f64, u64, u64)> = report
+        .scaling
+        .iter()
+        .map(|a| (a.at_s, a.from, a.to))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            (660.0, 10, 11),
+            (840.0, 11, 12),
+            (1020.0, 12, 13),
+            (1200.0, 13, 14),
+            (1380.0, 14, 15),
+            (1560.0, 15, 16),
+            (1740.0, 16, 17),
+            (2340.0, 17, 16),
+        ],
+        "{:#?}",
+        report.scaling
+    );
+    assert!(report.scaling.iter().all(|a| a.by == "cpu_threshold"));
+    assert!(
+        (report.capacity.instance_hours - 539.0 / 60.0).abs() < 1e-9,
+        "{}",
+        report.capacity.instance_hours
+    );
+}

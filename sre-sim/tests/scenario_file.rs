@@ -132,3 +132,88 @@ fn binary_writes_report_and_picture_and_refuses_bad_files() {
     assert!(stderr.contains("servers.min"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Values that parse but that the simulator cannot honour (a pool of a trillion servers,
+/// an interval that would make billions of boundaries, times past the end of `u64`
+/// nanoseconds) get an error naming the field, not a panic or an out-of-memory abort.
+#[test]
+fn extreme_values_are_refused_by_field() {
+    let mut failures = Vec::new();
+    for (from, to, field) in [
+        ("max = 100", "max = 1000000000000", "servers.max"),
+        (
+            "report_interval = \"5m\"",
+            "report_interval = \"1ns\"",
+            "report_interval",
+        ),
+        (
+            "evaluation_interval = \"1m\"",
+            "evaluation_interval = \"1ns\"",
+            "slo.evaluation_interval",
+        ),
+        (
+            "control_interval = \"15s\"",
+            "control_interval = \"1ns\"",
+            "autoscaler.control_interval",
+        ),
+        (
+            "duration = \"1d\"",
+            "duration = \"200000000000000d\"",
+            "duration",
+        ),
+        ("period = \"30d\"", "period = \"1ns\"", "slo.period"),
+        ("sigma = 0.5", "sigma = 40", "service.sigma"),
+        ("sigma = 0.5", "sigma = 1e300", "service.sigma"),
+        (
+            "median = \"35ms\"",
+            "median = \"200000000000000d\"",
+            "service.sigma",
+        ),
+        ("period = \"30d\"", "period = \"1h\"", "slo.period"),
+    ] {
+        assert!(SHIPPED.contains(from), "{from}");
+        let text = SHIPPED.replacen(from, to, 1);
+        let result = std::panic::catch_unwind(|| {
+            Scenario::from_toml(&text)
+                .and_then(Simulation::new)
+                .map(|s| s.bands().len())
+        });
+        match result {
+            Err(_) => failures.push(format!("{from} → {to}: panicked")),
+            Ok(Ok(_)) => failures.push(format!("{from} → {to}: accepted")),
+            Ok(Err(e)) if !e.to_string().contains(field) => {
+                failures.push(format!("{from} → {to}: {e}"));
+            }
+            Ok(Err(_)) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    // Without an autoscaler too: a pool of a trillion would be allocated up front.
+    let trillion = SHIPPED
+        .replacen("policy = \"hpa\"", "policy = \"none\"", 1)
+        .replacen("initial = 16", "initial = 1000000000000", 1)
+        .replacen("max = 100", "max = 1000000000000", 1);
+    assert!(err(&trillion).contains("servers.max"));
+}
+
+/// Huge but harmless values (times past the run's end: a timeout, a warm-up, an event
+/// that never comes or never ends) run without a panic.
+#[test]
+fn huge_harmless_durations_run() {
+    let ten_minutes = SHIPPED.replacen("duration = \"1d\"", "duration = \"10m\"", 1);
+    for (from, to) in [
+        ("timeout = \"2s\"", "timeout = \"213000000000000d\""),
+        ("warmup = \"2m\"", "warmup = \"213000000000000d\""),
+        ("start = \"18h\"", "start = \"213000000000000d\""),
+    ] {
+        let text = ten_minutes.replacen(from, to, 1).replacen(
+            "duration = \"2h\"",
+            "duration = \"213000000000000d\"",
+            1,
+        );
+        let sim = Simulation::new(Scenario::from_toml(&text).unwrap()).unwrap();
+        assert_eq!(sim.bands().len(), 1);
+        let r = sim.run().unwrap();
+        assert!(r.requests.sent > 0, "{from} → {to}");
+    }
+}

@@ -17,12 +17,14 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: sre-sim SCENARIO.toml [--out DIR] [--seed N]";
 
 fn run() -> Result<(), (u8, String)> {
-    let mut args = std::env::args().skip(1);
+    // OS strings: a path that is not UTF-8 is still a path (`env::args` would panic).
+    let mut args = std::env::args_os().skip(1);
     let mut file = None;
     let mut out = PathBuf::from(".");
     let mut seed = None;
-    while let Some(a) = args.next() {
-        match a.as_str() {
+    while let Some(arg) = args.next() {
+        let a = arg.to_string_lossy();
+        match a.as_ref() {
             "--out" => {
                 out = args
                     .next()
@@ -31,13 +33,14 @@ fn run() -> Result<(), (u8, String)> {
             }
             "--seed" => {
                 let v = args.next().ok_or((2, USAGE.to_owned()))?;
+                let v = v.to_string_lossy();
                 seed = Some(
                     v.parse::<u64>()
                         .map_err(|_| (2, format!("--seed {v}: not a whole number; {USAGE}")))?,
                 );
             }
             "-h" | "--help" => return Err((0, USAGE.to_owned())),
-            _ if file.is_none() && !a.starts_with('-') => file = Some(PathBuf::from(a)),
+            _ if file.is_none() && !a.starts_with('-') => file = Some(PathBuf::from(&arg)),
             _ => return Err((2, format!("unexpected argument `{a}`; {USAGE}"))),
         }
     }
@@ -65,12 +68,13 @@ fn run() -> Result<(), (u8, String)> {
     std::fs::write(&svg_path, render_svg(&report, &report.scenario, &bands))
         .map_err(|e| (1, format!("cannot write {}: {e}", svg_path.display())))?;
     println!(
-        "{}: {} requests, p99 {:.1} ms, SLO {} ({:.4} % good), budget spent {:.1} %, {} alerts fired, {} scaling actions, {:.1} instance-hours",
+        "{}: {} requests, p99 {:.1} ms, SLO {} ({:.4} % good), burn rate {:.2}, {:.1} % of the period's error budget spent, {} alerts fired, {} scaling actions, {:.1} instance-hours",
         report.scenario,
         report.requests.sent,
         report.latency.p99_ms,
         if report.slo.met { "met" } else { "missed" },
         100.0 * report.slo.compliance.unwrap_or(1.0),
+        report.slo.burn_rate,
         100.0 * report.slo.budget_spent,
         report.fired().count(),
         report.scaling.len(),

@@ -171,7 +171,8 @@ pub struct Servers {
     /// Fewest servers the autoscaler may leave (≥ 1).
     #[cfg_attr(feature = "serde", serde(default = "one"))]
     pub min: u64,
-    /// Most servers the autoscaler may ask for.
+    /// Most servers the autoscaler may ask for (at most 1,000,000: the simulator models
+    /// every server).
     #[cfg_attr(feature = "serde", serde(default = "thousand"))]
     pub max: u64,
     /// Utilization a server is planned for, percent (the capacity report's "needed").
@@ -201,10 +202,11 @@ pub struct Slo {
     pub objective: f64,
     /// A request is good when served within this.
     pub latency_threshold: Span,
-    /// The SLO period the budget is counted over.
+    /// The SLO period the budget is counted over: whole minutes, and at least as long as
+    /// the workbook's longest alert window (3 days).
     #[cfg_attr(feature = "serde", serde(default = "thirty_days"))]
     pub period: Span,
-    /// How often the burn-rate alerts are evaluated.
+    /// How often the burn-rate alerts are evaluated (at most 10^7 times over the run).
     #[cfg_attr(feature = "serde", serde(default = "one_minute"))]
     pub evaluation_interval: Span,
 }
@@ -259,7 +261,7 @@ impl PolicyKind {
 pub struct Autoscaler {
     /// Which policy.
     pub policy: PolicyKind,
-    /// How often it decides.
+    /// How often it decides (at most 10^7 times over the run).
     #[cfg_attr(feature = "serde", serde(default = "one_minute"))]
     pub control_interval: Span,
     /// Target CPU utilization, percent (target tracking, HPA, predictive).
@@ -329,7 +331,7 @@ pub struct Scenario {
     pub seed: u64,
     /// Simulated time.
     pub duration: Span,
-    /// Time between timeline points in the report.
+    /// Time between timeline points in the report (at most 10^6 points over the run).
     #[cfg_attr(feature = "serde", serde(default = "five_minutes"))]
     pub report_interval: Span,
     /// How requests arrive.
@@ -482,7 +484,19 @@ impl Scenario {
                         format!("is {sigma}; give a finite number of 0 or more, e.g. 0.5"),
                     ));
                 }
-                ServiceTime::log_normal(median.0, sigma)?
+                let st = ServiceTime::log_normal(median.0, sigma)?;
+                if u64::try_from(st.mean().as_nanos()).is_err() {
+                    return Err(Error::field(
+                        "service.sigma",
+                        format!(
+                            "is {sigma}: with median {:?} the mean service time median·exp(σ²/2) \
+                             is {:e} s, past the simulated clock; web services have σ near 0.5",
+                            median.0,
+                            st.mean_secs()
+                        ),
+                    ));
+                }
+                st
             }
         })
     }

@@ -37,11 +37,52 @@ pub(super) fn nonzero(field: &str, s: Span) -> Result<Span, Error> {
     }
 }
 
+/// The most timeline points a report may hold (`duration / report_interval`).
+const MAX_REPORT_POINTS: u64 = 1_000_000;
+/// The most evaluations or control decisions a run may make (`duration / interval`).
+const MAX_TICKS: u64 = 10_000_000;
+/// The largest pool (`servers.max`): the station keeps a slot per server, and a policy
+/// observes one pod sample per server.
+const MAX_SERVERS: u64 = 1_000_000;
+
+/// `interval` must not divide `duration` into more than `max` ticks.
+fn ticks(field: &str, duration: Span, interval: Span, max: u64, what: &str) -> Result<(), Error> {
+    let n = duration.0.as_nanos() / interval.0.as_nanos().max(1);
+    if n > u128::from(max) {
+        return Err(Error::field(
+            field,
+            format!(
+                "is {:?}, which makes {n} {what} over `duration` ({:?}); give at least {:?} (at most {max} {what})",
+                interval.0,
+                duration.0,
+                duration.0 / u32::try_from(max).unwrap_or(u32::MAX),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Scenario {
     /// Checks ranges and consistency; the error names the first bad field.
     pub fn validate(&self) -> Result<(), Error> {
         nonzero("duration", self.duration)?;
+        if u64::try_from(self.duration.0.as_nanos()).is_err() {
+            return Err(Error::field(
+                "duration",
+                format!(
+                    "is {:?}, past the simulated clock's range (u64 nanoseconds, about 584 years)",
+                    self.duration.0
+                ),
+            ));
+        }
         nonzero("report_interval", self.report_interval)?;
+        ticks(
+            "report_interval",
+            self.duration,
+            self.report_interval,
+            MAX_REPORT_POINTS,
+            "timeline points",
+        )?;
         if self.report_interval > self.duration {
             return Err(Error::field(
                 "report_interval",
@@ -80,6 +121,16 @@ impl Scenario {
                 "is 0; a pool needs at least 1 server",
             ));
         }
+        if sv.max > MAX_SERVERS {
+            return Err(Error::field(
+                "servers.max",
+                format!(
+                    "is {}; the simulator models every server, give at most {MAX_SERVERS} \
+                     (scale requests down instead, as the course examples do)",
+                    sv.max
+                ),
+            ));
+        }
         if sv.min > sv.max {
             return Err(Error::field(
                 "servers.min",
@@ -103,6 +154,13 @@ impl Scenario {
         nonzero("slo.latency_threshold", self.slo.latency_threshold)?;
         nonzero("slo.period", self.slo.period)?;
         nonzero("slo.evaluation_interval", self.slo.evaluation_interval)?;
+        ticks(
+            "slo.evaluation_interval",
+            self.duration,
+            self.slo.evaluation_interval,
+            MAX_TICKS,
+            "evaluations",
+        )?;
         if self.slo.latency_threshold.0 < st.mean() / 10 {
             return Err(Error::field(
                 "slo.latency_threshold",
@@ -115,6 +173,13 @@ impl Scenario {
         }
         if let Some(a) = &self.autoscaler {
             nonzero("autoscaler.control_interval", a.control_interval)?;
+            ticks(
+                "autoscaler.control_interval",
+                self.duration,
+                a.control_interval,
+                MAX_TICKS,
+                "decisions",
+            )?;
             percent("autoscaler.target_utilization", a.target_utilization)?;
             percent("autoscaler.scale_up_above", a.scale_up_above)?;
             percent("autoscaler.scale_down_below", a.scale_down_below)?;

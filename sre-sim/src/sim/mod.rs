@@ -26,24 +26,22 @@
 //! with all the bookkeeping (`benches/benches/sim.rs`, `sim_throughput/*`).
 
 use crate::control::{self, Controller};
-use crate::report::{
-    AlertEvent, Capacity, Interval, Latency, Queueing, Report, RequestCounts, ScalingAction,
-    SloSummary,
-};
-use crate::scenario::{Floor, Scenario};
+use crate::report::{Capacity, Latency, Queueing, Report, RequestCounts, SloSummary};
+use crate::scenario::Scenario;
 use crate::station::{QueueLimits, Station, Usage};
 use crate::svg::Band;
 use crate::{Error, ServiceTime};
 use core::time::Duration;
-use sre_budget::{AlertConfig, AlertPolicy, Evaluator, Transition};
+use sre_budget::{AlertConfig, AlertPolicy, Evaluator};
 use sre_core::{Objective, Timestamp};
 use sre_loadgen_model::{Interpolation, Poisson, RateProfile};
 use sre_metrics::{Histogram, HistogramConfig, SliWindow, Snapshot};
-use sre_scaling::{Observation, PodSample};
 
 mod record;
+mod run;
 
-use record::{Recorder, explain, ms};
+use record::{Recorder, ms};
+use run::{Run, period_share};
 
 const MINUTE_NS: u64 = 60_000_000_000;
 /// Latencies are tracked from 1 µs to 1 hour at 3 significant digits (0.1 % resolution).
@@ -58,41 +56,12 @@ pub struct Simulation {
     controller: Option<Box<dyn Controller>>,
 }
 
-/// Everything that changes during a run besides the station and the recorder.
-struct Run<'a> {
-    sim: &'a Simulation,
-    controller: Option<Box<dyn Controller>>,
-    evaluator: Evaluator,
-    alerts: Vec<AlertEvent>,
-    actions: Vec<ScalingAction>,
-    timeline: Vec<Interval>,
-    capacity: Capacity,
-    bad_minutes: u64,
-    budget_fraction: f64,
-    // Boundaries, ns.
-    end: u64,
-    eval_every: u64,
-    control_every: u64,
-    report_every: u64,
-    next_eval: u64,
-    next_control: u64,
-    next_report: u64,
-    next_minute: u64,
-    // State carried between boundaries.
-    floor_ix: usize,
-    pods: Vec<PodSample>,
-    last_control: Usage,
-    last_report: Usage,
-    last_report_bad: u64,
-    last_snapshot: Snapshot,
-    mean_service_secs: f64,
-    target_utilization: f64,
-}
-
 impl Simulation {
     /// Validates `scenario` and builds its autoscaler.
     pub fn new(scenario: Scenario) -> Result<Self, Error> {
         scenario.validate()?;
+        // The SLO's window and alerts must fit its period: refuse now, naming the field.
+        slo_parts(&scenario)?;
         let service = scenario.service_time()?;
         let controller = match &scenario.autoscaler {
             Some(a) => control::from_scenario(a, &scenario.servers, service.mean_secs())?,
@@ -173,7 +142,7 @@ impl Simulation {
             .iter()
             .map(|e| Band {
                 start_s: e.start.0.as_secs_f64(),
-                end_s: (e.start.0 + e.duration.0).as_secs_f64(),
+                end_s: e.start.0.saturating_add(e.duration.0).as_secs_f64(),
                 label: e.name.clone(),
             })
             .collect()
@@ -198,16 +167,12 @@ impl Simulation {
         I: IntoIterator<Item = (u64, u64)>,
     {
         let sc = &self.scenario;
-        let objective = Objective::from_percent(sc.slo.objective)?;
+        let (objective, sli, evaluator) = slo_parts(sc)?;
         let period = sc.slo.period.0;
         let hist_config = HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
             .map_err(|e| Error::field("(histogram)", e.to_string()))?;
         let hist = Histogram::with_shards(hist_config, 1)
             .map_err(|e| Error::field("(histogram)", e.to_string()))?;
-        let sli = SliWindow::with_stripes(period, 1)
-            .map_err(|e| Error::field("slo.period", e.to_string()))?;
-        let policy = AlertPolicy::workbook(period)?;
-        let evaluator = Evaluator::new(objective, policy, AlertConfig::default())?;
         let mut rec = Recorder {
             hist,
             sli,
@@ -241,6 +206,7 @@ impl Simulation {
             },
             bad_minutes: 0,
             budget_fraction: objective.error_budget(),
+            period_ns: sre_core::duration_to_nanos_saturating(period),
             end: sc.duration.nanos(),
             eval_every: sc.slo.evaluation_interval.nanos(),
             control_every,
@@ -249,6 +215,7 @@ impl Simulation {
             next_control: 0,
             next_report: sc.report_interval.nanos(),
             next_minute: MINUTE_NS,
+            last_eval: 0,
             floor_ix: 0,
             pods: Vec::new(),
             last_control: Usage::default(),
@@ -294,10 +261,9 @@ impl Simulation {
             run.capacity,
             run.bad_minutes,
         );
-        let final_budget = run
-            .evaluator
-            .budget()
-            .map_or((0.0, 1.0), |b| (b.consumed, b.remaining));
+        // The last evaluation's view (requests finishing after the end are not in it).
+        let burn_rate = run.evaluator.budget().map_or(0.0, |b| b.consumed);
+        let budget_spent = period_share(burn_rate, run.last_eval, run.period_ns);
 
         let snap = rec.hist.snapshot();
         let q = |p: f64| snap.quantile(p).map(ms).unwrap_or(0.0);
@@ -334,8 +300,9 @@ impl Simulation {
             period_s: period.as_secs_f64(),
             compliance,
             met: compliance.is_none_or(|c| c >= objective.get()),
-            budget_spent: final_budget.0,
-            budget_remaining: final_budget.1,
+            burn_rate,
+            budget_spent,
+            budget_remaining: 1.0 - budget_spent,
             bad_minutes,
         };
         Ok(Report {
@@ -355,226 +322,15 @@ impl Simulation {
     }
 }
 
-impl Run<'_> {
-    fn next_boundary(&self) -> u64 {
-        self.next_eval
-            .min(self.next_control)
-            .min(self.next_report)
-            .min(self.next_minute)
-    }
-
-    /// Handles every boundary due at `t`, in the documented order.
-    fn boundary(&mut self, station: &mut Station, rec: &mut Recorder, t: u64) -> Result<(), Error> {
-        station.advance(t, rec);
-        rec.flush(t);
-        if self.next_eval == t {
-            self.evaluate(rec, t)?;
-            self.next_eval = t.saturating_add(self.eval_every);
-        }
-        if self.next_control == t {
-            self.control(station, rec, t, true)?;
-            self.next_control = t.saturating_add(self.control_every);
-        }
-        if self.next_report == t {
-            self.report(station, rec, t)?;
-            self.next_report = t.saturating_add(self.report_every);
-        }
-        if self.next_minute == t {
-            let c = rec
-                .sli
-                .counts(Timestamp::from_nanos(t), Duration::from_secs(60))
-                .map_err(|e| Error::field("(sli window)", e.to_string()))?;
-            if c.total > 0 && (c.total - c.good) as f64 > self.budget_fraction * c.total as f64 {
-                self.bad_minutes += 1;
-            }
-            self.next_minute = t.saturating_add(MINUTE_NS);
-        }
-        Ok(())
-    }
-
-    fn evaluate(&mut self, rec: &Recorder, t: u64) -> Result<(), Error> {
-        let now = Timestamp::from_nanos(t);
-        let events = self.evaluator.evaluate(now, &rec.sli)?.to_vec();
-        for e in events {
-            let state = match e.transition {
-                Transition::Firing => "firing",
-                Transition::Resolved => "resolved",
-                _ => continue,
-            };
-            self.alerts.push(AlertEvent {
-                at_s: now.as_secs_f64(),
-                alert: self.evaluator.pair(e.pair).name().to_owned(),
-                severity: e.severity.as_str().to_owned(),
-                state: state.to_owned(),
-                long_ratio: e.long.error_ratio,
-                short_ratio: e.short.error_ratio,
-                budget_spent: e.budget_consumed.unwrap_or(0.0),
-            });
-        }
-        Ok(())
-    }
-
-    /// The planned floor in force at `t`, if any.
-    fn floor(&mut self, t: u64) -> Option<&Floor> {
-        let schedule = &self.sim.scenario.schedule;
-        while self.floor_ix < schedule.len() && schedule[self.floor_ix].at.nanos() <= t {
-            self.floor_ix += 1;
-        }
-        self.floor_ix.checked_sub(1).map(|i| &schedule[i])
-    }
-
-    fn control(
-        &mut self,
-        station: &mut Station,
-        rec: &mut Recorder,
-        t: u64,
-        policy: bool,
-    ) -> Result<(), Error> {
-        let usage = station.usage();
-        let ready_secs = usage.ready_server_secs - self.last_control.ready_server_secs;
-        let busy_secs = usage.busy_server_secs - self.last_control.busy_server_secs;
-        let cpu = if ready_secs > 0.0 {
-            (100.0 * busy_secs / ready_secs).clamp(0.0, 100.0)
-        } else {
-            0.0
-        };
-        let interval = (self.control_every as f64 / 1e9).max(1e-9);
-        let rps = (usage.arrivals - self.last_control.arrivals) as f64 / interval;
-        self.last_control = usage;
-        let current = station.desired();
-        let current32 = u32::try_from(current).unwrap_or(u32::MAX);
-        let ready = u32::try_from(station.ready() - station.draining()).unwrap_or(u32::MAX);
-        let floor = self.floor(t).map(|f| (f.servers, f.label.clone()));
-        // Per-pod samples for Kubernetes-style policies: every ready server at the pool's
-        // mean utilization (CPU request 1 core), warming ones not ready, draining ones deleting.
-        let usage_milli =
-            i64::try_from(sre_core::f64_to_u64_saturating((cpu * 10.0).round())).unwrap_or(0);
-        self.pods.clear();
-        let serving = station.ready() - station.draining();
-        for (n, pod) in [
-            (serving, PodSample::cpu(1000, usage_milli)),
-            (
-                station.warming(),
-                PodSample {
-                    ready: false,
-                    ..PodSample::cpu(1000, 0)
-                },
-            ),
-            (
-                station.draining(),
-                PodSample {
-                    deleting: true,
-                    ..PodSample::cpu(1000, usage_milli)
-                },
-            ),
-        ] {
-            self.pods
-                .extend(core::iter::repeat_n(pod, usize::try_from(n).unwrap_or(0)));
-        }
-        let obs = Observation::new(current32)
-            .with_ready(ready)
-            .with_cpu(cpu)
-            .with_rps(rps)
-            .with_queue_depth(station.queue_len() as f64)
-            .with_pods(&self.pods);
-        let now = Timestamp::from_nanos(t);
-        let (target, by, reason) = match self.controller.as_mut().filter(|_| policy) {
-            Some(c) => {
-                let d = c.decide(now, &obs)?;
-                let mut target = u64::from(d.desired);
-                let mut by = c.name().to_owned();
-                let mut reason = explain(&d);
-                if let Some((f, label)) = floor
-                    && f > target
-                {
-                    target = f;
-                    by = "schedule".to_owned();
-                    reason = format!("planned floor {f}: {label} (policy wanted {})", d.desired);
-                }
-                c.commit(now, &obs, &d, u32::try_from(target).unwrap_or(u32::MAX));
-                (target, by, reason)
-            }
-            None => match floor {
-                Some((f, label)) => (f, "schedule".to_owned(), format!("planned {f}: {label}")),
-                None => (current, String::new(), String::new()),
-            },
-        };
-        if target != current {
-            station.scale_to(target, rec);
-            self.actions.push(ScalingAction {
-                at_s: now.as_secs_f64(),
-                from: current,
-                to: target,
-                by,
-                reason,
-            });
-            self.capacity.min_instances = self.capacity.min_instances.min(target);
-            self.capacity.max_instances = self.capacity.max_instances.max(target);
-        }
-        Ok(())
-    }
-
-    fn report(&mut self, station: &Station, rec: &Recorder, t: u64) -> Result<(), Error> {
-        let snap = rec.hist.snapshot();
-        let delta = snap
-            .delta(&self.last_snapshot)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
-        self.last_snapshot = snap;
-        let quantile = |q: f64| {
-            (!delta.is_empty())
-                .then(|| delta.quantile(q).ok().map(ms))
-                .flatten()
-        };
-        let usage = station.usage();
-        let dt = self.report_every as f64 / 1e9;
-        let ready_secs = usage.ready_server_secs - self.last_report.ready_server_secs;
-        let busy_secs = usage.busy_server_secs - self.last_report.busy_server_secs;
-        let rps = (usage.arrivals - self.last_report.arrivals) as f64 / dt;
-        self.last_report = usage;
-        let ready = ready_secs / dt;
-        let needed = sre_core::f64_to_u64_saturating(
-            (rps * self.mean_service_secs / self.target_utilization).ceil(),
-        );
-        let supply = ready;
-        let demand = needed as f64;
-        if supply < demand {
-            self.capacity.under_provisioned_s += dt;
-            self.capacity.under_instance_hours += (demand - supply) * dt / 3600.0;
-        } else if supply > demand {
-            self.capacity.over_provisioned_s += dt;
-            self.capacity.over_instance_hours += (supply - demand) * dt / 3600.0;
-        }
-        let bad = rec.bad();
-        self.timeline.push(Interval {
-            t_s: t as f64 / 1e9,
-            rps,
-            instances: station.provisioned(),
-            ready,
-            needed,
-            utilization: if ready_secs > 0.0 {
-                busy_secs / ready_secs
-            } else {
-                0.0
-            },
-            queue: station.queue_len(),
-            p50_ms: quantile(0.5),
-            p99_ms: quantile(0.99),
-            bad: bad - self.last_report_bad,
-            budget_remaining: self.evaluator.budget().map_or(1.0, |b| b.remaining),
-        });
-        self.last_report_bad = bad;
-        Ok(())
-    }
-
-    fn finish_capacity(&mut self, usage: &Usage) {
-        let c = &mut self.capacity;
-        c.instance_hours = usage.provisioned_server_secs / 3600.0;
-        c.ready_instance_hours = usage.ready_server_secs / 3600.0;
-        c.busy_hours = usage.busy_server_secs / 3600.0;
-        c.mean_utilization = if usage.ready_server_secs > 0.0 {
-            usage.busy_server_secs / usage.ready_server_secs
-        } else {
-            0.0
-        };
-    }
+/// The scenario's SLO machinery: the objective, an `sre-metrics` SLI window over the
+/// period and an `sre-budget` evaluator of the workbook's alerts, errors naming the field.
+fn slo_parts(sc: &Scenario) -> Result<(Objective, SliWindow, Evaluator), Error> {
+    let period = |e: &dyn core::fmt::Display| Error::field("slo.period", e.to_string());
+    let objective = Objective::from_percent(sc.slo.objective)
+        .map_err(|e| Error::field("slo.objective", e.to_string()))?;
+    let sli = SliWindow::with_stripes(sc.slo.period.0, 1).map_err(|e| period(&e))?;
+    let policy = AlertPolicy::workbook(sc.slo.period.0).map_err(|e| period(&e))?;
+    let evaluator =
+        Evaluator::new(objective, policy, AlertConfig::default()).map_err(|e| period(&e))?;
+    Ok((objective, sli, evaluator))
 }
