@@ -156,6 +156,12 @@ pub struct BudgetStatus {
     /// Bad events the period's traffic allows: `(1 − objective) × total`.
     pub allowed_bad_events: f64,
     /// Fraction of the budget spent: `bad / allowed` (0 with no traffic; may exceed 1).
+    ///
+    /// This is the occurrences method's definition, where the allowance scales with the
+    /// traffic counted. Over a full period it is the share of the period's budget spent.
+    /// Over a period not yet full (a service started mid-window, a short simulation) it
+    /// equals the burn rate so far, not the share of a full period's budget: scale it by
+    /// `elapsed / period` for that.
     pub consumed: f64,
     /// `1 − consumed`; negative once overspent.
     pub remaining: f64,
