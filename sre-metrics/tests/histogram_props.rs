@@ -1,8 +1,10 @@
 //! Properties of snapshot arithmetic, against snapshots built directly from the
 //! multisets involved: `(A + B).delta(A) == B`, `A.merge(B) == A + B`, and `delta`
-//! refuses a pair that is not earlier/later.
+//! refuses a pair that is not earlier/later; an `IntervalReader`'s intervals are the
+//! multisets recorded between its reads.
 
 use proptest::prelude::*;
+use sre_metrics::histogram::IntervalReader;
 use sre_metrics::{Error, Histogram, HistogramConfig, Snapshot};
 
 fn config() -> HistogramConfig {
@@ -59,5 +61,30 @@ proptest! {
         }
         prop_assert_eq!(running, s.count());
         prop_assert_eq!(s.iter().len(), s.iter().count());
+    }
+
+    #[test]
+    fn intervals_are_the_batches_recorded_between_reads(
+        batches in prop::collection::vec(values(), 1..6),
+        shards in prop::sample::select(vec![1_usize, 2, 4]),
+    ) {
+        let h = Histogram::with_shards(config(), shards).unwrap();
+        let mut reader = IntervalReader::new(&h);
+        let mut all = Vec::new();
+        for batch in &batches {
+            // Some batches from another thread: another slot, maybe the shared shard.
+            if batch.len() % 2 == 1 {
+                std::thread::scope(|s| {
+                    s.spawn(|| batch.iter().for_each(|&v| h.record(v)));
+                });
+            } else {
+                batch.iter().for_each(|&v| h.record(v));
+            }
+            prop_assert_eq!(reader.next_interval(), snapshot_of(batch));
+            all.extend_from_slice(batch);
+            prop_assert_eq!(reader.cumulative(), snapshot_of(&all));
+        }
+        prop_assert!(reader.next_interval().is_empty());
+        prop_assert_eq!(h.snapshot(), snapshot_of(&all));
     }
 }

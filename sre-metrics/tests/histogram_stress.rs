@@ -1,13 +1,18 @@
 //! Several threads record a known multiset while another takes snapshots and intervals:
 //! the intervals add up to exactly what was recorded, none is refused by `delta`, and
-//! every cumulative snapshot is a sub-multiset of the final one.
+//! every cumulative snapshot is a sub-multiset of the final one. Each writer records from
+//! a chain of short-lived threads, so slots (and with them owned shards) change hands
+//! while the reader reads; with more writers than shards some record into the shared one.
 
+use sre_metrics::histogram::IntervalReader;
 use sre_metrics::{Histogram, HistogramConfig, Snapshot};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 
 const WRITERS: usize = 4;
 const PER_WRITER: u64 = 100_000;
+/// Each writer's values are recorded by this many threads, one after the other.
+const GENERATIONS: u64 = 10;
 
 /// Writer `w`'s `i`-th value: spread over six decades, some above the highest (saturated).
 fn value(w: usize, i: u64) -> u64 {
@@ -33,15 +38,25 @@ fn intervals_sum_exactly_to_what_was_recorded() {
                 let start = Arc::clone(&start);
                 std::thread::spawn(move || {
                     start.wait();
-                    for i in 0..PER_WRITER {
-                        if i.is_multiple_of(10_000) {
-                            std::thread::yield_now();
-                        }
-                        match i % 3 {
-                            0 => h.record(value(w, i)),
-                            1 => h.record_n(value(w, i), 1),
-                            _ => h.record_duration(std::time::Duration::from_nanos(value(w, i))),
-                        }
+                    let per_thread = PER_WRITER / GENERATIONS;
+                    for g in 0..GENERATIONS {
+                        let h = Arc::clone(&h);
+                        std::thread::spawn(move || {
+                            for i in g * per_thread..(g + 1) * per_thread {
+                                if i.is_multiple_of(5_000) {
+                                    std::thread::yield_now();
+                                }
+                                match i % 3 {
+                                    0 => h.record(value(w, i)),
+                                    1 => h.record_n(value(w, i), 1),
+                                    _ => h.record_duration(std::time::Duration::from_nanos(value(
+                                        w, i,
+                                    ))),
+                                }
+                            }
+                        })
+                        .join()
+                        .unwrap();
                     }
                 })
             })
@@ -52,6 +67,8 @@ fn intervals_sum_exactly_to_what_was_recorded() {
             let start = Arc::clone(&start);
             std::thread::spawn(move || {
                 let mut sum = Snapshot::empty(*h.config());
+                let mut intervals = IntervalReader::new(Arc::clone(&h));
+                let mut interval_sum = intervals.next_interval();
                 let mut last = h.snapshot();
                 start.wait();
                 sum.merge(&last).unwrap();
@@ -62,9 +79,11 @@ fn intervals_sum_exactly_to_what_was_recorded() {
                     let interval = now.delta(&last).expect("counters only grow");
                     sum.merge(&interval).unwrap();
                     last = now;
+                    interval_sum.merge(&intervals.next_interval()).unwrap();
                     snapshots += 1;
                     if finished {
-                        return (sum, last, snapshots);
+                        assert_eq!(intervals.cumulative(), interval_sum);
+                        return (sum, interval_sum, last, snapshots);
                     }
                 }
             })
@@ -73,7 +92,7 @@ fn intervals_sum_exactly_to_what_was_recorded() {
             w.join().unwrap();
         }
         done.store(true, Ordering::Release);
-        let (sum, last, snapshots) = reader.join().unwrap();
+        let (sum, interval_sum, last, snapshots) = reader.join().unwrap();
         assert!(snapshots > 2, "the reader ran during the writes");
 
         // The exact model: the same multiset recorded by one thread into one shard.
@@ -89,6 +108,10 @@ fn intervals_sum_exactly_to_what_was_recorded() {
         assert_eq!(
             sum, model,
             "{shards} shards: intervals sum to the recorded multiset"
+        );
+        assert_eq!(
+            interval_sum, model,
+            "{shards} shards: IntervalReader's intervals sum to the recorded multiset"
         );
         assert_eq!(last, model);
         assert_eq!(h.snapshot(), model);

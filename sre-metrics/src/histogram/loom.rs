@@ -1,21 +1,33 @@
-//! Loom model: two writers and one snapshotting reader. Under every interleaving (up to
-//! the preemption bound), every recorded value appears in exactly one interval.
+//! Loom models: writers and a reader taking snapshots and intervals. Under every
+//! interleaving (up to the preemption bound), every recorded value appears in exactly one
+//! interval, whether writers add to shards of their own (plain loads and stores), to the
+//! shared shard (atomic adds), or to a shard whose slot an exited thread handed over.
 //!
 //! `RUSTFLAGS="--cfg sre_loom" CARGO_TARGET_DIR=target/loom cargo test --release -p sre-metrics --lib loom`
 
-use super::{Histogram, HistogramConfig, Snapshot};
+use super::{Histogram, HistogramConfig, IntervalReader, Snapshot};
+use crate::thread_slot::Registry;
 use loom::sync::Arc;
 use loom::thread;
 
-fn model(shards: usize) {
+/// The smallest layout: values 0..=2 in 3 counters; 3 is clamped to 2.
+fn config() -> HistogramConfig {
+    HistogramConfig::new(1, 2, 1).unwrap()
+}
+
+/// `shards` owned shards; with `reader_owns_one`, the reader records a 0 first, taking
+/// slot 0, so with one shard both writers add to the shared shard and race on its atomics.
+fn model(shards: usize, reader_owns_one: bool) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(2);
     builder.check(move || {
-        // The smallest layout: values 0..=2 in 3 counters; 3 is clamped to 2.
-        let config = HistogramConfig::new(1, 2, 1).unwrap();
-        let h = Arc::new(Histogram::with_shards(config, shards).unwrap());
-        // Both writers hit the counter of 1, the last counter and the saturation count,
-        // so with one shard they race on the same atomics.
+        let h = Arc::new(Histogram::with_shards(config(), shards).unwrap());
+        let zero = u64::from(reader_owns_one);
+        if reader_owns_one {
+            h.record(0);
+        }
+        // Both writers hit the counter of 1, the last counter and the saturation count.
+        // With one owned shard, the second writer to take a slot adds to the shared one.
         let writer = |big: u64| {
             let h = Arc::clone(&h);
             thread::spawn(move || {
@@ -25,31 +37,78 @@ fn model(shards: usize) {
         };
         let a = writer(3);
         let b = writer(4);
-        let start = Snapshot::empty(config);
+        let mut reader = IntervalReader::new(Arc::clone(&h));
+        let start = Snapshot::empty(config());
         let s1 = h.snapshot();
+        let i1 = reader.next_interval();
         let s2 = h.snapshot();
         a.join().unwrap();
         b.join().unwrap();
         let end = h.snapshot();
+        let i2 = reader.next_interval();
 
         let mut sum = s1.delta(&start).expect("counters only grow");
         sum.merge(&s2.delta(&s1).expect("counters only grow"))
             .unwrap();
         sum.merge(&end.delta(&s2).expect("counters only grow"))
             .unwrap();
-
         assert_eq!(sum, end);
-        assert_eq!((end.count(), end.saturated()), (4, 2));
-        assert_eq!(end.count_at_or_below(1), 2);
+        assert_eq!((end.count(), end.saturated()), (4 + zero, 2));
+        assert_eq!(end.count_at_or_below(1), 2 + zero);
+
+        let mut intervals = i1;
+        intervals.merge(&i2).unwrap();
+        assert_eq!(intervals, end);
+        assert_eq!(reader.cumulative(), end);
     });
 }
 
 #[test]
 fn loom_two_writers_on_their_own_shards_and_a_reader() {
-    model(2);
+    model(2, false);
 }
 
 #[test]
-fn loom_two_writers_sharing_a_shard_and_a_reader() {
-    model(1);
+fn loom_two_writers_sharing_the_shared_shard_and_a_reader() {
+    model(1, true);
+}
+
+#[test]
+fn loom_two_writers_one_owned_one_shared_shard_and_a_reader() {
+    model(1, false);
+}
+
+/// A writer gives its slot back while another takes one: the next may take the first
+/// one's slot, and with it the shard the first wrote with plain stores. Its adds continue
+/// from the first one's counts (the slot's release/acquire hand-over), so nothing is lost.
+/// The registry is driven directly, as a thread's first record and its exit do.
+#[test]
+fn loom_a_slot_handed_over_between_threads_loses_nothing() {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(|| {
+        let registry = Arc::new(Registry::new());
+        let h = Arc::new(Histogram::with_shards(config(), 1).unwrap());
+        let writer = || {
+            let (h, registry) = (Arc::clone(&h), Arc::clone(&registry));
+            thread::spawn(move || {
+                let slot = registry.take();
+                h.record_in(slot, 1, 1);
+                registry.give_back(slot);
+            })
+        };
+        let first = writer();
+        let second = writer();
+        let mut reader = IntervalReader::new(Arc::clone(&h));
+        let early = reader.next_interval();
+        first.join().unwrap();
+        // Takes the first writer's slot (and its owned shard) unless the second has.
+        let third = writer();
+        second.join().unwrap();
+        third.join().unwrap();
+        let mut all = early;
+        all.merge(&reader.next_interval()).unwrap();
+        assert_eq!(all.count_at_or_below(1), 3);
+        assert_eq!(h.snapshot(), all);
+    });
 }

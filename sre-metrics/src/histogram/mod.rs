@@ -19,24 +19,31 @@
 //!
 //! A [`Histogram`] is a small array of *shards*; each shard is a full array of
 //! `AtomicU64` counters in HdrHistogram's layout ([`HistogramConfig`]). Recording computes
-//! the counter index (a leading-zero count, two shifts and an add) and does one relaxed
-//! `fetch_add` on the shard of the calling thread. Threads are numbered in the order they
-//! first record (into any histogram) and use shard `number mod shards`, so any `shards`
-//! consecutively numbered threads record without sharing a cache line; threads beyond
-//! that share shards, which costs cache traffic but never a count (the adds are atomic).
-//! There is no total counter and no min/max on
-//! the record path: a [`Snapshot`] derives them from the counters, exactly as
+//! the counter index (a leading-zero count, two shifts and an add) and adds to the shard of
+//! the calling thread. Each thread holds a *slot* (a small number it takes at its first
+//! record, lowest free first, and gives back when it exits; no two live threads hold the
+//! same one). A histogram built with `n` shards gives slots `0..n` a shard each, which only
+//! that slot's thread writes, so it adds with a plain relaxed load and store: no atomic
+//! read-modify-write, no `lock` prefix, no cache line shared with another writer. Threads
+//! beyond the first `n` slots add to one more, *shared* shard with a relaxed `fetch_add`
+//! (correct under any contention, slower). When a thread exits, its slot and shard pass
+//! to the next thread that takes the slot; the hand-over is a release/acquire pair, so
+//! the next owner continues from the last count. There is no total counter and no min/max
+//! on the record path: a [`Snapshot`] derives them from the counters, exactly as
 //! `hdrhistogram` reports them (min and max are bucket-equivalent values there too).
 //! Values above the highest trackable value are clamped to it and counted in
 //! [`Snapshot::saturated`].
 //!
 //! [`Histogram::snapshot`] sums the shards into a sparse, cumulative [`Snapshot`]; it never
 //! resets the live counters, so any number of readers can take snapshots, and an interval
-//! is `later.delta(&earlier)`. Every counter only grows, so every recorded value appears in
-//! exactly one interval of a sequence of snapshots (taken one after the other, e.g. by one
-//! thread): no value is lost, none counted twice, and writers never wait for readers (no
-//! phaser, no lock). The loom model in `histogram/loom.rs` checks this for two writers
-//! racing on the same counters and a reader taking two snapshots.
+//! is `later.delta(&earlier)`. A reporting loop reads intervals faster with an
+//! [`IntervalReader`] ([`Histogram::intervals`]), which keeps the running totals dense and
+//! returns each interval in one pass. Every counter only grows, so every recorded value
+//! appears in exactly one interval of a sequence of snapshots (taken one after the other,
+//! e.g. by one thread): no value is lost, none counted twice, and writers never wait for
+//! readers (no phaser, no lock). The loom models in `histogram/loom.rs` check this for
+//! writers on shards of their own, writers racing on the shared shard, a slot handed from
+//! an exited thread to a new one, and a reader taking snapshots and intervals meanwhile.
 //!
 //! **What a snapshot is not: an atomic cut across buckets.** A snapshot reads the counters
 //! one at a time while writers go on; a value recorded during the snapshot may or may not
@@ -53,36 +60,36 @@
 //! | | counters | bytes |
 //! |---|---:|---:|
 //! | `hdrhistogram::Histogram<u64>` (counters + 96-byte struct) | 33 792 | 270 432 |
-//! | one shard here (counters + 128-byte padded header) | 33 421 | 267 496 (0.99×) |
-//! | a histogram with 1 shard (+ 88-byte header) | 33 421 | 267 584 |
-//! | a histogram with 2 shards (the default on 2 CPUs) | 66 842 | 535 080 |
-//! | a histogram with 8 shards (the most by default) | 267 368 | 2 140 056 |
+//! | one shard here (counters + saturation count + padding to 128-byte units) | 33 421 | 267 520 (0.99×) |
+//! | a histogram with 1 shard (+ the shared shard + 112-byte header) | 66 842 | 535 152 |
+//! | a histogram with 2 shards (the default on 2 CPUs) | 100 263 | 802 672 |
+//! | a histogram with 8 shards (the most by default) | 300 789 | 2 407 792 |
 //!
 //! A shard stops at the highest trackable value's counter, where `hdrhistogram` keeps the
 //! rest of its last power-of-two bucket. The default shard count is the number of CPUs
 //! rounded up to a power of two, at most 8: more recording threads than CPUs cannot all
 //! run at once, and each shard costs a full counter array and a full pass in every
-//! snapshot. It is the crate's one rule for per-thread copies: an
-//! [`SliWindow`](crate::SliWindow) picks its stripe count, and every writer its shard or
-//! stripe, the same way. Choose another count with [`Histogram::with_shards`].
+//! snapshot (the shared shard is skipped until a thread first writes it). It is the
+//! crate's one rule for per-thread copies: an [`SliWindow`](crate::SliWindow) picks its
+//! stripe count the same way. Choose another count with [`Histogram::with_shards`].
 //!
 //! # Speed
 //!
 //! `cargo bench -p sre-benches --bench histogram` (1M log-normal latencies, 1 ns – 1 h,
-//! 3 digits; medians on a shared 2-vCPU AMD EPYC VM, so ratios, not times):
+//! 3 digits; criterion medians on a shared 2-vCPU AMD EPYC VM, so ratios, not times):
 //!
 //! | benchmark | ratio |
 //! |---|---:|
-//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | 0.63× |
-//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | 1.57× |
-//! | record, vs a relaxed `fetch_add` on each value's counter, indices precomputed | 0.85× |
-//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | 0.42× |
-//! | `quantile(0.99)` vs `value_at_quantile(0.99)` | 0.007× |
-//! | snapshot + interval vs `SyncHistogram::refresh`, while a thread records | 0.11× |
+//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | RECORD_HDR |
+//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | RECORD_FLOOR |
+//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | TWO_THREADS |
+//! | `quantile(0.99)` vs `value_at_quantile(0.99)` | QUANTILE |
+//! | `IntervalReader::next_interval` vs `SyncHistogram::refresh`, while a thread records | INTERVAL |
+//! | `snapshot()` + `delta()` vs `SyncHistogram::refresh`, while a thread records | SNAPSHOT_DELTA |
 //!
-//! Recording costs what an atomic add on the value's counter costs: the index arithmetic
-//! hides behind the cache miss of touching one of ~33k counters (the precomputed-index
-//! baseline is no faster). A single hot `AtomicU64` never misses; no histogram can match it.
+//! A thread with a shard of its own records with a plain load and store, so recording
+//! costs less than one atomic add on one hot `AtomicU64` would
+//! (PLAIN_NOTE).
 //!
 //! # Agreement with `hdrhistogram`
 //!
@@ -96,6 +103,7 @@
 
 mod config;
 mod hdr;
+mod interval;
 mod layout;
 mod shard;
 mod snapshot;
@@ -104,14 +112,15 @@ mod snapshot;
 mod loom;
 
 pub use config::HistogramConfig;
+pub use interval::IntervalReader;
 pub use snapshot::{Bucket, Iter, Snapshot};
 
 use snapshot::Builder;
 
 use crate::error::Error;
-use crate::thread_slot::{MAX_DEFAULT_SLOTS, default_slots, thread_slot};
+use crate::thread_slot::{MAX_DEFAULT_SLOTS, current_slot, default_slots};
 use core::time::Duration;
-use shard::Shard;
+use shard::Shards;
 
 /// The most shards [`Histogram::with_shards`] accepts.
 pub const MAX_SHARDS: usize = 256;
@@ -124,20 +133,20 @@ pub const MAX_DEFAULT_SHARDS: usize = MAX_DEFAULT_SLOTS;
 #[derive(Debug)]
 pub struct Histogram {
     config: HistogramConfig,
-    /// `shards.len() - 1`; the shard count is a power of two.
-    mask: usize,
-    shards: Box<[Shard]>,
+    shards: Shards,
 }
 
 impl Histogram {
     /// A histogram with one shard per CPU (rounded up to a power of two, at most
-    /// [`MAX_DEFAULT_SHARDS`]).
+    /// [`MAX_DEFAULT_SHARDS`]), plus the shared shard.
     #[must_use]
     pub fn new(config: HistogramConfig) -> Self {
         Self::build(config, default_slots())
     }
 
-    /// A histogram with `shards` shards, a power of two from 1 to [`MAX_SHARDS`].
+    /// A histogram with `shards` shards, a power of two from 1 to [`MAX_SHARDS`], for the
+    /// threads holding slots `0..shards`, plus the shared shard every other thread adds
+    /// to (see the [module docs](self)).
     ///
     /// # Errors
     ///
@@ -153,8 +162,7 @@ impl Histogram {
         let len = config.counters();
         Self {
             config,
-            mask: shards - 1,
-            shards: (0..shards).map(|_| Shard::new(len)).collect(),
+            shards: Shards::new(shards, len),
         }
     }
 
@@ -164,38 +172,31 @@ impl Histogram {
         &self.config
     }
 
-    /// The number of shards.
+    /// The number of shards threads own (the shared shard not counted).
     #[must_use]
     pub fn shards(&self) -> usize {
-        self.shards.len()
+        self.shards.owned()
     }
 
-    /// Bytes of memory this histogram holds: its own header plus every shard.
+    /// Bytes of memory this histogram holds: its own header plus every shard, the shared
+    /// one included.
     #[must_use]
     pub fn memory_bytes(&self) -> usize {
-        core::mem::size_of::<Self>() + self.shards.len() * Shard::bytes(self.config.counters())
+        core::mem::size_of::<Self>()
+            + (self.shards.owned() + 1) * Shards::bytes_per_shard(self.config.counters())
     }
 
     /// Bytes of memory one shard holds for `config`.
     #[must_use]
     pub fn shard_bytes(config: &HistogramConfig) -> usize {
-        Shard::bytes(config.counters())
-    }
-
-    #[inline(always)]
-    fn shard(&self) -> &Shard {
-        // The mask keeps the index in bounds; `get` keeps the proof out of the hot path.
-        match self.shards.get(thread_slot() & self.mask) {
-            Some(s) => s,
-            None => &self.shards[0],
-        }
+        Shards::bytes_per_shard(config.counters())
     }
 
     /// Records one value (nanoseconds, by convention). Values above the highest trackable
     /// value are clamped to it and counted as saturated.
     #[inline]
     pub fn record(&self, value: u64) {
-        self.record_in(self.shard(), value, 1);
+        self.record_in(current_slot(), value, 1);
     }
 
     /// Records a [`Duration`] as nanoseconds (saturating at `u64::MAX`, then clamped).
@@ -210,23 +211,24 @@ impl Histogram {
     /// shard passes `u64::MAX` (2^64 records; only reachable with huge `count`s).
     #[inline]
     pub fn record_n(&self, value: u64, count: u64) {
-        self.record_in(self.shard(), value, count);
+        self.record_in(current_slot(), value, count);
     }
 
     #[inline(always)]
-    fn record_in(&self, shard: &Shard, value: u64, count: u64) {
+    fn record_in(&self, slot: usize, value: u64, count: u64) {
         if value <= self.config.highest_trackable() {
-            shard.add(self.config.layout().index_of(value), count);
+            self.shards
+                .add(slot, self.config.layout().index_of(value), count);
         } else {
-            Self::record_saturated(shard, self.config.counters() - 1, count);
+            self.record_saturated(slot, count);
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn record_saturated(shard: &Shard, last: usize, count: u64) {
-        shard.add_saturated(count);
-        shard.add(last, count);
+    fn record_saturated(&self, slot: usize, count: u64) {
+        self.shards.add_saturated(slot, count);
+        self.shards.add(slot, self.config.counters() - 1, count);
     }
 
     /// Records `value` corrected for coordinated omission, with HdrHistogram's semantics
@@ -240,8 +242,8 @@ impl Histogram {
     /// `hdrhistogram` produces. Synthetic values above the highest trackable value are
     /// clamped and counted as saturated, like recorded ones.
     pub fn record_corrected(&self, value: u64, expected_interval: u64) {
-        let shard = self.shard();
-        self.record_in(shard, value, 1);
+        let slot = current_slot();
+        self.record_in(slot, value, 1);
         let step = expected_interval;
         if step == 0 || value <= step {
             return;
@@ -254,7 +256,7 @@ impl Histogram {
         if remaining > 0 && x > highest {
             // Those above the highest value: x − k·I > highest for k = 0 ..= (x − highest − 1) / I.
             let above = ((x - highest - 1) / step + 1).min(remaining);
-            Self::record_saturated(shard, layout.len - 1, above);
+            self.record_saturated(slot, above);
             remaining -= above;
             x -= above * step; // above·I ≤ x: above ≤ x / I
         }
@@ -262,13 +264,20 @@ impl Histogram {
             let index = layout.index_of(x);
             // x, x − I, … ≥ lowest value of x's bucket: (x − lowest) / I + 1 of them.
             let n = ((x - layout.lowest_of_index(index)) / step + 1).min(remaining);
-            shard.add(index, n);
+            self.shards.add(slot, index, n);
             remaining -= n;
             if remaining == 0 {
                 break;
             }
             x -= n * step; // still ≥ I: `remaining` more values follow
         }
+    }
+
+    /// A reader of this histogram's intervals, one after another: the fast way to report
+    /// every few seconds (see [`IntervalReader`]).
+    #[must_use]
+    pub fn intervals(&self) -> IntervalReader<&Self> {
+        IntervalReader::new(self)
     }
 
     /// A cumulative snapshot of everything recorded so far. Never resets the counters; an
@@ -290,8 +299,8 @@ impl Histogram {
             let end = (start + BLOCK).min(len);
             let sums = &mut sums[..end - start];
             sums.fill(0);
-            for shard in &*self.shards {
-                let counts = shard.counts().get(start..end).unwrap_or_default();
+            for shard in self.shards.iter() {
+                let counts = shard.get(start..end).unwrap_or_default();
                 for (sum, c) in sums.iter_mut().zip(counts) {
                     *sum = sum.wrapping_add(c.load(Relaxed));
                 }
@@ -299,11 +308,7 @@ impl Histogram {
             builder.extend_dense(start, sums);
             start = end;
         }
-        let saturated = self
-            .shards
-            .iter()
-            .fold(0_u64, |s, shard| s.wrapping_add(shard.saturated()));
-        builder.finish(self.config, saturated)
+        builder.finish(self.config, self.shards.saturated())
     }
 }
 
@@ -519,13 +524,19 @@ mod tests {
         let c = HistogramConfig::new(1, 3_600_000_000_000, 3).unwrap();
         assert_eq!(c.hdrhistogram_counters(), 33_792);
         assert_eq!(c.counters(), 33_421);
+        // Counters + the saturation count, rounded up to 128 bytes, + 128 bytes of padding.
         let shard = Histogram::shard_bytes(&c);
-        assert_eq!(shard, 128 + 33_421 * 8);
+        assert_eq!(shard, (33_421_usize + 1).div_ceil(16) * 128 + 128);
+        assert_eq!(shard, 267_520);
         let hdr = 33_792 * 8;
         assert!(shard <= hdr, "{shard} > {hdr}");
         let one = Histogram::with_shards(c, 1).unwrap().memory_bytes();
-        assert_eq!(one, core::mem::size_of::<Histogram>() + shard);
-        for (n, bytes) in [(1, 267_584), (2, 535_080), (8, 2_140_056)] {
+        assert_eq!(
+            one,
+            core::mem::size_of::<Histogram>() + 2 * shard,
+            "owned + shared"
+        );
+        for (n, bytes) in [(1, 535_152), (2, 802_672), (8, 2_407_792)] {
             assert_eq!(
                 Histogram::with_shards(c, n).unwrap().memory_bytes(),
                 bytes,

@@ -1,68 +1,159 @@
-//! One shard: a full set of counters that, in the common case, only one thread writes.
+//! The counters of every shard in one allocation, and how a thread adds to its shard.
 //!
-//! A thread picks its shard by its per-thread slot number
-//! ([`thread_slot`](crate::thread_slot::thread_slot), the crate's one scheme for shards,
-//! stripes and gauge cells), so up to `shards` threads record without sharing a cache
-//! line. With more threads than shards, threads share shards; the counters are atomic
-//! read-modify-writes, so sharing costs cache traffic, never counts.
+//! A histogram with `n` shards has `n + 1` runs of counters in one array: shard `s < n`
+//! belongs to the thread holding slot `s` ([`thread_slot`](crate::thread_slot::thread_slot):
+//! no two live threads hold the same slot), which adds to it with a plain relaxed load and
+//! store, no atomic read-modify-write, no `lock` prefix; shard `n` is shared by every other
+//! thread, which adds with `fetch_add`. Readers only ever load. A single writer per owned
+//! shard makes the plain add exact; a slot's hand-over from an exiting thread to a new one
+//! is a release/acquire pair, so the new owner continues from the old one's last count.
+//!
+//! Shard `s` is the run `s × stride .. (s + 1) × stride` of one array: its `len`
+//! counters, its saturation count, then padding. One array rather than a
+//! box per shard keeps the record path to one dependent load (the array's address), and
+//! lets readers take every shard as plain runs of one slice. The padding leaves at least
+//! 128 bytes (two cache lines, the unit of the adjacent-line prefetcher) between one
+//! shard's last word and the next one's first, so two shards never share a line.
 
-use sre_core::sync::{AtomicU64, Ordering};
+use crate::thread_slot::{UNASSIGNED, thread_slot};
+use sre_core::sync::{AtomicBool, AtomicU64, Ordering};
 
-/// The counters of one shard plus its saturation count. Aligned to 128 bytes (two cache
-/// lines, the unit of the adjacent-line prefetcher) so the `saturated` counters of two
-/// shards never share a line with each other or with another shard's header.
+/// Words per 128 bytes.
+const LINE_PAIR: usize = 128 / core::mem::size_of::<u64>();
+
+/// The counters and saturation counts of `owned + 1` shards of `len` counters.
 #[derive(Debug)]
-#[repr(align(128))]
-pub(crate) struct Shard {
-    counts: Box<[AtomicU64]>,
-    saturated: AtomicU64,
+pub(crate) struct Shards {
+    /// Shards owned by slots `0..owned`; shard `owned` is shared.
+    owned: usize,
+    /// Words from one shard's first counter to the next one's.
+    stride: usize,
+    /// Counters per shard.
+    len: usize,
+    /// Every shard's words: `len` counters, 1 saturation count, padding.
+    words: Box<[AtomicU64]>,
+    /// Whether any thread has added to the shared shard: until one has, readers skip it.
+    shared_used: AtomicBool,
 }
 
-impl Shard {
-    pub(crate) fn new(len: usize) -> Self {
+impl Shards {
+    /// `owned` shards for slots `0..owned` plus one shared shard, of `len` (≥ 1) counters.
+    pub(crate) fn new(owned: usize, len: usize) -> Self {
+        let stride = Self::stride(len);
         Self {
-            counts: (0..len).map(|_| AtomicU64::new(0)).collect(),
-            saturated: AtomicU64::new(0),
+            owned,
+            stride,
+            len,
+            words: (0..(owned + 1) * stride)
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+            shared_used: AtomicBool::new(false),
         }
     }
 
-    /// Adds `n` to the counter at `index`. An index past the end (impossible for indices
-    /// of clamped values) goes to the last counter, so nothing is ever dropped or panics.
+    /// A shard's words rounded up to whole 128-byte units, plus one unit of padding.
+    fn stride(len: usize) -> usize {
+        (len + 1).div_ceil(LINE_PAIR) * LINE_PAIR + LINE_PAIR
+    }
+
+    /// The number of owned shards (the shared one not counted).
+    pub(crate) fn owned(&self) -> usize {
+        self.owned
+    }
+
+    /// Adds `n` to counter `index` (below `len`: the layout maps every value, clamped
+    /// ones included, below it) for the thread holding slot `slot`: a plain add to the
+    /// slot's own shard when it has one, an atomic add to the shared shard otherwise.
     #[inline(always)]
-    pub(crate) fn add(&self, index: usize, n: u64) {
-        match self.counts.get(index) {
-            Some(c) => {
-                c.fetch_add(n, Ordering::Relaxed);
+    pub(crate) fn add(&self, slot: usize, index: usize, n: u64) {
+        debug_assert!(index < self.len);
+        if slot < self.owned {
+            if let Some(c) = self.words.get(slot * self.stride + index) {
+                // The only writer of this shard: no read-modify-write needed.
+                c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
             }
-            None => self.add_last(n),
+        } else {
+            self.add_other(slot, index, n);
         }
     }
 
-    #[cold]
-    fn add_last(&self, n: u64) {
-        if let Some(c) = self.counts.last() {
+    /// The add of a thread without a slot yet (it takes one and adds to its own shard if
+    /// the slot owns one) or without a shard of its own (an atomic add to the shared one).
+    #[inline(never)]
+    fn add_other(&self, slot: usize, index: usize, n: u64) {
+        let slot = if slot == UNASSIGNED {
+            thread_slot()
+        } else {
+            slot
+        };
+        let index = index.min(self.len.saturating_sub(1));
+        if slot < self.owned {
+            self.add(slot, index, n);
+        } else if let Some(c) = self.words.get(self.owned * self.stride + index) {
+            self.mark_shared_used();
             c.fetch_add(n, Ordering::Relaxed);
         }
     }
 
-    /// Counts `n` values that were clamped to the highest trackable value.
-    #[inline]
-    pub(crate) fn add_saturated(&self, n: u64) {
-        self.saturated.fetch_add(n, Ordering::Relaxed);
+    /// Flags the shared shard as written, before the first add to it. A reader that sees
+    /// the flag unset skips the shard and so misses only adds that did not happen before
+    /// its read: they are in its next read, like any add racing a snapshot.
+    fn mark_shared_used(&self) {
+        if !self.shared_used.load(Ordering::Relaxed) {
+            self.shared_used.store(true, Ordering::Relaxed);
+        }
     }
 
-    /// The live counters, for a snapshot to read.
-    pub(crate) fn counts(&self) -> &[AtomicU64] {
-        &self.counts
+    /// Counts `n` values clamped to the highest trackable value, for slot `slot` (the
+    /// value itself is added with [`Shards::add`]).
+    pub(crate) fn add_saturated(&self, slot: usize, n: u64) {
+        let slot = if slot == UNASSIGNED {
+            thread_slot()
+        } else {
+            slot
+        };
+        let owned = slot < self.owned;
+        let shard = if owned { slot } else { self.owned };
+        if !owned {
+            self.mark_shared_used();
+        }
+        if let Some(c) = self.words.get(shard * self.stride + self.len) {
+            if owned {
+                c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+            } else {
+                c.fetch_add(n, Ordering::Relaxed);
+            }
+        }
     }
 
-    /// The live saturation count.
+    /// How many shards a reader must read: the owned ones, and the shared one if any
+    /// thread has written it.
+    pub(crate) fn readable(&self) -> usize {
+        self.owned + usize::from(self.shared_used.load(Ordering::Relaxed))
+    }
+
+    /// The live counters of shard `shard`.
+    pub(crate) fn counts(&self, shard: usize) -> &[AtomicU64] {
+        let base = shard * self.stride;
+        self.words.get(base..base + self.len).unwrap_or_default()
+    }
+
+    /// The live counters of every shard a reader must read, in shard order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[AtomicU64]> + '_ {
+        (0..self.readable()).map(|s| self.counts(s))
+    }
+
+    /// The live saturation count, summed over the shards.
     pub(crate) fn saturated(&self) -> u64 {
-        self.saturated.load(Ordering::Relaxed)
+        (0..=self.owned).fold(0_u64, |sum, s| {
+            let c = self.words.get(s * self.stride + self.len);
+            sum.wrapping_add(c.map_or(0, |c| c.load(Ordering::Relaxed)))
+        })
     }
 
-    /// Bytes this shard occupies: the header (padded) plus its counters.
-    pub(crate) fn bytes(len: usize) -> usize {
-        core::mem::size_of::<Shard>() + len * core::mem::size_of::<AtomicU64>()
+    /// Bytes one shard of `len` counters occupies: its counters, saturation count and
+    /// padding.
+    pub(crate) fn bytes_per_shard(len: usize) -> usize {
+        Self::stride(len) * core::mem::size_of::<AtomicU64>()
     }
 }
