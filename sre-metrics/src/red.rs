@@ -2,9 +2,10 @@
 //!
 //! [`Red`] bundles **r**ate and **e**rrors (an [`SliWindow`] of successes and failures),
 //! **d**uration (a [`Histogram`]) and saturation (requests in flight, and a queue depth
-//! the caller sets). Recording a request costs two relaxed `fetch_add`s on memory the
-//! thread does not share (histogram shard, SLI stripe), plus two more for the in-flight
-//! gauge when [`Red::start`] is used.
+//! the caller sets). Recording a request costs an add to the thread's histogram shard (a
+//! plain load and store when the thread owns one) and a relaxed `fetch_add` on its SLI
+//! stripe, memory the thread does not share, plus two `fetch_add`s for the in-flight gauge
+//! when [`Red::start`] is used.
 //!
 //! ```
 //! use core::time::Duration;
