@@ -45,6 +45,7 @@
 //!
 //! - [`SliWindow`]: record and query.
 //! - [`WindowCounts`]: good, total, bad and the ratios of one window.
+//! - [`WindowPlan`]: windows checked once, queried many times (an alert rule's).
 //! - [`SliLayout`]: bucket layout, exactness and memory of a window.
 //! - [`LatencySli`], [`counts_from_snapshot`]: "good = at or below a latency threshold",
 //!   from latencies or histogram snapshots.
@@ -53,6 +54,7 @@ mod counts;
 mod latency;
 mod layout;
 mod minutes;
+mod plan;
 mod stripes;
 mod window;
 
@@ -64,4 +66,5 @@ mod model_tests;
 pub use counts::WindowCounts;
 pub use latency::{LatencySli, counts_from_snapshot};
 pub use layout::SliLayout;
+pub use plan::WindowPlan;
 pub use window::SliWindow;
