@@ -102,10 +102,10 @@ impl Entry {
 ///
 /// # Concurrency
 ///
-/// Recording is one relaxed load of the open minute (a line written once a minute) and
-/// one relaxed `fetch_add` (two for [`record_counts`](Self::record_counts) with both
-/// counts non-zero) on this thread's own padded stripe: lock-free, allocation-free,
-/// panic-free. The first caller to pass a
+/// Recording is one relaxed load of the open minute's end (a line written once a minute),
+/// one compare with `now` and one relaxed `fetch_add` (two for
+/// [`record_counts`](Self::record_counts) with both counts non-zero) on this thread's own
+/// padded stripe: lock-free, allocation-free, panic-free. The first caller to pass a
 /// minute boundary closes the minute: it sums the stripes and writes the ring under a
 /// try-lock that nobody waits on (writers that find it taken just record). Queries read
 /// the ring under a sequence lock and retry if a rotation ran meanwhile.
@@ -135,8 +135,9 @@ pub struct SliWindow {
     exact: Box<[Entry]>,
     /// Cumulative counts at the end of minute `b · G`, at `b % coarse.len()`.
     coarse: Box<[Entry]>,
-    /// Width `G` of a coarse bucket in minutes (0: no coarse ring).
-    coarse_minutes: u64,
+    /// The end of the open minute in nanoseconds, `head · 1 min` (saturated): a `now` at
+    /// or before it falls in the open minute or an earlier one, so nothing rotates.
+    head_end: AtomicU64,
     /// Live cumulative counters writers add to.
     stripes: Box<[Stripe]>,
     stripe_mask: usize,
@@ -196,7 +197,7 @@ impl SliWindow {
             head_idx: AtomicUsize::new(0),
             exact: (0..layout.exact).map(|_| Entry::zero()).collect(),
             coarse: (0..layout.coarse_len).map(|_| Entry::zero()).collect(),
-            coarse_minutes: layout.coarse,
+            head_end: AtomicU64::new(0),
             stripes: (0..stripes).map(|_| Stripe::default()).collect(),
             stripe_mask: stripes - 1,
             layout,
@@ -408,9 +409,8 @@ impl SliWindow {
     /// Closes minutes if `now` is past the open one. Never waits.
     #[inline]
     fn catch_up(&self, now: Timestamp) {
-        let m = minute_of(now);
-        if m > self.head.load(Ordering::Relaxed) {
-            self.rotate(m);
+        if now.as_nanos() > self.head_end.load(Ordering::Relaxed) {
+            self.rotate(minute_of(now));
         }
     }
 
@@ -447,7 +447,7 @@ impl SliWindow {
                 }
             }
             self.head_idx.store(index(m % len), Ordering::Relaxed);
-            let g = self.coarse_minutes;
+            let g = self.layout.coarse;
             if g != 0 {
                 let lc = self.coarse.len() as u64;
                 // Coarse entry `b` holds the cumulative count at the end of minute b·G.
@@ -458,6 +458,12 @@ impl SliWindow {
                 }
             }
             self.head.store(m, Ordering::Relaxed);
+            // A recorder that sees the new end skips `rotate` and adds to the stripes;
+            // one that sees the old end calls `rotate`, which finds nothing to do. Either
+            // way its event is counted once, in the minute closed here or in `m` (see
+            // "Concurrency" in the type's docs).
+            self.head_end
+                .store(m.saturating_mul(NANOS_PER_MINUTE), Ordering::Relaxed);
         }
         self.seq.store(s.wrapping_add(2), Ordering::Release);
     }
@@ -466,7 +472,7 @@ impl SliWindow {
     /// plan matches this window's layout).
     ///
     /// The common path is one pass of the sequence-lock read: no rotation due (`now` is
-    /// not past the open minute: one multiplication, no division) and none running.
+    /// not past the open minute's end: one compare, no division) and none running.
     /// Anything else (closing minutes first, a rotation running, one that ran during the
     /// read) takes the cold retry loop.
     #[inline(always)]
@@ -477,11 +483,9 @@ impl SliWindow {
         mut finish: F,
     ) -> [T; N] {
         let s1 = self.seq.load(Ordering::Acquire);
-        let head = self.head.load(Ordering::Relaxed);
-        // `⌈now / 1 min⌉ <= head` exactly when `now <= head · 1 min`; a product past
-        // `u64::MAX` saturates, and every `now` is then within the open minute.
-        if s1 & 1 == 0 && now.as_nanos() <= head.saturating_mul(NANOS_PER_MINUTE) {
-            let out = self.read(head, plan, &mut finish);
+        let end = self.head_end.load(Ordering::Relaxed);
+        if s1 & 1 == 0 && now.as_nanos() <= end {
+            let out = self.read(plan, &mut finish);
             // Seqlock reader: the loads in `read` are ordered before the re-check.
             fence(Ordering::Acquire);
             if self.seq.load(Ordering::Relaxed) == s1 {
@@ -506,7 +510,7 @@ impl SliWindow {
             let s1 = self.seq.load(Ordering::Acquire);
             let head = self.head.load(Ordering::Relaxed);
             if s1 & 1 == 0 && head >= t {
-                let out = self.read(head, plan, &mut |good, bad| (good, bad));
+                let out = self.read(plan, &mut |good, bad| (good, bad));
                 fence(Ordering::Acquire);
                 if self.seq.load(Ordering::Relaxed) == s1 {
                     return out;
@@ -525,7 +529,6 @@ impl SliWindow {
     #[inline(always)]
     fn read<T, F: FnMut(u64, u64) -> T, const N: usize>(
         &self,
-        head: u64,
         plan: &WindowPlan<N>,
         finish: &mut F,
     ) -> [T; N] {
@@ -533,7 +536,7 @@ impl SliWindow {
         let live = stripes::sum(&self.stripes);
         if plan.long {
             return self
-                .read_long(head, head_idx, live, plan)
+                .read_long(head_idx, live, plan)
                 .map(|(good, bad)| finish(good, bad));
         }
         let exact = &*self.exact;
@@ -553,11 +556,11 @@ impl SliWindow {
     #[inline(never)]
     fn read_long<const N: usize>(
         &self,
-        head: u64,
         head_idx: usize,
         live: (u64, u64),
         plan: &WindowPlan<N>,
     ) -> [(u64, u64); N] {
+        let head = self.head.load(Ordering::Relaxed);
         let len = self.exact.len();
         let mut out = [(0, 0); N];
         for ((o, &wm), &back) in out.iter_mut().zip(&plan.minutes).zip(&plan.back) {
@@ -579,7 +582,7 @@ impl SliWindow {
     /// interpolated between the coarse entries around it.
     #[inline(never)]
     fn coarse_before(&self, start: u64) -> (u64, u64) {
-        let g = self.coarse_minutes;
+        let g = self.layout.coarse;
         let lc = self.coarse.len() as u64;
         let (b0, off) = (start / g, start % g);
         let lo = self.coarse[index(b0 % lc)].load();
