@@ -34,7 +34,8 @@
 //!
 //! The rings hold *cumulative* counts (good and bad since construction) at the end of
 //! each closed minute, so a window is the difference of two readings: the live count
-//! (the sum of the stripes) minus the ring entry `W` minutes back. Seven windows cost
+//! (the sum of the stripes) minus the ring entry `W` minutes back (entries are stored
+//! negated, so that is one addition per counter). Seven windows cost
 //! one read of the stripes and seven ring loads, whatever their length. Writers never
 //! touch the rings: they add to their own padded stripe of cumulative counters, and the
 //! first caller of a new minute copies the stripes' sum into the ring (see
@@ -52,11 +53,12 @@
 //! past 3 days take an out-of-line pass over the coarse ring. [`SliWindow::counts`] and
 //! [`SliWindow::counts_many`] plan on the fly and share that path.
 //!
-//! Measured with `cargo bench -p sre-benches --bench sli -- sli_window_ratio`: the error
+//! Measured with `cargo bench -p sre-benches --bench sli -- sli_window`: the error
 //! ratios of the seven default windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d) of a 30-day
-//! window are about 250 instructions (callgrind) and RATIO_PLACEHOLDER the time of
-//! re-summing 43,200 one-minute buckets (`naive_resum`); recording one event is about
-//! RECORD_PLACEHOLDER the time of one relaxed `fetch_add`.
+//! window take about 245 instructions (callgrind, with the benchmark loop; re-summing
+//! 43,200 one-minute buckets, `naive_resum`, takes 27,400) and 0.010–0.013× the time of
+//! `naive_resum` on a shared 2-vCPU machine (seven scalar divisions are part of it).
+//! Recording one event is 1.0–1.2× the time of one relaxed `fetch_add`.
 //!
 //! # Modules
 //!

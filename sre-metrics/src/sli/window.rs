@@ -12,33 +12,45 @@ use core::time::Duration;
 use sre_core::Timestamp;
 use sre_core::sync::{AtomicU64, AtomicUsize, Ordering, fence};
 
-/// One ring entry: the cumulative good and bad counts at the end of one minute.
+/// One ring entry: the cumulative good and bad counts at the end of one minute, stored
+/// negated (`0 − count`, wrapping), so a window's counts are the live counts *plus* the
+/// entry: an addition takes the loaded value as it is, where a subtraction from the live
+/// value would first copy it (x86 two-operand form).
 #[derive(Debug)]
 struct Entry {
-    good: AtomicU64,
-    bad: AtomicU64,
+    neg_good: AtomicU64,
+    neg_bad: AtomicU64,
 }
 
 impl Entry {
     fn zero() -> Self {
         Self {
-            good: AtomicU64::new(0),
-            bad: AtomicU64::new(0),
+            neg_good: AtomicU64::new(0),
+            neg_bad: AtomicU64::new(0),
         }
     }
 
+    /// The cumulative counts.
     #[inline]
     fn load(&self) -> (u64, u64) {
+        let (g, b) = self.load_neg();
+        (g.wrapping_neg(), b.wrapping_neg())
+    }
+
+    /// The cumulative counts, negated.
+    #[inline]
+    fn load_neg(&self) -> (u64, u64) {
         (
-            self.good.load(Ordering::Relaxed),
-            self.bad.load(Ordering::Relaxed),
+            self.neg_good.load(Ordering::Relaxed),
+            self.neg_bad.load(Ordering::Relaxed),
         )
     }
 
+    /// Stores cumulative counts.
     #[inline]
     fn store(&self, (good, bad): (u64, u64)) {
-        self.good.store(good, Ordering::Relaxed);
-        self.bad.store(bad, Ordering::Relaxed);
+        self.neg_good.store(good.wrapping_neg(), Ordering::Relaxed);
+        self.neg_bad.store(bad.wrapping_neg(), Ordering::Relaxed);
     }
 }
 
@@ -546,8 +558,8 @@ impl SliWindow {
             // `head ..= len - 1`, not closed yet and so still (0, 0): the ring is written
             // only for closed minutes, and until minute `len` is open those are
             // `0 .. head` at indices `0 .. head`.
-            let (good, bad) = back_entry(exact, head_idx, plan.back[k]).load();
-            finish(live.0.wrapping_sub(good), live.1.wrapping_sub(bad))
+            let (neg_good, neg_bad) = back_entry(exact, head_idx, plan.back[k]).load_neg();
+            finish(neg_good.wrapping_add(live.0), neg_bad.wrapping_add(live.1))
         })
     }
 
