@@ -1,6 +1,8 @@
 //! `sli_window_record/*`: recording one SLI event vs one relaxed `fetch_add` (the floor).
 //! `sli_window_ratio/*`: error ratios of the seven default alert windows (5m, 30m, 1h, 2h,
-//! 6h, 1d, 3d) at one `now` vs re-summing a plain array of 43,200 one-minute buckets.
+//! 6h, 1d, 3d) at one `now` vs re-summing a plain array of 43,200 one-minute buckets:
+//! `sre` reads a plan of the windows made once (`SliWindow::error_ratios`),
+//! `sre_counts_many` passes the windows each query, `sre_one_at_a_time` one window a call.
 //! `red_record/*`: one request into the RED bundle vs two relaxed `fetch_add`s.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -83,11 +85,16 @@ fn ratio(c: &mut Criterion) {
         .map(|c| c.error_ratio());
     assert_eq!(got, expect, "sre and the baseline agree");
 
-    // The windows are built once, as an alert rule holds them, and passed through
-    // `black_box` so nothing about them is known at compile time (the baseline's window
-    // lengths are a constant array too).
-    let ws = windows();
+    // The windows are checked once into a plan, as an alert rule holds them, and the plan
+    // is passed through `black_box` so nothing about it is known at compile time (the
+    // baseline's window lengths are a constant array too).
+    let plan = sli.plan(windows()).unwrap();
+    assert_eq!(sli.error_ratios(now, &plan).unwrap(), expect);
     g.bench_function("sre", |b| {
+        b.iter(|| sli.error_ratios(black_box(now), black_box(&plan)).unwrap());
+    });
+    let ws = windows();
+    g.bench_function("sre_counts_many", |b| {
         b.iter(|| {
             let counts = sli.counts_many(black_box(now), black_box(ws)).unwrap();
             black_box(counts.map(|c| c.error_ratio()))

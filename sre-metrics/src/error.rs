@@ -128,6 +128,18 @@ pub enum Error {
         /// The horizon the window was built with.
         horizon: Duration,
     },
+    /// A [`WindowPlan`](crate::sli::WindowPlan) was used with an SLI window of another
+    /// horizon than the one it was validated for.
+    #[error(
+        "window plan was made for an SLI horizon of {plan:?}, but this SliWindow keeps \
+         {horizon:?}; make the plan with this window's `plan` method"
+    )]
+    PlanForOtherHorizon {
+        /// The horizon the plan was validated for.
+        plan: Duration,
+        /// The horizon of the window queried.
+        horizon: Duration,
+    },
     /// The number of striped counters was not a power of two in the supported range.
     #[error("{stripes} stripes requested; pass a power of two from 1 to {max}")]
     BadStripeCount {

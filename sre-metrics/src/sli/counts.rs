@@ -59,12 +59,18 @@ impl WindowCounts {
 ///
 /// Counts below 2^63 (every real one) convert as signed integers, one instruction on
 /// x86-64 where the unsigned conversion is a sequence of five or more; the values, and so
-/// the quotient, are the same.
+/// the quotient, are the same. One test covers both: `part <= whole` (both callers pass
+/// `total − good` or `min(good, total)` as `part`).
 #[inline]
 fn ratio(part: u64, whole: u64) -> f64 {
-    match (i64::try_from(part), i64::try_from(whole)) {
-        (Ok(p), Ok(w)) => p as f64 / w as f64,
-        _ => to_f64(part) / to_f64(whole),
+    debug_assert!(part <= whole);
+    if let Ok(w) = i64::try_from(whole) {
+        // No wrap: `part <= whole <= i64::MAX`.
+        #[allow(clippy::cast_possible_wrap)]
+        let p = part as i64;
+        p as f64 / w as f64
+    } else {
+        to_f64(part) / to_f64(whole)
     }
 }
 

@@ -164,6 +164,14 @@ fn check(horizon: u64, stripes: usize, start: u64, ops: &[Op]) -> Result<(), Tes
     for (got, w) in batch.into_iter().zip(ws) {
         prop_assert_eq!(got, sli.counts(now, w).unwrap(), "window {:?}", w);
     }
+    // A plan of the same windows gives the same counts, and each ratio is exactly the
+    // one of those counts (bit for bit).
+    let plan = sli.plan(ws).unwrap();
+    prop_assert_eq!(sli.counts_planned(now, &plan).unwrap(), batch);
+    let ratios = sli.error_ratios(now, &plan).unwrap();
+    for (r, c) in ratios.iter().zip(&batch) {
+        prop_assert_eq!(r.map(f64::to_bits), c.error_ratio().map(f64::to_bits));
+    }
     Ok(())
 }
 
@@ -307,6 +315,64 @@ fn bad_configurations_and_queries_get_typed_errors() {
     let err = sli.counts(now, Duration::from_millis(60_001)).unwrap_err();
     assert!(err.to_string().contains("multiple of 60 s"), "{err}");
     assert!(sli.counts_many(now, [secs(60), secs(7200)]).is_err());
+    // Plans are checked as queries are, and only fit windows of their horizon.
+    assert_eq!(
+        sli.plan([secs(60), secs(3660)]).unwrap_err(),
+        Error::WindowBeyondHorizon {
+            window: secs(3660),
+            horizon: secs(3600)
+        }
+    );
+    assert!(matches!(
+        sli.plan([secs(90)]).unwrap_err(),
+        Error::NotWholeMinutes { .. }
+    ));
+    let plan = sli.plan([secs(60), secs(3600)]).unwrap();
+    let other = SliWindow::new(secs(7200)).unwrap();
+    let err = other.counts_planned(now, &plan).unwrap_err();
+    assert_eq!(
+        err,
+        Error::PlanForOtherHorizon {
+            plan: secs(3600),
+            horizon: secs(7200)
+        }
+    );
+    assert!(err.to_string().contains("`plan` method"), "{err}");
+    assert_eq!(other.error_ratios(now, &plan).unwrap_err(), err);
+    // Any window of the same horizon takes it.
+    let same = SliWindow::with_stripes(secs(3600), 4).unwrap();
+    same.record_counts(now, 3, 1);
+    assert_eq!(same.error_ratios(now, &plan).unwrap(), [Some(0.25); 2]);
+}
+
+/// Counts of 2^62 and more take `error_ratio`'s own conversion: the answers are those of
+/// `WindowCounts::error_ratio`, and the closed form `bad / total` in `f64`.
+#[test]
+#[allow(clippy::cast_precision_loss)] // the closed form converts as `as f64` does
+fn huge_counts_give_the_exact_ratios() {
+    let sli = SliWindow::new(Duration::from_secs(3 * 86_400)).unwrap();
+    let w = |m: u64| Duration::from_secs(60 * m);
+    let plan = sli.plan([w(1), w(2), w(4320)]).unwrap();
+    let (g1, b1) = ((1u64 << 62) + 12_345, 7);
+    let (g2, b2) = (5, (1u64 << 63) + 99);
+    sli.record_counts(Timestamp::from_mins(1), g1, b1);
+    sli.record_counts(Timestamp::from_mins(2), g2, b2);
+    let now = Timestamp::from_mins(2);
+    let counts = sli.counts_planned(now, &plan).unwrap();
+    let ratios = sli.error_ratios(now, &plan).unwrap();
+    let want = [(g2, b2), (g1 + g2, b1 + b2), (g1 + g2, b1 + b2)];
+    for ((r, c), (g, b)) in ratios.iter().zip(&counts).zip(want) {
+        assert_eq!((c.good, c.total), (g, g + b));
+        let closed = b as f64 / (g + b) as f64;
+        assert_eq!(r.map(f64::to_bits), Some(closed.to_bits()));
+        assert_eq!(r.map(f64::to_bits), c.error_ratio().map(f64::to_bits));
+    }
+    // Past 2^64 events the total saturates, as `counts` reports it.
+    sli.record_counts(Timestamp::from_mins(2), u64::MAX / 2, 0);
+    let [_, c, _] = sli.counts_planned(now, &plan).unwrap();
+    assert_eq!(c.total, u64::MAX);
+    let [_, r, _] = sli.error_ratios(now, &plan).unwrap();
+    assert_eq!(r.map(f64::to_bits), c.error_ratio().map(f64::to_bits));
 }
 
 #[test]

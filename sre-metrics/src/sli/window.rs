@@ -2,7 +2,8 @@
 
 use super::counts::WindowCounts;
 use super::layout::SliLayout;
-use super::minutes::{minute_of, minutes, whole_minutes, whole_minutes_or_huge};
+use super::minutes::{NANOS_PER_MINUTE, minute_of, whole_minutes};
+use super::plan::{WindowPlan, other_horizon};
 use super::stripes::{self, MAX_STRIPES, Stripe};
 use crate::Error;
 use crate::thread_slot::{default_slots, thread_slot};
@@ -11,33 +12,45 @@ use core::time::Duration;
 use sre_core::Timestamp;
 use sre_core::sync::{AtomicU64, AtomicUsize, Ordering, fence};
 
-/// One ring entry: the cumulative good and bad counts at the end of one minute.
+/// One ring entry: the cumulative good and bad counts at the end of one minute, stored
+/// negated (`0 − count`, wrapping), so a window's counts are the live counts *plus* the
+/// entry: an addition takes the loaded value as it is, where a subtraction from the live
+/// value would first copy it (x86 two-operand form).
 #[derive(Debug)]
 struct Entry {
-    good: AtomicU64,
-    bad: AtomicU64,
+    neg_good: AtomicU64,
+    neg_bad: AtomicU64,
 }
 
 impl Entry {
     fn zero() -> Self {
         Self {
-            good: AtomicU64::new(0),
-            bad: AtomicU64::new(0),
+            neg_good: AtomicU64::new(0),
+            neg_bad: AtomicU64::new(0),
         }
     }
 
+    /// The cumulative counts.
     #[inline]
     fn load(&self) -> (u64, u64) {
+        let (g, b) = self.load_neg();
+        (g.wrapping_neg(), b.wrapping_neg())
+    }
+
+    /// The cumulative counts, negated.
+    #[inline]
+    fn load_neg(&self) -> (u64, u64) {
         (
-            self.good.load(Ordering::Relaxed),
-            self.bad.load(Ordering::Relaxed),
+            self.neg_good.load(Ordering::Relaxed),
+            self.neg_bad.load(Ordering::Relaxed),
         )
     }
 
+    /// Stores cumulative counts.
     #[inline]
     fn store(&self, (good, bad): (u64, u64)) {
-        self.good.store(good, Ordering::Relaxed);
-        self.bad.store(bad, Ordering::Relaxed);
+        self.neg_good.store(good.wrapping_neg(), Ordering::Relaxed);
+        self.neg_bad.store(bad.wrapping_neg(), Ordering::Relaxed);
     }
 }
 
@@ -101,10 +114,10 @@ impl Entry {
 ///
 /// # Concurrency
 ///
-/// Recording is one relaxed load of the open minute (a line written once a minute) and
-/// one relaxed `fetch_add` (two for [`record_counts`](Self::record_counts) with both
-/// counts non-zero) on this thread's own padded stripe: lock-free, allocation-free,
-/// panic-free. The first caller to pass a
+/// Recording is one relaxed load of the open minute's end (a line written once a minute),
+/// one compare with `now` and one relaxed `fetch_add` (two for
+/// [`record_counts`](Self::record_counts) with both counts non-zero) on this thread's own
+/// padded stripe: lock-free, allocation-free, panic-free. The first caller to pass a
 /// minute boundary closes the minute: it sums the stripes and writes the ring under a
 /// try-lock that nobody waits on (writers that find it taken just record). Queries read
 /// the ring under a sequence lock and retry if a rotation ran meanwhile.
@@ -134,8 +147,9 @@ pub struct SliWindow {
     exact: Box<[Entry]>,
     /// Cumulative counts at the end of minute `b · G`, at `b % coarse.len()`.
     coarse: Box<[Entry]>,
-    /// Width `G` of a coarse bucket in minutes (0: no coarse ring).
-    coarse_minutes: u64,
+    /// The end of the open minute in nanoseconds, `head · 1 min` (saturated): a `now` at
+    /// or before it falls in the open minute or an earlier one, so nothing rotates.
+    head_end: AtomicU64,
     /// Live cumulative counters writers add to.
     stripes: Box<[Stripe]>,
     stripe_mask: usize,
@@ -195,7 +209,7 @@ impl SliWindow {
             head_idx: AtomicUsize::new(0),
             exact: (0..layout.exact).map(|_| Entry::zero()).collect(),
             coarse: (0..layout.coarse_len).map(|_| Entry::zero()).collect(),
-            coarse_minutes: layout.coarse,
+            head_end: AtomicU64::new(0),
             stripes: (0..stripes).map(|_| Stripe::default()).collect(),
             stripe_mask: stripes - 1,
             layout,
@@ -271,52 +285,103 @@ impl SliWindow {
     /// # Ok::<(), sre_metrics::Error>(())
     /// ```
     ///
+    /// Windows queried again and again (an alert rule's) are better checked once with
+    /// [`plan`](Self::plan) and read with [`counts_planned`](Self::counts_planned).
+    ///
     /// # Errors
     ///
     /// As [`counts`](Self::counts), for the first bad window.
+    #[inline]
     pub fn counts_many<const N: usize>(
         &self,
         now: Timestamp,
         windows: [Duration; N],
     ) -> Result<[WindowCounts; N], Error> {
-        // Validate branch-free first; name the bad window only on the cold path. A window
-        // is good when it has no fraction of a second and is `m` whole minutes with
-        // `1 <= m <= H`: one exact-division test and one unsigned compare each.
-        let horizon = self.layout.horizon;
-        let mut w = [0u64; N];
-        let mut bad = 0u64;
-        for (m, d) in w.iter_mut().zip(&windows) {
-            let q = whole_minutes_or_huge(d.as_secs());
-            *m = q;
-            bad |= u64::from(d.subsec_nanos()) | u64::from(q.wrapping_sub(1) >= horizon);
-        }
-        if bad != 0 {
-            return Err(self.window_error(&windows));
-        }
-        Ok(self.counts_minutes(minute_of(now), &w))
+        let plan = WindowPlan::new(&self.layout, windows)?;
+        Ok(self.read_plan(now, &plan, between))
     }
 
-    /// The error for the first invalid window of `windows`.
+    /// Checks `windows` once against this window's horizon, for
+    /// [`counts_planned`](Self::counts_planned) and [`error_ratios`](Self::error_ratios)
+    /// to query many times (see [`WindowPlan`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`counts`](Self::counts), for the first bad window.
+    pub fn plan<const N: usize>(&self, windows: [Duration; N]) -> Result<WindowPlan<N>, Error> {
+        WindowPlan::new(&self.layout, windows)
+    }
+
+    /// [`counts_many`](Self::counts_many) for the windows of a [`WindowPlan`]: the same
+    /// answers, one consistent read, no per-query checks of the windows.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PlanForOtherHorizon`] if the plan was made for a window of another
+    /// horizon. Nothing else: the windows were checked when planning.
+    #[inline]
+    pub fn counts_planned<const N: usize>(
+        &self,
+        now: Timestamp,
+        plan: &WindowPlan<N>,
+    ) -> Result<[WindowCounts; N], Error> {
+        if plan.horizon != self.layout.horizon {
+            return Err(other_horizon(plan.horizon, self.layout.horizon));
+        }
+        Ok(self.read_plan(now, plan, between))
+    }
+
+    /// The error ratio of each window of a [`WindowPlan`] as of `now`, `None` for a window
+    /// without events ("no data"): `counts_planned(now, plan)` mapped through
+    /// [`WindowCounts::error_ratio`], without the intermediate array.
+    ///
+    /// # Errors
+    ///
+    /// As [`counts_planned`](Self::counts_planned).
+    #[inline]
+    pub fn error_ratios<const N: usize>(
+        &self,
+        now: Timestamp,
+        plan: &WindowPlan<N>,
+    ) -> Result<[Option<f64>; N], Error> {
+        if plan.horizon != self.layout.horizon {
+            return Err(other_horizon(plan.horizon, self.layout.horizon));
+        }
+        // `bad / (good + bad)` with both converted as signed integers is what
+        // `error_ratio` computes when neither count reaches 2^62: then `good + bad`
+        // neither overflows nor reaches 2^63, and `total − good = bad`. One test for all
+        // windows; past it (2^62 events in a window: never in practice), the answers are
+        // replaced by `error_ratio`'s own, from a second read.
+        let mut big = 0u64;
+        let out = self.read_plan(now, plan, |good, bad| {
+            big |= good | bad;
+            let total = good.wrapping_add(bad);
+            // No wrap when `big` passes: both are below 2^63.
+            #[allow(clippy::cast_possible_wrap)]
+            let ratio = bad as i64 as f64 / total as i64 as f64;
+            (total != 0).then_some(ratio)
+        });
+        if big >> 62 != 0 {
+            return Ok(self.error_ratios_exact(now, plan));
+        }
+        Ok(out)
+    }
+
+    /// [`error_ratios`](Self::error_ratios) for counts of 2^62 events or more, through
+    /// [`WindowCounts::error_ratio`].
     #[cold]
     #[inline(never)]
-    fn window_error(&self, windows: &[Duration]) -> Error {
-        for &d in windows {
-            match whole_minutes(d, "SLI window") {
-                Err(e) => return e,
-                Ok(m) if m > self.layout.horizon => {
-                    return Error::WindowBeyondHorizon {
-                        window: d,
-                        horizon: minutes(self.layout.horizon),
-                    };
-                }
-                Ok(_) => {}
-            }
+    fn error_ratios_exact<const N: usize>(
+        &self,
+        now: Timestamp,
+        plan: &WindowPlan<N>,
+    ) -> [Option<f64>; N] {
+        let counts = self.read_plan(now, plan, between);
+        let mut out = [None; N];
+        for (o, c) in out.iter_mut().zip(&counts) {
+            *o = c.error_ratio();
         }
-        // Unreachable when called as above; a window error of some kind is still right.
-        Error::WindowBeyondHorizon {
-            window: Duration::MAX,
-            horizon: minutes(self.layout.horizon),
-        }
+        out
     }
 
     /// Every event recorded since construction (good and total), whatever its time: the
@@ -336,7 +401,8 @@ impl SliWindow {
     /// ```
     #[must_use]
     pub fn totals(&self) -> WindowCounts {
-        between((0, 0), stripes::sum(&self.stripes))
+        let (good, bad) = stripes::sum(&self.stripes);
+        between(good, bad)
     }
 
     /// This thread's stripe.
@@ -355,9 +421,8 @@ impl SliWindow {
     /// Closes minutes if `now` is past the open one. Never waits.
     #[inline]
     fn catch_up(&self, now: Timestamp) {
-        let m = minute_of(now);
-        if m > self.head.load(Ordering::Relaxed) {
-            self.rotate(m);
+        if now.as_nanos() > self.head_end.load(Ordering::Relaxed) {
+            self.rotate(minute_of(now));
         }
     }
 
@@ -394,7 +459,7 @@ impl SliWindow {
                 }
             }
             self.head_idx.store(index(m % len), Ordering::Relaxed);
-            let g = self.coarse_minutes;
+            let g = self.layout.coarse;
             if g != 0 {
                 let lc = self.coarse.len() as u64;
                 // Coarse entry `b` holds the cumulative count at the end of minute b·G.
@@ -405,35 +470,50 @@ impl SliWindow {
                 }
             }
             self.head.store(m, Ordering::Relaxed);
+            // A recorder that sees the new end skips `rotate` and adds to the stripes;
+            // one that sees the old end calls `rotate`, which finds nothing to do. Either
+            // way its event is counted once, in the minute closed here or in `m` (see
+            // "Concurrency" in the type's docs).
+            self.head_end
+                .store(m.saturating_mul(NANOS_PER_MINUTE), Ordering::Relaxed);
         }
         self.seq.store(s.wrapping_add(2), Ordering::Release);
     }
 
-    /// Counts for windows of `w` minutes each, at minute `t` (validated windows).
+    /// `finish(good, bad)` of the counts of each of a plan's windows as of `now` (the
+    /// plan matches this window's layout).
     ///
-    /// The common path is one pass of the sequence-lock read: no rotation due (`t` is not
-    /// past the open minute) and none running. Anything else (closing minutes first, a
-    /// rotation running, one that ran during the read) takes the cold retry loop.
-    #[inline]
-    fn counts_minutes<const N: usize>(&self, t: u64, w: &[u64; N]) -> [WindowCounts; N] {
+    /// The common path is one pass of the sequence-lock read: no rotation due (`now` is
+    /// not past the open minute's end: one compare, no division) and none running.
+    /// Anything else (closing minutes first, a rotation running, one that ran during the
+    /// read) takes the cold retry loop.
+    #[inline(always)]
+    fn read_plan<T, F: FnMut(u64, u64) -> T, const N: usize>(
+        &self,
+        now: Timestamp,
+        plan: &WindowPlan<N>,
+        mut finish: F,
+    ) -> [T; N] {
         let s1 = self.seq.load(Ordering::Acquire);
-        let head = self.head.load(Ordering::Relaxed);
-        if s1 & 1 == 0 && head >= t {
-            let out = self.read(head, w);
+        let end = self.head_end.load(Ordering::Relaxed);
+        if s1 & 1 == 0 && now.as_nanos() <= end {
+            let out = self.read(plan, &mut finish);
             // Seqlock reader: the loads in `read` are ordered before the re-check.
             fence(Ordering::Acquire);
             if self.seq.load(Ordering::Relaxed) == s1 {
                 return out;
             }
         }
-        self.counts_minutes_slow(t, w)
+        self.read_plan_slow(minute_of(now), plan)
+            .map(|(good, bad)| finish(good, bad))
     }
 
-    /// [`counts_minutes`](Self::counts_minutes) when a rotation is due, running, or ran
-    /// during the read: rotate if needed, then retry the read until it sees no rotation.
+    /// [`read_plan`](Self::read_plan) when a rotation is due, running, or ran during the
+    /// read: rotate if needed, then retry the read until it sees no rotation. Returns
+    /// each window's good and bad counts.
     #[cold]
     #[inline(never)]
-    fn counts_minutes_slow<const N: usize>(&self, t: u64, w: &[u64; N]) -> [WindowCounts; N] {
+    fn read_plan_slow<const N: usize>(&self, t: u64, plan: &WindowPlan<N>) -> [(u64, u64); N] {
         let mut spins = 0u32;
         loop {
             if t > self.head.load(Ordering::Relaxed) {
@@ -442,7 +522,7 @@ impl SliWindow {
             let s1 = self.seq.load(Ordering::Acquire);
             let head = self.head.load(Ordering::Relaxed);
             if s1 & 1 == 0 && head >= t {
-                let out = self.read(head, w);
+                let out = self.read(plan, &mut |good, bad| (good, bad));
                 fence(Ordering::Acquire);
                 if self.seq.load(Ordering::Relaxed) == s1 {
                     return out;
@@ -455,57 +535,66 @@ impl SliWindow {
     /// The reads of one sequence-lock section: the live counters once, then one ring
     /// entry per window (torn if a rotation ran meanwhile; the caller re-checks).
     ///
-    /// Windows within the exact ring (every window of a horizon up to 3 days) take one
-    /// load each in a loop without calls; windows reaching into the coarse ring are
-    /// filled in afterwards by an out-of-line pass.
+    /// Every window takes one exact-ring load at its planned offset, unrolled, without
+    /// calls or divisions. Plans with windows longer than the exact ring (horizons past
+    /// 3 days) take an out-of-line pass that also reads the coarse ring.
     #[inline(always)]
-    fn read<const N: usize>(&self, head: u64, w: &[u64; N]) -> [WindowCounts; N] {
+    fn read<T, F: FnMut(u64, u64) -> T, const N: usize>(
+        &self,
+        plan: &WindowPlan<N>,
+        finish: &mut F,
+    ) -> [T; N] {
         let head_idx = self.head_idx.load(Ordering::Relaxed);
         let live = stripes::sum(&self.stripes);
+        if plan.long {
+            return self
+                .read_long(head_idx, live, plan)
+                .map(|(good, bad)| finish(good, bad));
+        }
         let exact = &*self.exact;
-        let len = exact.len();
-        let mut out = [WindowCounts::default(); N];
-        let mut coarse = false;
-        for (o, &wm) in out.iter_mut().zip(w) {
-            let wu = index(wm);
-            let start = if wu <= len {
-                // `head_idx < len` and `1 <= wu <= len`, so `i < len`. A window reaching
-                // before minute 0 (`wm > head`, so `head < len`) lands on an entry of a
-                // minute in `head ..= len - 1`, not closed yet and so still (0, 0): the
-                // ring is written only for closed minutes, and until minute `len` is
-                // open those are `0 .. head` at indices `0 .. head`.
-                let i = head_idx + len - wu;
-                let i = if i >= len { i - len } else { i };
-                exact[i].load()
-            } else {
-                coarse = true;
-                (0, 0)
-            };
-            *o = between(start, live);
-        }
-        if coarse {
-            self.read_coarse(head, w, live, &mut out);
-        }
-        out
+        core::array::from_fn(|k| {
+            // `head_idx < len` and `w <= len`, so `i < len`. A window reaching before
+            // minute 0 (`w > head`, so `head < len`) lands on an entry of a minute in
+            // `head ..= len - 1`, not closed yet and so still (0, 0): the ring is written
+            // only for closed minutes, and until minute `len` is open those are
+            // `0 .. head` at indices `0 .. head`.
+            let (neg_good, neg_bad) = back_entry(exact, head_idx, plan.back[k]).load_neg();
+            finish(neg_good.wrapping_add(live.0), neg_bad.wrapping_add(live.1))
+        })
     }
 
-    /// The windows of `w` longer than the exact ring: their start read from the coarse
-    /// ring (see [`coarse_before`](Self::coarse_before)).
+    /// [`read`](Self::read) for a plan with windows longer than the exact ring: those
+    /// start in the coarse ring (see [`coarse_before`](Self::coarse_before)).
     #[inline(never)]
-    fn read_coarse(&self, head: u64, w: &[u64], live: (u64, u64), out: &mut [WindowCounts]) {
-        let len = self.exact.len() as u64;
-        for (o, &wm) in out.iter_mut().zip(w) {
-            if wm > len && wm <= head {
-                *o = between(self.coarse_before(head - wm), live);
-            }
+    fn read_long<const N: usize>(
+        &self,
+        head_idx: usize,
+        live: (u64, u64),
+        plan: &WindowPlan<N>,
+    ) -> [(u64, u64); N] {
+        let head = self.head.load(Ordering::Relaxed);
+        let len = self.exact.len();
+        let mut out = [(0, 0); N];
+        for ((o, &wm), &back) in out.iter_mut().zip(&plan.minutes).zip(&plan.back) {
+            let start = if wm <= len as u64 {
+                // As in `read`.
+                back_entry(&self.exact, head_idx, back).load()
+            } else if wm <= head {
+                self.coarse_before(head - wm)
+            } else {
+                // A window reaching before minute 0 holds everything since then.
+                (0, 0)
+            };
+            *o = (live.0.wrapping_sub(start.0), live.1.wrapping_sub(start.1));
         }
+        out
     }
 
     /// The cumulative counts at the end of minute `start`, older than the exact ring:
     /// interpolated between the coarse entries around it.
     #[inline(never)]
     fn coarse_before(&self, start: u64) -> (u64, u64) {
-        let g = self.coarse_minutes;
+        let g = self.layout.coarse;
         let lc = self.coarse.len() as u64;
         let (b0, off) = (start / g, start % g);
         let lo = self.coarse[index(b0 % lc)].load();
@@ -528,14 +617,24 @@ fn interpolate(lo: u64, hi: u64, off: u64, g: u64) -> u64 {
     lo.wrapping_add(u64::try_from(part).unwrap_or(u64::MAX))
 }
 
-/// The counts between two cumulative readings.
+/// The counts of a window with `good` good and `bad` bad events.
 #[inline]
-fn between(start: (u64, u64), end: (u64, u64)) -> WindowCounts {
-    let good = end.0.wrapping_sub(start.0);
-    let bad = end.1.wrapping_sub(start.1);
+fn between(good: u64, bad: u64) -> WindowCounts {
     WindowCounts {
         good,
         total: good.saturating_add(bad),
+    }
+}
+
+/// The entry `w` places before index `i` of `ring`, wrapping: `ring[(i − w) mod len]` for
+/// `i < len` and `w <= len`. Without wrapping (`w <= i`) that is one subtraction and the
+/// bounds check; the wrapped case adds `len` and checks again.
+#[inline(always)]
+fn back_entry(ring: &[Entry], i: usize, w: usize) -> &Entry {
+    let j = i.wrapping_sub(w);
+    match ring.get(j) {
+        Some(e) => e,
+        None => &ring[j.wrapping_add(ring.len())],
     }
 }
 
