@@ -68,9 +68,27 @@ impl PartialEq for Slot {
     }
 }
 impl Eq for Slot {}
+// The comparisons are spelled out (as `core::cmp::Reverse` does) so each heap step is
+// one `u64` comparison, not a three-way `Ordering` then a test of it.
 impl PartialOrd for Slot {
     fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
         Some(self.cmp(other))
+    }
+    #[inline]
+    fn lt(&self, other: &Self) -> bool {
+        other.free_at < self.free_at
+    }
+    #[inline]
+    fn le(&self, other: &Self) -> bool {
+        other.free_at <= self.free_at
+    }
+    #[inline]
+    fn gt(&self, other: &Self) -> bool {
+        other.free_at > self.free_at
+    }
+    #[inline]
+    fn ge(&self, other: &Self) -> bool {
+        other.free_at >= self.free_at
     }
 }
 impl Ord for Slot {

@@ -54,14 +54,20 @@ pub struct Simulation {
     scenario: Scenario,
     service: ServiceTime,
     controller: Option<Box<dyn Controller>>,
+    /// The SLO machinery built (and so validated) by [`new`](Self::new), taken by the run.
+    slo: Option<SloParts>,
 }
+
+/// The objective, the SLI window over the SLO period, and the burn-rate evaluator.
+type SloParts = (Objective, SliWindow, Evaluator);
 
 impl Simulation {
     /// Validates `scenario` and builds its autoscaler.
     pub fn new(scenario: Scenario) -> Result<Self, Error> {
         scenario.validate()?;
-        // The SLO's window and alerts must fit its period: refuse now, naming the field.
-        slo_parts(&scenario)?;
+        // The SLO's window and alerts must fit its period: refuse now, naming the field
+        // (and keep what was built for the run).
+        let slo = slo_parts(&scenario)?;
         let service = scenario.service_time()?;
         let controller = match &scenario.autoscaler {
             Some(a) => control::from_scenario(a, &scenario.servers, service.mean_secs())?,
@@ -71,6 +77,7 @@ impl Simulation {
             scenario,
             service,
             controller,
+            slo: Some(slo),
         })
     }
 
@@ -166,8 +173,12 @@ impl Simulation {
     where
         I: IntoIterator<Item = (u64, u64)>,
     {
+        let slo = self.slo.take();
         let sc = &self.scenario;
-        let (objective, sli, evaluator) = slo_parts(sc)?;
+        let (objective, sli, evaluator) = match slo {
+            Some(parts) => parts,
+            None => slo_parts(sc)?,
+        };
         let period = sc.slo.period.0;
         let hist_config = HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
             .map_err(|e| Error::field("(histogram)", e.to_string()))?;
@@ -179,8 +190,8 @@ impl Simulation {
             threshold_ns: sc.slo.latency_threshold.nanos(),
             counts: RequestCounts::default(),
             served_latency_ns: 0,
-            pending_good: 0,
-            pending_bad: 0,
+            flushed_good: 0,
+            flushed_bad: 0,
         };
         let limits = QueueLimits {
             max_queue: sc.service.max_queue,
@@ -324,7 +335,7 @@ impl Simulation {
 
 /// The scenario's SLO machinery: the objective, an `sre-metrics` SLI window over the
 /// period and an `sre-budget` evaluator of the workbook's alerts, errors naming the field.
-fn slo_parts(sc: &Scenario) -> Result<(Objective, SliWindow, Evaluator), Error> {
+fn slo_parts(sc: &Scenario) -> Result<SloParts, Error> {
     let period = |e: &dyn core::fmt::Display| Error::field("slo.period", e.to_string());
     let objective = Objective::from_percent(sc.slo.objective)
         .map_err(|e| Error::field("slo.objective", e.to_string()))?;
