@@ -186,6 +186,7 @@ impl Simulation {
             .map_err(|e| Error::field("(histogram)", e.to_string()))?;
         let mut rec = Recorder {
             hist,
+            latencies: Vec::with_capacity(record::LATENCY_BATCH),
             sli,
             threshold_ns: sc.slo.latency_threshold.nanos(),
             counts: RequestCounts::default(),
