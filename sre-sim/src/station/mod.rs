@@ -246,18 +246,23 @@ impl Station {
     }
 
     /// Drops queued requests whose timeout has passed by `now` (oldest first).
-    #[inline]
+    #[inline(always)]
     fn expire<O: Outcomes>(&mut self, now: u64, out: &mut O) {
         if let Some(t) = self.limits.timeout_ns {
-            while let Some(w) = self.queue.front() {
-                if now.saturating_sub(w.arrival_ns) >= t {
-                    self.integrate();
-                    self.queue.pop_front();
-                    out.timed_out(now, t);
-                } else {
-                    break;
-                }
+            self.expire_after(now, t, out);
+        }
+    }
+
+    /// [`expire`](Self::expire) with a timeout of `t`.
+    #[inline(never)]
+    fn expire_after<O: Outcomes>(&mut self, now: u64, t: u64, out: &mut O) {
+        while let Some(w) = self.queue.front() {
+            if now.saturating_sub(w.arrival_ns) < t {
+                break;
             }
+            self.integrate();
+            self.queue.pop_front();
+            out.timed_out(now, t);
         }
     }
 
