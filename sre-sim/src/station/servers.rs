@@ -5,8 +5,11 @@
 //! a server busy until the request is done: one sift down per request, the station's
 //! innermost step. With four children a node the sift is ⌈log₄ c⌉ levels instead of
 //! ⌈log₂ c⌉ (3 instead of 6 for c = 50), and the four children are adjacent in memory.
-//! Which of several equally early servers is on top is unspecified (as for
-//! `std::collections::BinaryHeap`); the station's results do not depend on it.
+//! The places run to a whole number of child groups (1 + 4k), those past the last server
+//! holding an empty place that sorts after every server, so each level reads its four
+//! children after one bounds check. Which of several equally early servers is on top is
+//! unspecified (as for `std::collections::BinaryHeap`); the station's results do not
+//! depend on it.
 
 /// A ready server: free from `free_at` on, and the send time of its last request while
 /// that request's outcome is unreported (`NONE` otherwise).
@@ -16,56 +19,76 @@ pub(super) struct Slot {
     pub(super) arrival: u64,
 }
 
+/// A place without a server. A sift moves a child up only if it is free strictly earlier
+/// than the slot moving down, so an empty place (free at `u64::MAX`) never moves up and
+/// the servers stay in the first `len` places, even a server free at `u64::MAX`.
+const EMPTY: Slot = Slot {
+    free_at: u64::MAX,
+    arrival: u64::MAX,
+};
+
 /// A min-heap of [`Slot`]s by `free_at`; see the [module docs](self).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct Servers {
+    /// `1 + 4k` places: the servers in heap order, then empty places.
     slots: Vec<Slot>,
+    /// Servers held: the first `len` places.
+    len: usize,
+}
+
+/// Places for `n` servers: 1 + 4k ≥ n.
+fn places(n: usize) -> usize {
+    1 + n.saturating_sub(1).div_ceil(4) * 4
 }
 
 impl Servers {
     /// `n` copies of `slot` (equal keys: already a heap).
     pub(super) fn new(n: usize, slot: Slot) -> Self {
-        Self {
-            slots: vec![slot; n],
-        }
+        let mut slots = vec![slot; n];
+        slots.resize(places(n), EMPTY);
+        Self { slots, len: n }
     }
 
+    /// Servers held.
     pub(super) fn len(&self) -> usize {
-        self.slots.len()
+        self.len
     }
 
     /// The earliest-free server.
     #[inline]
     pub(super) fn peek(&self) -> Option<&Slot> {
-        self.slots.first()
+        self.slots.first().filter(|_| self.len > 0)
     }
 
     /// Every server, in no particular order.
     pub(super) fn iter(&self) -> core::slice::Iter<'_, Slot> {
-        self.slots.iter()
+        self.slots[..self.len].iter()
     }
 
     /// Calls `f(free_at, &mut arrival)` for every server: arrivals may change, the order
     /// (by `free_at`, which `f` cannot change) stays valid.
     pub(super) fn for_each_arrival(&mut self, mut f: impl FnMut(u64, &mut u64)) {
-        for s in &mut self.slots {
+        for s in &mut self.slots[..self.len] {
             f(s.free_at, &mut s.arrival);
         }
     }
 
-    /// Replaces the earliest-free server with `slot` (pushes it if there is none).
+    /// Replaces the earliest-free server with `slot` (adds it if there is none).
     #[inline]
     pub(super) fn replace_top(&mut self, slot: Slot) {
-        if self.slots.is_empty() {
-            self.slots.push(slot);
+        if self.len == 0 {
+            self.push(slot);
         } else {
-            self.sift_down(0, slot);
+            self.sift_down(slot);
         }
     }
 
+    /// Adds a server.
     pub(super) fn push(&mut self, slot: Slot) {
-        let mut i = self.slots.len();
-        self.slots.push(slot);
+        let mut i = self.len;
+        if i >= self.slots.len() {
+            self.slots.resize(places(i + 1), EMPTY);
+        }
         while i > 0 {
             let parent = (i - 1) / 4;
             if self.slots[parent].free_at <= slot.free_at {
@@ -75,45 +98,43 @@ impl Servers {
             i = parent;
         }
         self.slots[i] = slot;
+        self.len += 1;
     }
 
     /// Removes and returns the earliest-free server.
     pub(super) fn pop(&mut self) -> Option<Slot> {
-        let last = self.slots.pop()?;
-        match self.slots.first().copied() {
-            Some(top) => {
-                self.sift_down(0, last);
-                Some(top)
-            }
-            None => Some(last),
+        let top = *self.peek()?;
+        self.len -= 1;
+        let last = core::mem::replace(&mut self.slots[self.len], EMPTY);
+        if self.len > 0 {
+            self.sift_down(last);
         }
+        Some(top)
     }
 
-    /// Puts `slot` at `i` (`i < len`), moving it down past every earlier-free child.
+    /// Puts `slot` at the top, then moves it down past every earlier-free child.
     #[inline]
-    fn sift_down(&mut self, mut i: usize, slot: Slot) {
-        let n = self.slots.len();
-        let s = &mut self.slots;
+    fn sift_down(&mut self, slot: Slot) {
+        let s = &mut self.slots[..];
+        let mut i = 0;
         loop {
             let c = 4 * i + 1;
-            let (m, key) = if c + 4 <= n {
-                // All four children: the earliest of them in two rounds of two.
-                let (a, b) = (s[c].free_at, s[c + 1].free_at);
-                let (x, y) = (s[c + 2].free_at, s[c + 3].free_at);
-                let (i1, k1) = if b < a { (c + 1, b) } else { (c, a) };
-                let (i2, k2) = if y < x { (c + 3, y) } else { (c + 2, x) };
-                if k2 < k1 { (i2, k2) } else { (i1, k1) }
-            } else if c < n {
-                let mut m = c;
-                for j in c + 1..n {
-                    if s[j].free_at < s[m].free_at {
-                        m = j;
-                    }
-                }
-                (m, s[m].free_at)
-            } else {
+            // Children come in whole groups of four (empty places sort last).
+            let Some(&[a, b, x, y]) = s.get(c..c + 4) else {
                 break;
             };
+            // The earliest of the four in two rounds of two.
+            let (i1, k1) = if b.free_at < a.free_at {
+                (c + 1, b.free_at)
+            } else {
+                (c, a.free_at)
+            };
+            let (i2, k2) = if y.free_at < x.free_at {
+                (c + 3, y.free_at)
+            } else {
+                (c + 2, x.free_at)
+            };
+            let (m, key) = if k2 < k1 { (i2, k2) } else { (i1, k1) };
             if key >= slot.free_at {
                 break;
             }
@@ -137,9 +158,13 @@ mod tests {
         }
     }
 
-    /// Every slot's children are free no earlier than it.
+    /// Every place's children are free no earlier than it, the places run to whole
+    /// groups of four, and those past the servers are empty.
     fn is_heap(h: &Servers) -> bool {
         (1..h.slots.len()).all(|i| h.slots[(i - 1) / 4].free_at <= h.slots[i].free_at)
+            && h.slots.len() % 4 == 1
+            && h.slots.len() >= h.len
+            && h.slots[h.len..].iter().all(|s| *s == EMPTY)
     }
 
     proptest::proptest! {
@@ -147,7 +172,7 @@ mod tests {
         /// same keys popped in the same order, and the heap order holds throughout.
         #[test]
         fn agrees_with_std_binary_heap(
-            start in 0usize..9,
+            start in 0usize..100,
             ops in proptest::collection::vec((0u8..3, 0u64..40), 0..300),
         ) {
             let mut ours = Servers::new(start, slot(5));
@@ -184,6 +209,25 @@ mod tests {
             let expected: Vec<u64> = std.into_sorted_vec().into_iter().rev().map(|r| r.0).collect();
             proptest::prop_assert_eq!(drained, expected);
         }
+    }
+
+    #[test]
+    fn servers_free_at_the_end_of_time_stay_servers() {
+        let mut h = Servers::new(2, slot(u64::MAX));
+        h.push(slot(3));
+        h.push(slot(u64::MAX));
+        h.replace_top(slot(u64::MAX)); // 3 leaves
+        assert!(is_heap(&h));
+        assert_eq!(h.len(), 4);
+        let mut out = Vec::new();
+        while let Some(s) = h.pop() {
+            assert!(is_heap(&h));
+            out.push((s.free_at, s.arrival));
+        }
+        assert_eq!(out, vec![(u64::MAX, u64::MAX ^ 1); 4]);
+        assert!(h.peek().is_none());
+        h.replace_top(slot(9)); // adds to an empty heap
+        assert_eq!(h.peek(), Some(&slot(9)));
     }
 
     #[test]
