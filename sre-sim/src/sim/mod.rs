@@ -22,8 +22,13 @@
 //! the SLI minute in which it completed. Requests still in service at the end finish
 //! (and are counted) after it, but capacity is integrated up to the end only.
 //!
-//! Throughput: about half the speed of the bare FCFS recursion over the same requests
-//! with all the bookkeeping (`benches/benches/sim.rs`, `sim_throughput/*`).
+//! Throughput (`benches/benches/sim.rs`, `sim_throughput/*`: 10^6 requests through 50
+//! servers at ρ = 0.8, every outcome in the histogram and SLI window, the burn-rate
+//! evaluator every minute, a timeline point every 10 % of the run): about 1.4–1.7× the
+//! time of the bare FCFS recursion over the same requests, i.e. 27–35 million simulated
+//! requests a second on the shared 2-vCPU benchmark machine (1.4× when it is quiet,
+//! 1.6–1.7× when it is busy). The recorder batches its histogram records, and the
+//! station's 4-ary server heap walks half the levels of `std`'s binary heap per request.
 
 use crate::control::{self, Controller};
 use crate::report::{Capacity, Latency, Queueing, Report, RequestCounts, SloSummary};
