@@ -95,8 +95,9 @@ pub struct Station {
     limits: QueueLimits,
     warmup_ns: u64,
     now_ns: u64,
-    /// The time the integrals below are complete up to.
-    integrated_at: u64,
+    /// The times the pool's and the queue's integrals below are complete up to.
+    pool_integrated_at: u64,
+    queue_integrated_at: u64,
     // Exact integrals, kept in integer nanoseconds (u128 cannot overflow here).
     provisioned_area: u128,
     ready_area: u128,
@@ -125,7 +126,8 @@ impl Station {
             limits,
             warmup_ns,
             now_ns: start_ns,
-            integrated_at: start_ns,
+            pool_integrated_at: start_ns,
+            queue_integrated_at: start_ns,
             provisioned_area: 0,
             ready_area: 0,
             queue_area: 0,
@@ -203,7 +205,8 @@ impl Station {
             .iter()
             .map(|s| u128::from(s.free_at.saturating_sub(self.now_ns)))
             .sum();
-        let dt = u128::from(self.now_ns - self.integrated_at);
+        let dt = u128::from(self.now_ns - self.pool_integrated_at);
+        let dq = u128::from(self.now_ns - self.queue_integrated_at);
         let secs = |x: u128| x as f64 / 1e9;
         Usage {
             provisioned_server_secs: secs(
@@ -214,7 +217,7 @@ impl Station {
             arrivals: self.arrivals,
             started: self.started,
             wait_secs: secs(self.wait_sum),
-            queued_request_secs: secs(self.queue_area + dt * self.queue.len() as u128),
+            queued_request_secs: secs(self.queue_area + dq * self.queue.len() as u128),
         }
     }
 
@@ -223,12 +226,23 @@ impl Station {
     /// request — integrates nothing.
     #[inline]
     fn integrate(&mut self) {
-        let dt = u128::from(self.now_ns - self.integrated_at);
+        let dt = u128::from(self.now_ns - self.pool_integrated_at);
         if dt > 0 {
             self.provisioned_area += dt * u128::from(self.provisioned());
             self.ready_area += dt * u128::from(self.ready());
+            self.pool_integrated_at = self.now_ns;
+        }
+        self.integrate_queue();
+    }
+
+    /// [`integrate`](Self::integrate) for the queue alone: before a change of the queue
+    /// only (a request joins or leaves it).
+    #[inline]
+    fn integrate_queue(&mut self) {
+        let dt = u128::from(self.now_ns - self.queue_integrated_at);
+        if dt > 0 {
             self.queue_area += dt * self.queue.len() as u128;
-            self.integrated_at = self.now_ns;
+            self.queue_integrated_at = self.now_ns;
         }
     }
 
@@ -260,7 +274,7 @@ impl Station {
             if now.saturating_sub(w.arrival_ns) < t {
                 break;
             }
-            self.integrate();
+            self.integrate_queue();
             self.queue.pop_front();
             out.timed_out(now, t);
         }
@@ -297,9 +311,9 @@ impl Station {
                 break;
             }
             self.now_ns = self.now_ns.max(next);
-            self.integrate();
             if ready <= free {
                 // Warm: the server joins and takes work like any freed server.
+                self.integrate();
                 self.warming.pop_front();
                 let slot = self.next_waiting(next, out).unwrap_or(Slot {
                     free_at: next,
@@ -312,9 +326,12 @@ impl Station {
                 };
                 Self::finished(self.limits, free_at, arrival, out);
                 if self.draining > 0 {
+                    self.integrate();
                     self.draining -= 1;
                     self.servers.pop();
                 } else {
+                    // The pool stays as it is; the queue's head (if any) leaves it.
+                    self.integrate_queue();
                     let slot = self.next_waiting(free_at, out).unwrap_or(Slot {
                         free_at,
                         arrival: NONE,
@@ -376,7 +393,7 @@ impl Station {
         {
             out.dropped(t);
         } else {
-            self.integrate();
+            self.integrate_queue();
             self.queue.push_back(Waiting {
                 arrival_ns: t,
                 service_ns,
