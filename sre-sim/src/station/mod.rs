@@ -17,7 +17,8 @@
 //! `advance` calls outcomes may be reported late and out of order (a server that finished
 //! its request reports it when it is next used, or at the next `advance`). That is what
 //! lets an arrival take the earliest-free server in place — one heap sift per request, as
-//! in the bare recursion — and it is all a sink that counts per interval needs.
+//! in the bare recursion (in a 4-ary heap: half the levels of `std`'s binary
+//! one) — and it is all a sink that counts per interval needs.
 //!
 //! The pool: [`Station::scale_to`] adds servers that become ready after a warm-up delay,
 //! and removes servers gracefully: first those still warming up (newest first), then idle
@@ -28,8 +29,10 @@
 //! With a fixed pool the start times are those of the Kiefer–Wolfowitz FCFS recursion
 //! ([`bare_fcfs`](crate::baseline::bare_fcfs)); a test checks that to the nanosecond.
 
-use std::collections::binary_heap::PeekMut;
-use std::collections::{BinaryHeap, VecDeque};
+mod servers;
+
+use servers::{Servers, Slot};
+use std::collections::VecDeque;
 
 /// Where a [`Station`] sends each request's outcome. All times are nanoseconds.
 pub trait Outcomes {
@@ -52,32 +55,6 @@ pub struct QueueLimits {
 
 /// No request to report (an idle server, or one whose outcome was reported).
 const NONE: u64 = u64::MAX;
-
-/// A ready server: free from `free_at` on, and the send time of its last request while
-/// that request's outcome is unreported. Ordered by `free_at` alone, reversed, so the std
-/// max-heap has the earliest-free server on top; one `u64` comparison per heap step.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    free_at: u64,
-    arrival: u64,
-}
-
-impl PartialEq for Slot {
-    fn eq(&self, other: &Self) -> bool {
-        self.free_at == other.free_at
-    }
-}
-impl Eq for Slot {}
-impl PartialOrd for Slot {
-    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Slot {
-    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
-        other.free_at.cmp(&self.free_at)
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 struct Waiting {
@@ -109,7 +86,7 @@ pub struct Usage {
 #[derive(Debug, Clone)]
 pub struct Station {
     /// Every ready server, the earliest-free on top. Idle servers have `free_at ≤ now`.
-    servers: BinaryHeap<Slot>,
+    servers: Servers,
     /// Ready times of servers warming up, ascending.
     warming: VecDeque<u64>,
     /// Busy servers that retire when they finish their request.
@@ -118,8 +95,9 @@ pub struct Station {
     limits: QueueLimits,
     warmup_ns: u64,
     now_ns: u64,
-    /// The time the integrals below are complete up to.
-    integrated_at: u64,
+    /// The times the pool's and the queue's integrals below are complete up to.
+    pool_integrated_at: u64,
+    queue_integrated_at: u64,
     // Exact integrals, kept in integer nanoseconds (u128 cannot overflow here).
     provisioned_area: u128,
     ready_area: u128,
@@ -141,14 +119,15 @@ impl Station {
             arrival: NONE,
         };
         Self {
-            servers: (0..servers).map(|_| idle).collect(),
+            servers: Servers::new(usize::try_from(servers).unwrap_or(usize::MAX), idle),
             warming: VecDeque::new(),
             draining: 0,
             queue: VecDeque::new(),
             limits,
             warmup_ns,
             now_ns: start_ns,
-            integrated_at: start_ns,
+            pool_integrated_at: start_ns,
+            queue_integrated_at: start_ns,
             provisioned_area: 0,
             ready_area: 0,
             queue_area: 0,
@@ -226,7 +205,8 @@ impl Station {
             .iter()
             .map(|s| u128::from(s.free_at.saturating_sub(self.now_ns)))
             .sum();
-        let dt = u128::from(self.now_ns - self.integrated_at);
+        let dt = u128::from(self.now_ns - self.pool_integrated_at);
+        let dq = u128::from(self.now_ns - self.queue_integrated_at);
         let secs = |x: u128| x as f64 / 1e9;
         Usage {
             provisioned_server_secs: secs(
@@ -237,7 +217,7 @@ impl Station {
             arrivals: self.arrivals,
             started: self.started,
             wait_secs: secs(self.wait_sum),
-            queued_request_secs: secs(self.queue_area + dt * self.queue.len() as u128),
+            queued_request_secs: secs(self.queue_area + dq * self.queue.len() as u128),
         }
     }
 
@@ -246,12 +226,23 @@ impl Station {
     /// request — integrates nothing.
     #[inline]
     fn integrate(&mut self) {
-        let dt = u128::from(self.now_ns - self.integrated_at);
+        let dt = u128::from(self.now_ns - self.pool_integrated_at);
         if dt > 0 {
             self.provisioned_area += dt * u128::from(self.provisioned());
             self.ready_area += dt * u128::from(self.ready());
+            self.pool_integrated_at = self.now_ns;
+        }
+        self.integrate_queue();
+    }
+
+    /// [`integrate`](Self::integrate) for the queue alone: before a change of the queue
+    /// only (a request joins or leaves it).
+    #[inline]
+    fn integrate_queue(&mut self) {
+        let dt = u128::from(self.now_ns - self.queue_integrated_at);
+        if dt > 0 {
             self.queue_area += dt * self.queue.len() as u128;
-            self.integrated_at = self.now_ns;
+            self.queue_integrated_at = self.now_ns;
         }
     }
 
@@ -269,18 +260,23 @@ impl Station {
     }
 
     /// Drops queued requests whose timeout has passed by `now` (oldest first).
-    #[inline]
+    #[inline(always)]
     fn expire<O: Outcomes>(&mut self, now: u64, out: &mut O) {
         if let Some(t) = self.limits.timeout_ns {
-            while let Some(w) = self.queue.front() {
-                if now.saturating_sub(w.arrival_ns) >= t {
-                    self.integrate();
-                    self.queue.pop_front();
-                    out.timed_out(now, t);
-                } else {
-                    break;
-                }
+            self.expire_after(now, t, out);
+        }
+    }
+
+    /// [`expire`](Self::expire) with a timeout of `t`.
+    #[inline(never)]
+    fn expire_after<O: Outcomes>(&mut self, now: u64, t: u64, out: &mut O) {
+        while let Some(w) = self.queue.front() {
+            if now.saturating_sub(w.arrival_ns) < t {
+                break;
             }
+            self.integrate_queue();
+            self.queue.pop_front();
+            out.timed_out(now, t);
         }
     }
 
@@ -315,9 +311,9 @@ impl Station {
                 break;
             }
             self.now_ns = self.now_ns.max(next);
-            self.integrate();
             if ready <= free {
                 // Warm: the server joins and takes work like any freed server.
+                self.integrate();
                 self.warming.pop_front();
                 let slot = self.next_waiting(next, out).unwrap_or(Slot {
                     free_at: next,
@@ -330,16 +326,17 @@ impl Station {
                 };
                 Self::finished(self.limits, free_at, arrival, out);
                 if self.draining > 0 {
+                    self.integrate();
                     self.draining -= 1;
                     self.servers.pop();
                 } else {
+                    // The pool stays as it is; the queue's head (if any) leaves it.
+                    self.integrate_queue();
                     let slot = self.next_waiting(free_at, out).unwrap_or(Slot {
                         free_at,
                         arrival: NONE,
                     });
-                    if let Some(mut top) = self.servers.peek_mut() {
-                        *top = slot;
-                    }
+                    self.servers.replace_top(slot);
                 }
             }
         }
@@ -355,41 +352,38 @@ impl Station {
         self.step_to(t, out);
         let limits = self.limits;
         let now = self.now_ns;
-        if self
-            .servers
-            .iter()
-            .any(|s| s.arrival != NONE && s.free_at <= now)
-        {
-            let mut slots = core::mem::take(&mut self.servers).into_vec();
-            for s in &mut slots {
-                if s.arrival != NONE && s.free_at <= now {
-                    Self::finished(limits, s.free_at, s.arrival, out);
-                    s.arrival = NONE;
-                }
+        self.servers.for_each_arrival(|free_at, arrival| {
+            if *arrival != NONE && free_at <= now {
+                Self::finished(limits, free_at, *arrival, out);
+                *arrival = NONE;
             }
-            self.servers = BinaryHeap::from(slots);
-        }
+        });
     }
 
     /// A request sent at `t` (≥ the clock) needing `service_ns` of work.
     #[inline]
     pub fn arrive<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
+        // The common case, kept small enough to inline into the caller's loop: nothing is
+        // pending (no queue, warm-up or retirement), so nothing but servers going idle
+        // happens before `t`, and a free server takes the request.
+        if self.queue.is_empty() && self.draining == 0 && self.warming.is_empty() {
+            let t = self.now_ns.max(t);
+            if self.take_free_server(t, service_ns, out) {
+                self.now_ns = t;
+                self.arrivals += 1;
+                return;
+            }
+        }
+        self.arrive_slow(t, service_ns, out);
+    }
+
+    /// [`arrive`](Self::arrive) with events to process first, or no free server.
+    #[inline(never)]
+    fn arrive_slow<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
         self.step_to(t, out);
         let t = self.now_ns;
         self.arrivals += 1;
-        // The earliest-free server, if it is free by now, takes the request in place.
-        if let Some(mut top) = self.servers.peek_mut()
-            && top.free_at <= t
-        {
-            let Slot { free_at, arrival } = *top;
-            *top = Slot {
-                free_at: t.saturating_add(service_ns),
-                arrival: t,
-            };
-            drop(top);
-            Self::finished(self.limits, free_at, arrival, out);
-            self.started += 1;
-            self.started_work += u128::from(service_ns);
+        if self.take_free_server(t, service_ns, out) {
             return;
         }
         if self
@@ -399,12 +393,31 @@ impl Station {
         {
             out.dropped(t);
         } else {
-            self.integrate();
+            self.integrate_queue();
             self.queue.push_back(Waiting {
                 arrival_ns: t,
                 service_ns,
             });
         }
+    }
+
+    /// The earliest-free server, if it is free by `t`, takes the request in place
+    /// (reporting the one it finished, if unreported). Returns whether one did.
+    #[inline(always)]
+    fn take_free_server<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) -> bool {
+        if let Some(&Slot { free_at, arrival }) = self.servers.peek()
+            && free_at <= t
+        {
+            self.servers.replace_top(Slot {
+                free_at: t.saturating_add(service_ns),
+                arrival: t,
+            });
+            Self::finished(self.limits, free_at, arrival, out);
+            self.started += 1;
+            self.started_work += u128::from(service_ns);
+            return true;
+        }
+        false
     }
 
     /// Sets the pool to `target` servers at the current time (call [`advance`](Self::advance)
@@ -435,10 +448,10 @@ impl Station {
             }
             let limits = self.limits;
             while remove > 0 {
-                match self.servers.peek_mut() {
+                match self.servers.peek().copied() {
                     Some(top) if top.free_at <= now => {
                         Self::finished(limits, top.free_at, top.arrival, out);
-                        PeekMut::pop(top);
+                        self.servers.pop();
                         remove -= 1;
                     }
                     _ => break,
