@@ -352,17 +352,31 @@ impl SliWindow {
         // neither overflows nor reaches 2^63, and `total − good = bad`. One test for all
         // windows; past it (2^62 events in a window: never in practice), the answers are
         // replaced by `error_ratio`'s own, from a second read.
+        let counts = self.read_plan(now, plan, |good, bad| (good, bad));
         let mut big = 0u64;
-        let out = self.read_plan(now, plan, |good, bad| {
-            big |= good | bad;
-            let total = good.wrapping_add(bad);
+        let mut bad = [0.0_f64; N];
+        let mut total = [0.0_f64; N];
+        for ((&(g, b), bad), total) in counts.iter().zip(&mut bad).zip(&mut total) {
+            big |= g | b;
             // No wrap when `big` passes: both are below 2^63.
             #[allow(clippy::cast_possible_wrap)]
-            let ratio = bad as i64 as f64 / total as i64 as f64;
-            (total != 0).then_some(ratio)
-        });
+            {
+                *bad = b as i64 as f64;
+                *total = g.wrapping_add(b) as i64 as f64;
+            }
+        }
         if big >> 62 != 0 {
             return Ok(self.error_ratios_exact(now, plan));
+        }
+        // All divisions in one loop over plain arrays, which the compiler packs two to an
+        // instruction; 0/0 (NaN) becomes `None` after.
+        let mut ratio = [0.0_f64; N];
+        for ((r, b), t) in ratio.iter_mut().zip(&bad).zip(&total) {
+            *r = b / t;
+        }
+        let mut out = [None; N];
+        for ((o, &r), &(g, b)) in out.iter_mut().zip(&ratio).zip(&counts) {
+            *o = (g | b != 0).then_some(r);
         }
         Ok(out)
     }
