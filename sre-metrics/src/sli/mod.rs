@@ -56,10 +56,11 @@
 //! Measured with `cargo bench -p sre-benches --bench sli -- sli_window`: the error
 //! ratios of the seven default windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d) of a 30-day
 //! window take about 245 instructions (callgrind, with the benchmark loop; re-summing
-//! 43,200 one-minute buckets, `naive_resum`, takes 27,400) and 0.008–0.014× the time of
-//! `naive_resum` (runs on a shared 2-vCPU machine at load 2–3; seven scalar divisions
-//! are part of it). Recording one event is 0.9–1.4× the time of one relaxed
-//! `fetch_add` (most runs 0.9–1.2×).
+//! 43,200 one-minute buckets, `naive_resum`, takes 27,400). In time, 0.0116× `naive_resum`
+//! in the final full benchmark run (28.3 ns against 2.45 µs) and 0.008–0.014× across
+//! other runs on this shared 2-vCPU machine; the seven divisions, done in one loop the
+//! compiler packs two to an instruction, are a large part of it. Recording one event is
+//! 1.08× the time of one relaxed `fetch_add` in that run (0.9–1.4× across runs).
 //!
 //! # Modules
 //!
