@@ -128,29 +128,17 @@ fn changes<const N: usize>(
     true
 }
 
-/// The general case: sums the shards a block at a time into a stack buffer (each shard
-/// read sequentially), then records the changes against `totals`.
+/// The general case: sums the shards a block at a time, then records the changes against
+/// `totals`.
 fn changes_by_block(histogram: &Histogram, totals: &mut [u64], builder: &mut Builder) {
-    const BLOCK: usize = 256;
-    let len = totals.len();
-    let mut sums = [0_u64; BLOCK];
-    let mut start = 0;
-    while start < len {
-        let end = (start + BLOCK).min(len);
-        let sums = &mut sums[..end - start];
-        sums.fill(0);
-        for shard in histogram.shards.iter() {
-            let counts = shard.get(start..end).unwrap_or_default();
-            for (sum, c) in sums.iter_mut().zip(counts) {
-                *sum = sum.wrapping_add(c.load(Relaxed));
-            }
-        }
-        let totals = totals.get_mut(start..end).unwrap_or_default();
+    histogram.shards.for_each_block_sum(|start, sums| {
+        let totals = totals
+            .get_mut(start..start + sums.len())
+            .unwrap_or_default();
         for (k, (&sum, total)) in sums.iter().zip(totals).enumerate() {
             if sum != *total {
                 builder.push_change(start + k, sum, total);
             }
         }
-        start = end;
-    }
+    });
 }

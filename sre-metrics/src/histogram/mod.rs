@@ -289,31 +289,14 @@ impl Histogram {
     /// A cumulative snapshot of everything recorded so far. Never resets the counters; an
     /// interval is `later.delta(&earlier)`. Not an atomic cut (see the module docs).
     ///
-    /// Reads every counter of every shard once: O(shards × counters), allocation-light
-    /// (one dense sum array), and never blocks writers.
+    /// Reads every counter of every shard once: O(shards × counters), allocating only the
+    /// snapshot itself, and never blocks writers. For a sequence of intervals an
+    /// [`IntervalReader`] is faster.
     #[must_use]
     pub fn snapshot(&self) -> Snapshot {
-        use sre_core::sync::Ordering::Relaxed;
-        // Sum the shards a block of counters at a time (a stack buffer, no large
-        // allocation, each shard read sequentially), keeping only non-zero sums.
-        const BLOCK: usize = 512;
-        let len = self.config.counters();
         let mut builder = Builder::with_capacity(256);
-        let mut sums = [0_u64; BLOCK];
-        let mut start = 0;
-        while start < len {
-            let end = (start + BLOCK).min(len);
-            let sums = &mut sums[..end - start];
-            sums.fill(0);
-            for shard in self.shards.iter() {
-                let counts = shard.get(start..end).unwrap_or_default();
-                for (sum, c) in sums.iter_mut().zip(counts) {
-                    *sum = sum.wrapping_add(c.load(Relaxed));
-                }
-            }
-            builder.extend_dense(start, sums);
-            start = end;
-        }
+        self.shards
+            .for_each_block_sum(|start, sums| builder.extend_dense(start, sums));
         builder.finish(self.config, self.shards.saturated())
     }
 }

@@ -143,6 +143,28 @@ impl Shards {
         (0..self.readable()).map(|s| self.counts(s))
     }
 
+    /// Sums the readable shards a block of counters at a time into a stack buffer (no
+    /// allocation, each shard read sequentially) and hands each block's sums, with the
+    /// index of its first counter, to `f`, in counter order.
+    pub(crate) fn for_each_block_sum(&self, mut f: impl FnMut(usize, &[u64])) {
+        const BLOCK: usize = 256;
+        let mut sums = [0_u64; BLOCK];
+        let mut start = 0;
+        while start < self.len {
+            let end = (start + BLOCK).min(self.len);
+            let sums = &mut sums[..end - start];
+            sums.fill(0);
+            for shard in self.iter() {
+                let counts = shard.get(start..end).unwrap_or_default();
+                for (sum, c) in sums.iter_mut().zip(counts) {
+                    *sum = sum.wrapping_add(c.load(Ordering::Relaxed));
+                }
+            }
+            f(start, sums);
+            start = end;
+        }
+    }
+
     /// The live saturation count, summed over the shards.
     pub(crate) fn saturated(&self) -> u64 {
         (0..=self.owned).fold(0_u64, |sum, s| {
