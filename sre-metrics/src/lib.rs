@@ -27,9 +27,11 @@
 //!
 //! # Modules
 //!
-//! - [`histogram`]: [`Histogram`], [`HistogramConfig`], [`Snapshot`]: an
-//!   HdrHistogram-compatible, sharded, wait-free latency histogram with cumulative
-//!   snapshots, interval deltas, quantiles and `hdrhistogram` interop.
+//! - [`histogram`]: [`Histogram`], [`HistogramConfig`], [`Snapshot`],
+//!   [`IntervalReader`](histogram::IntervalReader): an HdrHistogram-compatible, sharded,
+//!   wait-free latency histogram (a thread with a shard of its own records with a plain
+//!   load and store) with cumulative snapshots, intervals, quantiles and `hdrhistogram`
+//!   interop.
 //! - [`sli`]: [`SliWindow`], [`WindowCounts`]: good/total event counts over rolling
 //!   windows of 5 minutes to 30 days with Prometheus `increase()` semantics, O(windows)
 //!   queries and at most 72 KiB per SLO.
