@@ -57,7 +57,7 @@
 //! ratios of the seven default windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d) of a 30-day
 //! window take about 221 instructions on x86-64 (callgrind, with the benchmark loop;
 //! re-summing 43,200 one-minute buckets, `naive_resum`, takes 27,400). In time,
-//! 0.0091–0.0100× `naive_resum` in three runs on this shared 2-vCPU machine (19.8–28.6 ns
+//! 0.0068–0.0100× `naive_resum` in five runs on this shared 2-vCPU machine (18.6–28.6 ns
 //! against 2.18–2.87 µs), swinging with the load. Most of it is the fixed work of the
 //! loads, conversions and the `Option`s themselves: the seven divisions are about 1 ns
 //! (the compiler does not pack them), and leaving out the index arithmetic, the
