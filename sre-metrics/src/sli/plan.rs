@@ -44,9 +44,10 @@ pub struct WindowPlan<const N: usize> {
     pub(super) horizon: u64,
     /// Each window in minutes, `1 ..= horizon`.
     pub(super) minutes: [u64; N],
-    /// For a window of `w <= L` minutes (`L` the exact ring's length): `w`, so its start
-    /// entry is `(head_idx − w) mod L`. For a longer window: 0 (the open minute's entry,
-    /// never its answer: those plans take the coarse pass).
+    /// For a window of `w <= L` minutes (`L` the exact ring's length): `w mod L`, so its
+    /// start entry is `(head_idx − w) mod L` (`w = L` is stored as 0: the same entry,
+    /// without the wrap-around). For a longer window: 0 (never its answer: those plans
+    /// take the coarse pass).
     pub(super) back: [usize; N],
     /// Whether any window is longer than the exact ring.
     pub(super) long: bool,
@@ -75,7 +76,7 @@ impl<const N: usize> WindowPlan<N> {
             bad |= u64::from(d.subsec_nanos()) | u64::from(q.wrapping_sub(1) >= horizon);
             let exact = q <= len;
             plan.long |= !exact;
-            *b = usize::try_from(if exact { q } else { 0 }).unwrap_or(0);
+            *b = usize::try_from(if q < len { q } else { 0 }).unwrap_or(0);
         }
         if bad != 0 {
             return Err(window_error(horizon, &windows));
