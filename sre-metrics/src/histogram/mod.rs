@@ -80,22 +80,27 @@
 //!
 //! | benchmark | ratio |
 //! |---|---:|
-//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | 0.54× |
-//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | 1.20× |
-//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | 0.27× |
+//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | 0.59× |
+//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | 1.28× |
+//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | 0.39× |
 //! | `quantile(0.99)` vs `value_at_quantile(0.99)` | 0.008× |
-//! | `IntervalReader::next_interval` vs `SyncHistogram::refresh`, while a thread records | 0.88× |
-//! | `snapshot()` + `delta()` vs `SyncHistogram::refresh`, while a thread records | 2.26× |
+//! | `IntervalReader::next_interval` vs `SyncHistogram::refresh`, while a thread records | 0.52× |
+//! | `snapshot()` + `delta()` vs `SyncHistogram::refresh`, while a thread records | 2.44× |
 //!
 //! (One full run, `cargo bench -p sre-benches -- --warm-up-time 2 --measurement-time 5`,
 //! machine otherwise idle.) A thread with a shard of its own records with a plain load and
 //! store, so recording costs less than a `fetch_add` at each value's counter would
-//! (0.88× `atomic_fetch_add_indexed`, indices precomputed); only the single hot
-//! `AtomicU64`, which never misses the cache, is faster. Reading an interval while another
-//! thread records is dominated by fetching the cache lines that thread dirtied (about
-//! 1,750 of a shard's 4,180 in the benchmark) from the other core, which
-//! `SyncHistogram::refresh` pays as well: the interval reader costs about what a refresh
-//! does, a third of `snapshot()` + `delta()`.
+//! (0.91× `atomic_fetch_add_indexed`, indices precomputed); only the single hot
+//! `AtomicU64`, which never misses the cache, is faster.
+//!
+//! The interval ratio moves most from run to run: 0.52× in that run, 0.53–0.83× in three
+//! runs of `histogram_snapshot` alone. An interval reads every counter of every readable
+//! shard and the reader's running totals: with two shards, 800 KB, more than this
+//! machine's 512 KB of L2 cache per core, so each interval streams it from L3 and fetches
+//! the lines the recording thread dirtied (about 1,750 of a shard's 4,180 in the
+//! benchmark) from the other core. `SyncHistogram::refresh` fetches those lines too. The
+//! reader compares a cache line of counters (8) with one test and walks only the lines
+//! that changed, so an unchanged part of the histogram costs a few instructions a line.
 //!
 //! # Agreement with `hdrhistogram`
 //!
