@@ -26,22 +26,24 @@ use core::time::Duration;
 use sre_core::Timestamp;
 use sre_loadgen_model::{Alignment, Deterministic, RateProfile};
 use sre_sim::course::course_autoscaler;
-use sre_sim::scenario::{PolicyKind, Span};
-use sre_sim::{Scenario, ServiceTime, Simulation};
+use sre_sim::scenario::{Autoscaler, PolicyKind, Span};
+use sre_sim::{Report, Scenario, ServiceTime, Simulation};
 
-#[test]
-fn step_in_load_gives_the_hand_computed_actions() {
-    let min = |m: u64| Duration::from_secs(60 * m);
+fn min(m: u64) -> Duration {
+    Duration::from_secs(60 * m)
+}
+
+/// The setup in the module docs, scaled by `autoscaler`: the report, and its scaling
+/// actions as `(at seconds, from, to)`.
+fn run_by_hand(name: &str, autoscaler: Autoscaler) -> (Report, Vec<(f64, u64, u64)>) {
     let service = ServiceTime::fixed(Duration::from_millis(100)).unwrap();
-    let mut s = Scenario::fixed_pool("by hand", 50.0, service, 10, min(40));
+    let mut s = Scenario::fixed_pool(name, 50.0, service, 10, min(40));
     s.servers.min = 1;
     s.servers.max = 100;
     s.servers.warmup = Span(min(2));
     s.service.max_queue = Some(0);
     s.report_interval = Span(min(1));
-    let mut a = course_autoscaler(PolicyKind::TargetTracking);
-    a.target_utilization = 55.0;
-    s.autoscaler = Some(a);
+    s.autoscaler = Some(autoscaler);
 
     let profile =
         RateProfile::steps(&[(min(10), 50.0), (min(20), 160.0), (min(10), 50.0)]).unwrap();
@@ -50,12 +52,19 @@ fn step_in_load_gives_the_hand_computed_actions() {
         .unwrap()
         .run_requests(arrivals.map(|t| (t.as_nanos(), 100_000_000)))
         .unwrap();
-
-    let actions: Vec<(f64, u64, u64)> = report
+    let actions = report
         .scaling
         .iter()
         .map(|a| (a.at_s, a.from, a.to))
         .collect();
+    (report, actions)
+}
+
+#[test]
+fn step_in_load_gives_the_hand_computed_actions() {
+    let mut a = course_autoscaler(PolicyKind::TargetTracking);
+    a.target_utilization = 55.0;
+    let (report, actions) = run_by_hand("by hand", a);
     assert_eq!(
         actions,
         vec![(660.0, 10, 19), (840.0, 19, 30), (1860.0, 30, 10)],
@@ -106,29 +115,10 @@ fn step_in_load_gives_the_hand_computed_actions() {
 /// Instance-minutes: 10·11 + 11·3 + 12·3 + 13·3 + 14·3 + 15·3 + 16·3 + 17·10 + 16·1 = 539.
 #[test]
 fn cpu_thresholds_step_one_at_a_time() {
-    let min = |m: u64| Duration::from_secs(60 * m);
-    let service = ServiceTime::fixed(Duration::from_millis(100)).unwrap();
-    let mut s = Scenario::fixed_pool("by hand, thresholds", 50.0, service, 10, min(40));
-    s.servers.min = 1;
-    s.servers.max = 100;
-    s.servers.warmup = Span(min(2));
-    s.service.max_queue = Some(0);
-    s.report_interval = Span(min(1));
-    s.autoscaler = Some(course_autoscaler(PolicyKind::CpuThreshold));
-
-    let profile =
-        RateProfile::steps(&[(min(10), 50.0), (min(20), 160.0), (min(10), 50.0)]).unwrap();
-    let arrivals = Deterministic::new(profile, Alignment::LEFT, Timestamp::ZERO);
-    let report = Simulation::new(s)
-        .unwrap()
-        .run_requests(arrivals.map(|t| (t.as_nanos(), 100_000_000)))
-        .unwrap();
-
-    let actions: Vec<(f64, u64, u64)> = report
-        .scaling
-        .iter()
-        .map(|a| (a.at_s, a.from, a.to))
-        .collect();
+    let (report, actions) = run_by_hand(
+        "by hand, thresholds",
+        course_autoscaler(PolicyKind::CpuThreshold),
+    );
     assert_eq!(
         actions,
         vec![

@@ -16,9 +16,10 @@ use sre_metrics::{Histogram, SliWindow};
 /// it (`tests/report_latency.rs` checks the report against per-event recording).
 ///
 /// SLI events are counted here (the exact counters) and handed to the window with one
-/// `record_counts` of the difference since the last hand-over at each boundary (every boundary is at or before the next minute's
-/// end, so each batch falls in one of the window's minutes): the window holds exactly what
-/// per-event `record` calls would give it, for one atomic add a batch instead of one an event.
+/// `record_counts` of the difference since the last hand-over at each boundary (every
+/// boundary is at or before the next minute's end, so each batch falls in one of the
+/// window's minutes): the window holds exactly what per-event `record` calls would give
+/// it, for one atomic add a batch instead of one an event.
 #[derive(Debug)]
 pub(super) struct Recorder {
     pub(super) hist: Histogram,
