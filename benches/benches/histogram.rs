@@ -11,10 +11,11 @@
 //! - `histogram_record_2threads/*`: two threads record the 1M values each at once.
 //! - `histogram_quantile/*`: the 0.99 quantile of the filled histogram.
 //! - `histogram_snapshot/*`: read an interval while a second thread records. `sre`:
-//!   `IntervalReader::next_interval` (reads every counter, updates the running totals,
-//!   returns the interval); `sre_snapshot_delta`: `snapshot()` + `delta(&previous)`, the
-//!   same interval from two cumulative snapshots; `hdrhistogram`: `SyncHistogram::refresh`
-//!   (which phases the recorder and merges its interval histogram into the cumulative one).
+//!   `IntervalReader::next_interval` (skips the shards nobody wrote since the last call,
+//!   reads the others against its copy, returns the interval); `sre_snapshot_delta`:
+//!   `snapshot()` + `delta(&previous)`, the same interval from two cumulative snapshots;
+//!   `hdrhistogram`: `SyncHistogram::refresh` (which phases the recorder and merges its
+//!   interval histogram into the cumulative one).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hdrhistogram::{Histogram as Hdr, SyncHistogram};

@@ -87,4 +87,37 @@ proptest! {
         prop_assert!(reader.next_interval().is_empty());
         prop_assert_eq!(h.snapshot(), snapshot_of(&all));
     }
+
+    /// Several threads, alive at once (so each holds its own slot), record a batch each
+    /// between two reads: one to several shards changed in one interval, owned and shared
+    /// (the reader's one-pass cases for one, two and three shards and its block-wise case
+    /// beyond), and shards left unchanged by some rounds.
+    #[test]
+    fn intervals_are_exact_when_several_shards_change_at_once(
+        rounds in prop::collection::vec(prop::collection::vec(values(), 0..7), 1..5),
+        shards in prop::sample::select(vec![1_usize, 2, 4, 8]),
+    ) {
+        let h = Histogram::with_shards(config(), shards).unwrap();
+        let mut reader = IntervalReader::new(&h);
+        let mut all = Vec::new();
+        for batches in &rounds {
+            let together = std::sync::Barrier::new(batches.len());
+            std::thread::scope(|s| {
+                for batch in batches {
+                    let (h, together) = (&h, &together);
+                    s.spawn(move || {
+                        together.wait();
+                        batch.iter().for_each(|&v| h.record(v));
+                        together.wait();
+                    });
+                }
+            });
+            let round: Vec<u64> = batches.iter().flatten().copied().collect();
+            prop_assert_eq!(reader.next_interval(), snapshot_of(&round));
+            all.extend_from_slice(&round);
+            prop_assert_eq!(reader.cumulative(), snapshot_of(&all));
+        }
+        prop_assert!(reader.next_interval().is_empty());
+        prop_assert_eq!(h.snapshot(), snapshot_of(&all));
+    }
 }

@@ -1,7 +1,14 @@
 //! Loom models: writers and a reader taking snapshots and intervals. Under every
 //! interleaving (up to the preemption bound), every recorded value appears in exactly one
 //! interval, whether writers add to shards of their own (plain loads and stores), to the
-//! shared shard (atomic adds), or to a shard whose slot an exited thread handed over.
+//! shared shard (atomic adds), or to a shard whose slot an exited thread handed over, and
+//! when the reader skips shards whose write version has not moved.
+//!
+//! In the version models the reader runs on a thread of its own. With the model's main
+//! thread as the reader and writers that load before they store (as an owned shard's add
+//! does), loom 0.7 explores only the writers running after the reader, one execution;
+//! with the reader on a spawned thread it explores both orders, and it finds the lost
+//! count when the version is stored before the count or without release and acquire.
 //!
 //! `RUSTFLAGS="--cfg sre_loom" CARGO_TARGET_DIR=target/loom cargo test --release -p sre-metrics --lib loom`
 
@@ -76,6 +83,61 @@ fn loom_two_writers_sharing_the_shared_shard_and_a_reader() {
 #[test]
 fn loom_two_writers_one_owned_one_shared_shard_and_a_reader() {
     model(1, false);
+}
+
+/// The write version: a reader skips a shard whose version has not moved since its last
+/// interval, so the version must never be seen ahead of the count it covers. One writer
+/// records twice on its own shard while a reader thread takes an interval; once both are
+/// joined, a second interval must hold everything the first did not. (Were the version
+/// stored before the count, or without release and acquire, the first interval could see
+/// the new version with an old count; the second would then skip the shard and lose the
+/// count.) The reader runs on a thread of its own: with the model's main thread as the
+/// reader, loom does not explore the writer running first.
+#[test]
+fn loom_a_reader_skipping_unchanged_shards_loses_nothing() {
+    version_model(1, 3);
+}
+
+/// As above with two writers on two shards: the reader may skip either, both or none.
+#[test]
+fn loom_a_reader_skipping_one_of_two_changed_shards_loses_nothing() {
+    version_model(2, 2);
+}
+
+/// `writers` threads record a 0 and a 1 each on shards of their own, while a reader
+/// thread takes an interval; with everything joined, a second interval holds the rest.
+fn version_model(writers: usize, preemptions: usize) {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(preemptions);
+    builder.check(move || {
+        let h = Arc::new(Histogram::with_shards(config(), writers).unwrap());
+        let writers: Vec<_> = (0..writers)
+            .map(|_| {
+                let h = Arc::clone(&h);
+                thread::spawn(move || {
+                    h.record(0);
+                    h.record(1);
+                })
+            })
+            .collect();
+        let reader = {
+            let h = Arc::clone(&h);
+            thread::spawn(move || {
+                let mut reader = IntervalReader::new(h);
+                let first = reader.next_interval();
+                (reader, first)
+            })
+        };
+        let n = u64::try_from(writers.len()).unwrap();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let (mut reader, mut all) = reader.join().unwrap();
+        all.merge(&reader.next_interval()).unwrap();
+        assert_eq!((all.count(), all.count_at_or_below(0)), (2 * n, n));
+        assert_eq!(all, h.snapshot());
+        assert!(reader.next_interval().is_empty());
+    });
 }
 
 /// A writer gives its slot back while another takes one: the next may take the first

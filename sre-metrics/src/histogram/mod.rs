@@ -37,13 +37,16 @@
 //! [`Histogram::snapshot`] sums the shards into a sparse, cumulative [`Snapshot`]; it never
 //! resets the live counters, so any number of readers can take snapshots, and an interval
 //! is `later.delta(&earlier)`. A reporting loop reads intervals faster with an
-//! [`IntervalReader`] ([`Histogram::intervals`]), which keeps the running totals dense and
-//! returns each interval in one pass. Every counter only grows, so every recorded value
+//! [`IntervalReader`] ([`Histogram::intervals`]): it keeps a copy of the counters, and
+//! each owned shard carries a *write version* that its thread moves after every record,
+//! so the reader skips every shard nobody recorded into since its last interval and reads
+//! the others once. Every counter only grows, so every recorded value
 //! appears in exactly one interval of a sequence of snapshots (taken one after the other,
 //! e.g. by one thread): no value is lost, none counted twice, and writers never wait for
 //! readers (no phaser, no lock). The loom models in `histogram/loom.rs` check this for
 //! writers on shards of their own, writers racing on the shared shard, a slot handed from
-//! an exited thread to a new one, and a reader taking snapshots and intervals meanwhile.
+//! an exited thread to a new one, a reader taking snapshots and intervals meanwhile, and a
+//! reader skipping shards whose version has not moved.
 //!
 //! **What a snapshot is not: an atomic cut across buckets.** A snapshot reads the counters
 //! one at a time while writers go on; a value recorded during the snapshot may or may not

@@ -9,11 +9,17 @@
 //! is a release/acquire pair, so the new owner continues from the old one's last count.
 //!
 //! Shard `s` is the run `s × stride .. (s + 1) × stride` of one array: its `len`
-//! counters, its saturation count, then padding. One array rather than a
+//! counters, its saturation count, its write version, then padding. One array rather than a
 //! box per shard keeps the record path to one dependent load (the array's address), and
 //! lets readers take every shard as plain runs of one slice. The padding leaves at least
 //! 128 bytes (two cache lines, the unit of the adjacent-line prefetcher) between one
 //! shard's last word and the next one's first, so two shards never share a line.
+//!
+//! An owned shard's *write version* counts the adds to it: its owner stores the next
+//! version (release) after every add, so a reader that loads (acquire) the version it
+//! saw last time knows nothing was added since it last read the shard, and need not read
+//! it; a reader that loads a newer one sees every add counted in it. It is one more plain
+//! store to a line the owner keeps, a few per cent of the add.
 
 use crate::thread_slot::{UNASSIGNED, thread_slot};
 use sre_core::sync::{AtomicBool, AtomicU64, Ordering};
@@ -30,7 +36,8 @@ pub(crate) struct Shards {
     stride: usize,
     /// Counters per shard.
     len: usize,
-    /// Every shard's words: `len` counters, 1 saturation count, padding.
+    /// Every shard's words: `len` counters, 1 saturation count, 1 write version,
+    /// padding.
     words: Box<[AtomicU64]>,
     /// Whether any thread has added to the shared shard: until one has, readers skip it.
     shared_used: AtomicBool,
@@ -51,9 +58,10 @@ impl Shards {
         }
     }
 
-    /// A shard's words rounded up to whole 128-byte units, plus one unit of padding.
+    /// A shard's words (counters, saturation count, version) rounded up to whole
+    /// 128-byte units, plus one unit of padding.
     fn stride(len: usize) -> usize {
-        (len + 1).div_ceil(LINE_PAIR) * LINE_PAIR + LINE_PAIR
+        (len + 2).div_ceil(LINE_PAIR) * LINE_PAIR + LINE_PAIR
     }
 
     /// The number of owned shards (the shared one not counted).
@@ -68,9 +76,18 @@ impl Shards {
     pub(crate) fn add(&self, slot: usize, index: usize, n: u64) {
         debug_assert!(index < self.len);
         if slot < self.owned {
-            if let Some(c) = self.words.get(slot * self.stride + index) {
-                // The only writer of this shard: no read-modify-write needed.
+            let base = slot * self.stride;
+            let words = (
+                self.words.get(base + index),
+                self.words.get(base + self.len + 1),
+            );
+            if let (Some(c), Some(version)) = words {
+                // The only writer of this shard: no read-modify-write needed. The version
+                // is stored after the counter, with release: a reader that sees it sees
+                // the count.
                 c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+                let next = version.load(Ordering::Relaxed).wrapping_add(1);
+                version.store(next, Ordering::Release);
             }
         } else {
             self.add_other(slot, index, n);
@@ -130,6 +147,16 @@ impl Shards {
     /// thread has written it.
     pub(crate) fn readable(&self) -> usize {
         self.owned + usize::from(self.shared_used.load(Ordering::Relaxed))
+    }
+
+    /// The write version of owned shard `shard` (acquire: every add it counts is visible
+    /// after it); `None` for the shared shard, which has none, or past the last shard.
+    pub(crate) fn version(&self, shard: usize) -> Option<u64> {
+        if shard >= self.owned {
+            return None;
+        }
+        let word = self.words.get(shard * self.stride + self.len + 1)?;
+        Some(word.load(Ordering::Acquire))
     }
 
     /// The live counters of shard `shard`.

@@ -139,16 +139,14 @@ impl Builder {
         }
     }
 
-    /// Appends the change of counter `index` (above the last index pushed) from its old
-    /// running total `*total` to `sum`, and stores the new total.
-    #[inline]
-    pub(crate) fn push_change(&mut self, index: usize, sum: u64, total: &mut u64) {
-        // Counters only grow (wrapping at 2^64): the difference is the count.
-        self.total = self.total.wrapping_add(sum.wrapping_sub(*total));
-        *total = sum;
-        // Counter indices are below (64 + 1) × 2^17: they fit in u32.
-        self.indices.push(u32::try_from(index).unwrap_or(u32::MAX));
-        self.cumulative.push(self.total);
+    /// A builder holding ascending, non-empty `(indices, cumulative)` entries already.
+    pub(crate) fn from_parts(indices: Vec<u32>, cumulative: Vec<u64>) -> Self {
+        let total = cumulative.last().copied().unwrap_or(0);
+        Self {
+            indices,
+            cumulative,
+            total,
+        }
     }
 
     pub(crate) fn finish(self, config: HistogramConfig, saturated: u64) -> Snapshot {
