@@ -15,10 +15,12 @@ use sre_core::sync::{AtomicU64, Ordering::Relaxed};
 ///
 /// - The reader keeps a copy of every shard's counters as of its last interval (as much
 ///   memory as the histogram's counters, allocated once by [`IntervalReader::new`]) and
-///   each owned shard's *write version*, which the shard's thread moves after every
-///   record (a plain store, a few per cent of a record).
-/// - A shard whose version has not moved since the last interval is not read at all: an
-///   idle thread's shard, or every shard of an idle histogram, costs one load.
+///   one bit of every owned shard's *clean bits*, which the shard's thread clears after
+///   every record (one plain store of a constant) and the reader sets when it reads.
+/// - A shard whose bit is still set at the next interval was not written since, and is
+///   not read at all: an idle thread's shard, or every shard of an idle histogram, costs
+///   one atomic `or`. Up to 64 readers of a histogram have a bit each; any more read every
+///   shard every time (the same results, at the cost of a full pass).
 /// - A shard that has moved is read once against the copy, a cache line of counters (8)
 ///   with one test, and only the counters that changed go into the interval, written
 ///   without a branch per counter.
@@ -56,8 +58,10 @@ pub struct IntervalReader<H: Deref<Target = Histogram>> {
     /// Every shard's counters (the owned ones, then the shared one) as of the last
     /// interval, `len` apiece.
     seen: Box<[u64]>,
-    /// Each owned shard's write version as of the last interval; `None` before the first.
-    versions: Box<[Option<u64>]>,
+    /// This reader's bit of the shards' clean bits (`None`: every shard is read).
+    bit: Option<u32>,
+    /// Whether an interval was read: the first reads every shard.
+    started: bool,
     saturated: u64,
     /// Non-empty buckets of the last interval: the next one's starting capacity.
     hint: usize,
@@ -71,7 +75,8 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
         Self {
             len,
             seen: vec![0; len * (owned + 1)].into_boxed_slice(),
-            versions: vec![None; owned].into_boxed_slice(),
+            bit: histogram.shards.claim_reader(),
+            started: false,
             histogram,
             saturated: 0,
             hint: 64,
@@ -83,22 +88,32 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
         &self.histogram
     }
 
+    /// Bytes of memory this reader holds: its copy of every shard's counters (the shared
+    /// shard's included) and itself.
+    #[must_use]
+    pub fn memory_bytes(&self) -> usize {
+        core::mem::size_of::<Self>() + core::mem::size_of_val(&*self.seen)
+    }
+
     /// What was recorded since the previous call (the first call: since the histogram
     /// was built), as a snapshot of the interval.
     pub fn next_interval(&mut self) -> Snapshot {
         let histogram = &*self.histogram;
         let shards = &histogram.shards;
         let readable = shards.readable();
-        let versions = &mut self.versions;
-        // The shards to read: an owned one whose version moved (loaded before its
-        // counters), the shared one whenever any thread has written it.
+        let (bit, started) = (self.bit, self.started);
+        self.started = true;
+        // The shards to read: those written since this reader's last interval (their
+        // clean bits tested before their counters are read), the shared one whenever any
+        // thread has written it, every readable one the first time.
         let mut changed = self
             .seen
             .chunks_exact_mut(self.len)
             .enumerate()
-            .filter(|&(s, _)| match (shards.version(s), versions.get_mut(s)) {
-                (Some(version), Some(last)) => last.replace(version) != Some(version),
-                _ => s < readable,
+            .filter(|&(s, _)| {
+                // Test (and set) the bit even the first time, so the next call can skip.
+                let clean = bit.is_some_and(|bit| shards.clean_since_last_read(s, bit));
+                s < readable && !(started && clean)
             })
             .map(|(s, seen)| (shards.counts(s), seen));
         let mut found = Changes::with_capacity(self.hint);
@@ -148,6 +163,15 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
             builder.extend_dense(start, sums);
         }
         builder.finish(*self.histogram.config(), self.saturated)
+    }
+}
+
+impl<H: Deref<Target = Histogram>> Drop for IntervalReader<H> {
+    /// Gives the reader's bit of the clean bits back, for the next reader.
+    fn drop(&mut self) {
+        if let Some(bit) = self.bit {
+            self.histogram.shards.release_reader(bit);
+        }
     }
 }
 

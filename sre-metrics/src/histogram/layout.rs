@@ -10,6 +10,7 @@
 //! here against `hdrhistogram` itself.
 
 use crate::error::Error;
+use core::num::NonZeroU64;
 
 /// The derived constants of a configuration. Internal: [`super::HistogramConfig`] is the
 /// public face.
@@ -19,11 +20,11 @@ pub(crate) struct Layout {
     pub(crate) unit_magnitude: u32,
     /// log2 of half the number of sub-buckets per bucket.
     pub(crate) half_magnitude: u32,
-    /// `(sub_bucket_count - 1) << unit_magnitude`: or-ed into a value so the leading-zero
-    /// count never exceeds that of bucket 0.
-    pub(crate) sub_bucket_mask: u64,
-    /// `64 - unit_magnitude - log2(sub_bucket_count)`.
-    pub(crate) leading_zero_base: u32,
+    /// `(sub_bucket_count - 1) << unit_magnitude`: or-ed into a value so its log2 is
+    /// never below that of bucket 0's values (and, never zero, the log2 is one `bsr`).
+    pub(crate) sub_bucket_mask: NonZeroU64,
+    /// `unit_magnitude + log2(sub_bucket_count) - 1`: the log2 of bucket 0's values.
+    pub(crate) log_base: u32,
     /// Number of power-of-two buckets `hdrhistogram` allocates for this range.
     pub(crate) bucket_count: u32,
     /// Counters `hdrhistogram` allocates: `(bucket_count + 1) × sub_bucket_count / 2`.
@@ -69,8 +70,10 @@ impl Layout {
         let mut layout = Layout {
             unit_magnitude,
             half_magnitude,
-            sub_bucket_mask: (sub_bucket_count - 1) << unit_magnitude,
-            leading_zero_base: 64 - unit_magnitude - sub_bucket_magnitude,
+            // At least 2^5 - 1 (sub-buckets ≥ 2^5) shifted: never zero.
+            sub_bucket_mask: NonZeroU64::new((sub_bucket_count - 1) << unit_magnitude)
+                .unwrap_or(NonZeroU64::MIN),
+            log_base: unit_magnitude + sub_bucket_magnitude - 1,
             bucket_count: 0,
             hdr_len: 0,
             len: 0,
@@ -88,8 +91,12 @@ impl Layout {
     /// values give indices past [`Self::len`]).
     #[inline(always)]
     pub(crate) fn index_of(&self, value: u64) -> usize {
-        let bucket = self.leading_zero_base - (value | self.sub_bucket_mask).leading_zeros();
-        let sub_bucket = value >> (bucket + self.unit_magnitude);
+        // hdrhistogram: `bucket = leading_zero_count_base - leading_zeros(value | mask)`,
+        // the same number as the log2 below (`bsr`, without a zero check) less a constant.
+        let log = (self.sub_bucket_mask | value).ilog2();
+        let bucket = log - self.log_base;
+        // `bucket + unit_magnitude`, written from the log.
+        let sub_bucket = value >> (log - self.half_magnitude);
         // hdrhistogram: `((bucket + 1) << half_magnitude) + sub_bucket - half_count`,
         // which is the same number written with one add fewer.
         let index = (u64::from(bucket) << self.half_magnitude) + sub_bucket;

@@ -2,13 +2,13 @@
 //! interleaving (up to the preemption bound), every recorded value appears in exactly one
 //! interval, whether writers add to shards of their own (plain loads and stores), to the
 //! shared shard (atomic adds), or to a shard whose slot an exited thread handed over, and
-//! when the reader skips shards whose write version has not moved.
+//! when the reader skips shards still marked clean.
 //!
-//! In the version models the reader runs on a thread of its own. With the model's main
-//! thread as the reader and writers that load before they store (as an owned shard's add
-//! does), loom 0.7 explores only the writers running after the reader, one execution;
-//! with the reader on a spawned thread it explores both orders, and it finds the lost
-//! count when the version is stored before the count or without release and acquire.
+//! In the clean-bits models the reader runs on a thread of its own: with the model's main
+//! thread as the reader, loom 0.7 explored a single execution of such a model (the
+//! writers after the reader). With the reader on a spawned thread it explores both
+//! orders, and it finds the lost count when the bits are cleared before the count is
+//! stored, or without release and acquire.
 //!
 //! `RUSTFLAGS="--cfg sre_loom" CARGO_TARGET_DIR=target/loom cargo test --release -p sre-metrics --lib loom`
 
@@ -85,28 +85,27 @@ fn loom_two_writers_one_owned_one_shared_shard_and_a_reader() {
     model(1, false);
 }
 
-/// The write version: a reader skips a shard whose version has not moved since its last
-/// interval, so the version must never be seen ahead of the count it covers. One writer
-/// records twice on its own shard while a reader thread takes an interval; once both are
-/// joined, a second interval must hold everything the first did not. (Were the version
-/// stored before the count, or without release and acquire, the first interval could see
-/// the new version with an old count; the second would then skip the shard and lose the
-/// count.) The reader runs on a thread of its own: with the model's main thread as the
-/// reader, loom does not explore the writer running first.
+/// The clean bits: a reader skips a shard whose bit is still set since its last
+/// interval, so a cleared bit must never be seen ahead of the count it stands for. One
+/// writer records twice on its own shard while a reader thread takes an interval; once
+/// both are joined, a second interval must hold everything the first did not. (Were the
+/// bits cleared before the count is stored, or without release and acquire, the first
+/// interval could see them cleared and still read an old count, set its bit, and the
+/// second would skip the shard and lose the count.)
 #[test]
 fn loom_a_reader_skipping_unchanged_shards_loses_nothing() {
-    version_model(1, 3);
+    clean_bits_model(1, 3);
 }
 
 /// As above with two writers on two shards: the reader may skip either, both or none.
 #[test]
 fn loom_a_reader_skipping_one_of_two_changed_shards_loses_nothing() {
-    version_model(2, 2);
+    clean_bits_model(2, 2);
 }
 
 /// `writers` threads record a 0 and a 1 each on shards of their own, while a reader
 /// thread takes an interval; with everything joined, a second interval holds the rest.
-fn version_model(writers: usize, preemptions: usize) {
+fn clean_bits_model(writers: usize, preemptions: usize) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(preemptions);
     builder.check(move || {

@@ -38,15 +38,15 @@
 //! resets the live counters, so any number of readers can take snapshots, and an interval
 //! is `later.delta(&earlier)`. A reporting loop reads intervals faster with an
 //! [`IntervalReader`] ([`Histogram::intervals`]): it keeps a copy of the counters, and
-//! each owned shard carries a *write version* that its thread moves after every record,
-//! so the reader skips every shard nobody recorded into since its last interval and reads
-//! the others once. Every counter only grows, so every recorded value
+//! each owned shard carries *clean bits*, one a reader, that its thread clears after
+//! every record, so the reader skips every shard nobody recorded into since its last
+//! interval and reads the others once. Every counter only grows, so every recorded value
 //! appears in exactly one interval of a sequence of snapshots (taken one after the other,
 //! e.g. by one thread): no value is lost, none counted twice, and writers never wait for
 //! readers (no phaser, no lock). The loom models in `histogram/loom.rs` check this for
 //! writers on shards of their own, writers racing on the shared shard, a slot handed from
 //! an exited thread to a new one, a reader taking snapshots and intervals meanwhile, and a
-//! reader skipping shards whose version has not moved.
+//! reader skipping shards still marked clean.
 //!
 //! **What a snapshot is not: an atomic cut across buckets.** A snapshot reads the counters
 //! one at a time while writers go on; a value recorded during the snapshot may or may not
@@ -63,10 +63,11 @@
 //! | | counters | bytes |
 //! |---|---:|---:|
 //! | `hdrhistogram::Histogram<u64>` (counters + 96-byte struct) | 33 792 | 270 432 |
-//! | one shard here (counters + saturation count + padding to 128-byte units) | 33 421 | 267 520 (0.99×) |
-//! | a histogram with 1 shard (+ the shared shard + 112-byte header) | 66 842 | 535 152 |
-//! | a histogram with 2 shards (the default on 2 CPUs) | 100 263 | 802 672 |
-//! | a histogram with 8 shards (the most by default) | 300 789 | 2 407 792 |
+//! | one shard here (counters + saturation count + clean bits + padding to 128-byte units) | 33 421 | 267 520 (0.99×) |
+//! | a histogram with 1 shard (+ the shared shard + 120-byte header) | 66 842 | 535 160 |
+//! | a histogram with 2 shards (the default on 2 CPUs) | 100 263 | 802 680 |
+//! | a histogram with 8 shards (the most by default) | 300 789 | 2 407 800 |
+//! | an [`IntervalReader`]'s copy of a 2-shard histogram's counters (shared shard included) | 100 263 | 802 104 |
 //!
 //! A shard stops at the highest trackable value's counter, where `hdrhistogram` keeps the
 //! rest of its last power-of-two bucket. The default shard count is the number of CPUs
@@ -521,9 +522,10 @@ mod tests {
         let c = HistogramConfig::new(1, 3_600_000_000_000, 3).unwrap();
         assert_eq!(c.hdrhistogram_counters(), 33_792);
         assert_eq!(c.counters(), 33_421);
-        // Counters + the saturation count, rounded up to 128 bytes, + 128 bytes of padding.
+        // Counters + the saturation count + the clean bits, rounded up to 128 bytes,
+        // + 128 bytes of padding.
         let shard = Histogram::shard_bytes(&c);
-        assert_eq!(shard, (33_421_usize + 1).div_ceil(16) * 128 + 128);
+        assert_eq!(shard, (33_421_usize + 2).div_ceil(16) * 128 + 128);
         assert_eq!(shard, 267_520);
         let hdr = 33_792 * 8;
         assert!(shard <= hdr, "{shard} > {hdr}");
@@ -533,12 +535,18 @@ mod tests {
             core::mem::size_of::<Histogram>() + 2 * shard,
             "owned + shared"
         );
-        for (n, bytes) in [(1, 535_152), (2, 802_672), (8, 2_407_792)] {
+        for (n, bytes) in [(1, 535_160), (2, 802_680), (8, 2_407_800)] {
             assert_eq!(
                 Histogram::with_shards(c, n).unwrap().memory_bytes(),
                 bytes,
                 "{n} shards"
             );
         }
+        // An interval reader copies every shard's counters (the shared one's too).
+        let two = Histogram::with_shards(c, 2).unwrap();
+        let copy =
+            two.intervals().memory_bytes() - core::mem::size_of::<IntervalReader<&Histogram>>();
+        assert_eq!(copy, 3 * 33_421 * 8);
+        assert_eq!(copy, 802_104);
     }
 }

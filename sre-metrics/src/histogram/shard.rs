@@ -8,21 +8,41 @@
 //! shard makes the plain add exact; a slot's hand-over from an exiting thread to a new one
 //! is a release/acquire pair, so the new owner continues from the old one's last count.
 //!
-//! Shard `s` is the run `s × stride .. (s + 1) × stride` of one array: its `len`
-//! counters, its saturation count, its write version, then padding. One array rather than a
+//! Shard `s` is the run `s × stride .. (s + 1) × stride` of one array: its *clean bits*,
+//! its `len` counters, its saturation count, then padding. One array rather than a
 //! box per shard keeps the record path to one dependent load (the array's address), and
 //! lets readers take every shard as plain runs of one slice. The padding leaves at least
 //! 128 bytes (two cache lines, the unit of the adjacent-line prefetcher) between one
 //! shard's last word and the next one's first, so two shards never share a line.
 //!
-//! An owned shard's *write version* counts the adds to it: its owner stores the next
-//! version (release) after every add, so a reader that loads (acquire) the version it
-//! saw last time knows nothing was added since it last read the shard, and need not read
-//! it; a reader that loads a newer one sees every add counted in it. It is one more plain
-//! store to a line the owner keeps, a few per cent of the add.
+//! An owned shard's *clean bits* tell each [`IntervalReader`](super::IntervalReader)
+//! whether the shard was written since it last read it. A reader holds one bit of the
+//! word (up to 64 readers a histogram; see [`Shards::claim_reader`]). After every add the
+//! owner stores 0 (release): a constant, so the record path gains one plain store and no
+//! load. A reader sets its bit with `fetch_or` (acquire and release) before it reads the
+//! shard: found set, nothing was stored since its last read and it skips the shard; found
+//! clear, it reads the shard and sees every add before the store it found. The store it
+//! did not see yet clears the bit again, so the next read catches up.
 
 use crate::thread_slot::{UNASSIGNED, thread_slot};
 use sre_core::sync::{AtomicBool, AtomicU64, Ordering};
+
+/// Clears a shard's clean bits after an add (release: a reader that finds them clear
+/// sees the add).
+#[cfg(not(sre_loom))]
+#[inline(always)]
+fn clear(clean: &AtomicU64) {
+    clean.store(0, Ordering::Release);
+}
+
+/// Under loom, the same clear as an atomic swap. Loom 0.7 lets a plain store fall between
+/// the read and the write of another thread's read-modify-write (tokio-rs/loom#254, an
+/// open bug), which no C11 execution does, and reports counts lost that cannot be. A swap
+/// that writes the same 0 has the same effect here and is modelled correctly.
+#[cfg(sre_loom)]
+fn clear(clean: &AtomicU64) {
+    clean.swap(0, Ordering::Release);
+}
 
 /// Words per 128 bytes.
 const LINE_PAIR: usize = 128 / core::mem::size_of::<u64>();
@@ -36,11 +56,13 @@ pub(crate) struct Shards {
     stride: usize,
     /// Counters per shard.
     len: usize,
-    /// Every shard's words: `len` counters, 1 saturation count, 1 write version,
+    /// Every shard's words: 1 word of clean bits, `len` counters, 1 saturation count,
     /// padding.
     words: Box<[AtomicU64]>,
     /// Whether any thread has added to the shared shard: until one has, readers skip it.
     shared_used: AtomicBool,
+    /// The reader bits held (see [`Shards::claim_reader`]).
+    readers: AtomicU64,
 }
 
 impl Shards {
@@ -55,10 +77,11 @@ impl Shards {
                 .map(|_| AtomicU64::new(0))
                 .collect(),
             shared_used: AtomicBool::new(false),
+            readers: AtomicU64::new(0),
         }
     }
 
-    /// A shard's words (counters, saturation count, version) rounded up to whole
+    /// A shard's words (clean bits, counters, saturation count) rounded up to whole
     /// 128-byte units, plus one unit of padding.
     fn stride(len: usize) -> usize {
         (len + 2).div_ceil(LINE_PAIR) * LINE_PAIR + LINE_PAIR
@@ -76,18 +99,17 @@ impl Shards {
     pub(crate) fn add(&self, slot: usize, index: usize, n: u64) {
         debug_assert!(index < self.len);
         if slot < self.owned {
-            let base = slot * self.stride;
-            let words = (
-                self.words.get(base + index),
-                self.words.get(base + self.len + 1),
+            // The shard's clean bits first, then its counters.
+            let (clean, c) = (
+                self.words.get(slot * self.stride),
+                self.words.get(slot * self.stride + 1 + index),
             );
-            if let (Some(c), Some(version)) = words {
-                // The only writer of this shard: no read-modify-write needed. The version
-                // is stored after the counter, with release: a reader that sees it sees
-                // the count.
+            if let (Some(clean), Some(c)) = (clean, c) {
+                // The only writer of this shard: no read-modify-write needed. The clean
+                // bits are cleared after the count, with release: a reader that sees them
+                // clear sees the count.
                 c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
-                let next = version.load(Ordering::Relaxed).wrapping_add(1);
-                version.store(next, Ordering::Release);
+                clear(clean);
             }
         } else {
             self.add_other(slot, index, n);
@@ -106,7 +128,7 @@ impl Shards {
         let index = index.min(self.len.saturating_sub(1));
         if slot < self.owned {
             self.add(slot, index, n);
-        } else if let Some(c) = self.words.get(self.owned * self.stride + index) {
+        } else if let Some(c) = self.words.get(self.owned * self.stride + 1 + index) {
             self.mark_shared_used();
             c.fetch_add(n, Ordering::Relaxed);
         }
@@ -134,7 +156,7 @@ impl Shards {
         if !owned {
             self.mark_shared_used();
         }
-        if let Some(c) = self.words.get(shard * self.stride + self.len) {
+        if let Some(c) = self.words.get(shard * self.stride + 1 + self.len) {
             if owned {
                 c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
             } else {
@@ -149,19 +171,41 @@ impl Shards {
         self.owned + usize::from(self.shared_used.load(Ordering::Relaxed))
     }
 
-    /// The write version of owned shard `shard` (acquire: every add it counts is visible
-    /// after it); `None` for the shared shard, which has none, or past the last shard.
-    pub(crate) fn version(&self, shard: usize) -> Option<u64> {
+    /// Takes a reader bit of the clean-bits words, the lowest free one; `None` when all
+    /// 64 are held (that reader then reads every shard every time).
+    pub(crate) fn claim_reader(&self) -> Option<u32> {
+        let taken = self
+            .readers
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |held| {
+                (held != u64::MAX).then(|| held | (held + 1))
+            })
+            .ok()?;
+        Some((!taken).trailing_zeros())
+    }
+
+    /// Gives a reader bit back.
+    pub(crate) fn release_reader(&self, bit: u32) {
+        self.readers.fetch_and(!(1_u64 << bit), Ordering::Relaxed);
+    }
+
+    /// Whether owned shard `shard` is unchanged since the holder of reader bit `bit` last
+    /// called this for it: sets the bit and says whether it was set. A shard found
+    /// changed must then be read (its adds before the clearing store are visible).
+    /// `false` for the shared shard, which is always read.
+    pub(crate) fn clean_since_last_read(&self, shard: usize, bit: u32) -> bool {
         if shard >= self.owned {
-            return None;
+            return false;
         }
-        let word = self.words.get(shard * self.stride + self.len + 1)?;
-        Some(word.load(Ordering::Acquire))
+        let Some(word) = self.words.get(shard * self.stride) else {
+            return false;
+        };
+        let mask = 1_u64 << bit;
+        word.fetch_or(mask, Ordering::AcqRel) & mask != 0
     }
 
     /// The live counters of shard `shard`.
     pub(crate) fn counts(&self, shard: usize) -> &[AtomicU64] {
-        let base = shard * self.stride;
+        let base = shard * self.stride + 1;
         self.words.get(base..base + self.len).unwrap_or_default()
     }
 
@@ -195,7 +239,7 @@ impl Shards {
     /// The live saturation count, summed over the shards.
     pub(crate) fn saturated(&self) -> u64 {
         (0..=self.owned).fold(0_u64, |sum, s| {
-            let c = self.words.get(s * self.stride + self.len);
+            let c = self.words.get(s * self.stride + 1 + self.len);
             sum.wrapping_add(c.map_or(0, |c| c.load(Ordering::Relaxed)))
         })
     }
