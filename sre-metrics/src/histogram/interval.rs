@@ -1,7 +1,7 @@
 //! [`IntervalReader`]: a histogram's intervals one after another, for a reporting loop.
 
-use super::Histogram;
 use super::snapshot::{Builder, Snapshot};
+use super::{Histogram, HistogramConfig};
 use core::ops::Deref;
 use sre_core::sync::{AtomicU64, Ordering::Relaxed};
 
@@ -137,9 +137,7 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
         let saturated = shards.saturated();
         let interval_saturated = saturated.wrapping_sub(self.saturated);
         self.saturated = saturated;
-        let interval = found
-            .finish()
-            .finish(*histogram.config(), interval_saturated);
+        let interval = found.finish(*histogram.config(), interval_saturated);
         self.hint = interval.iter().len().max(64);
         interval
     }
@@ -397,10 +395,10 @@ impl Changes {
         }
     }
 
-    /// The entries as a snapshot builder.
-    fn finish(mut self) -> Builder {
+    /// The entries as the interval's snapshot.
+    fn finish(mut self, config: HistogramConfig, saturated: u64) -> Snapshot {
         self.indices.truncate(self.len);
         self.cumulative.truncate(self.len);
-        Builder::from_parts(self.indices, self.cumulative)
+        Snapshot::from_parts(config, self.indices, self.cumulative, saturated)
     }
 }

@@ -139,27 +139,28 @@ impl Builder {
         }
     }
 
-    /// A builder holding ascending, non-empty `(indices, cumulative)` entries already.
-    pub(crate) fn from_parts(indices: Vec<u32>, cumulative: Vec<u64>) -> Self {
-        let total = cumulative.last().copied().unwrap_or(0);
-        Self {
-            indices,
-            cumulative,
-            total,
-        }
-    }
-
     pub(crate) fn finish(self, config: HistogramConfig, saturated: u64) -> Snapshot {
-        Snapshot {
-            config,
-            indices: self.indices,
-            cumulative: self.cumulative,
-            saturated,
-        }
+        Snapshot::from_parts(config, self.indices, self.cumulative, saturated)
     }
 }
 
 impl Snapshot {
+    /// From its parts: ascending counter indices of the non-empty buckets and their
+    /// strictly increasing running totals.
+    pub(crate) fn from_parts(
+        config: HistogramConfig,
+        indices: Vec<u32>,
+        cumulative: Vec<u64>,
+        saturated: u64,
+    ) -> Self {
+        Self {
+            config,
+            indices,
+            cumulative,
+            saturated,
+        }
+    }
+
     /// An empty snapshot of `config` (the identity of [`Snapshot::merge`]).
     #[must_use]
     pub fn empty(config: HistogramConfig) -> Self {
