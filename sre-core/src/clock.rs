@@ -1,5 +1,5 @@
-//! [`Clock`]: where "now" comes from, injected; [`MonotonicClock`] for services,
-//! [`ManualClock`] for simulations and tests.
+//! [`Clock`]: where "now" comes from, injected; [`MonotonicClock`] and [`SystemClock`]
+//! for services, [`ManualClock`] for simulations and tests.
 
 use crate::sync::{Arc, AtomicU64, Ordering};
 use crate::time::{Timestamp, duration_to_nanos_saturating};
@@ -75,6 +75,72 @@ impl Clock for MonotonicClock {
     #[inline]
     fn now(&self) -> Timestamp {
         Timestamp::from_nanos(duration_to_nanos_saturating(self.origin.elapsed()))
+    }
+}
+
+/// Real time on the Unix epoch: nanoseconds since 1970-01-01 UTC as the wall clock read at
+/// creation, advanced by a monotonic clock from then on.
+///
+/// Its timestamps line up with wall-clock minutes, and so with Prometheus' evaluation and
+/// scrape grid and with a state saved by a previous process, while it never goes
+/// backwards when the wall clock is stepped (it keeps the offset read at creation; NTP
+/// slewing moves both clocks alike). A process that runs for months and whose wall clock
+/// was stepped sees the difference; create a new `SystemClock` to take the step.
+///
+/// A wall clock before 1970 reads as [`Timestamp::ZERO`]; one past 2554 saturates.
+///
+/// ```
+/// use sre_core::{Clock, SystemClock, Timestamp};
+///
+/// let clock = SystemClock::new();
+/// let now = clock.now();
+/// assert!(now > Timestamp::from_secs(1_600_000_000)); // after September 2020
+/// assert!(clock.now() >= now);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SystemClock {
+    origin: std::time::Instant,
+    origin_unix_nanos: u64,
+}
+
+impl SystemClock {
+    /// A clock reading the wall clock once, now.
+    #[must_use]
+    pub fn new() -> Self {
+        let origin = std::time::Instant::now();
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or(Duration::ZERO);
+        Self {
+            origin,
+            origin_unix_nanos: duration_to_nanos_saturating(unix),
+        }
+    }
+
+    /// The timestamp of `instant`, a reading of [`std::time::Instant`] taken by the caller
+    /// (so one clock read can serve a latency measurement and a timestamp). An instant
+    /// before the clock's creation reads as the creation time.
+    #[inline]
+    #[must_use]
+    pub fn at(&self, instant: std::time::Instant) -> Timestamp {
+        let since = instant.saturating_duration_since(self.origin);
+        Timestamp::from_nanos(
+            self.origin_unix_nanos
+                .saturating_add(duration_to_nanos_saturating(since)),
+        )
+    }
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for SystemClock {
+    #[inline]
+    fn now(&self) -> Timestamp {
+        self.at(std::time::Instant::now())
     }
 }
 

@@ -23,7 +23,8 @@
 //! # Modules
 //!
 //! - [`time`]: [`Timestamp`], u64 nanoseconds, arithmetic that never wraps.
-//! - [`clock`]: the [`Clock`] trait, [`MonotonicClock`] and [`ManualClock`].
+//! - [`clock`]: the [`Clock`] trait, [`MonotonicClock`], [`SystemClock`] (Unix epoch)
+//!   and [`ManualClock`].
 //! - [`num`]: validated numbers: [`Objective`], [`Fraction`], [`Rate`], [`Positive`].
 //! - [`error`]: the crate's [`Error`].
 //! - [`sync`]: the atomics shim that lets loom models and shipped code share one source.
@@ -42,7 +43,7 @@ pub mod num;
 pub mod sync;
 pub mod time;
 
-pub use clock::{Clock, ManualClock, MonotonicClock};
+pub use clock::{Clock, ManualClock, MonotonicClock, SystemClock};
 pub use error::Error;
 pub use num::{Fraction, Objective, Positive, Rate, f64_to_u64_saturating};
 pub use time::{Timestamp, duration_to_nanos_saturating};

@@ -1,0 +1,202 @@
+//! Rendering a [`Registry`] as one exposition document: [`Page`].
+
+use crate::registry::Registry;
+use crate::request::{Method, StatusClass};
+use crate::route::Route;
+use crate::names;
+use sre_budget::AlertState;
+use sre_budget::duration::format_duration;
+use sre_metrics::exposition::{ClassicHistogram, Exposition};
+use std::sync::Arc;
+
+/// A rendered exposition: the body and the `Content-Type` to send it with. Any HTTP
+/// framework can return it; with feature `tower` it converts into an
+/// `http::Response<String>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The `Content-Type` header value.
+    pub content_type: &'static str,
+    /// The document.
+    pub body: String,
+}
+
+type Result = core::result::Result<(), sre_metrics::Error>;
+
+impl Registry {
+    /// The registry in the Prometheus text format 0.0.4.
+    ///
+    /// Rendering never fails and never blocks recorders: counters are read with relaxed
+    /// loads, each histogram once, the SLO figures from the report the evaluator runner
+    /// last published. A family that cannot be written (a `metrics` facade name that
+    /// collides with one of the registry's) is left out with a `# sre-service:` comment
+    /// line saying why.
+    #[must_use]
+    pub fn render_text(&self) -> Page {
+        let mut e = Exposition::new();
+        let mut problems = Vec::new();
+        let routes = self.routes();
+        let mut keep = |r: Result| {
+            if let Err(err) = r {
+                problems.push(err.to_string());
+            }
+        };
+        keep(self.requests(&mut e, &routes));
+        keep(self.durations(&mut e, &routes));
+        keep(self.slo_families(&mut e));
+        #[cfg(feature = "metrics")]
+        crate::facade::render(&self.inner.facade, &mut e, &mut problems);
+        let mut body = e.finish();
+        for p in problems {
+            body.push_str("# sre-service: left out: ");
+            body.push_str(&p.replace('\n', " "));
+            body.push('\n');
+        }
+        Page {
+            content_type: "text/plain; version=0.0.4; charset=utf-8",
+            body,
+        }
+    }
+
+    fn requests(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
+        let counts: Vec<_> = routes.iter().map(|r| r.counts()).collect();
+        let mut f = e.counter(names::HTTP_REQUESTS, "HTTP requests served, by route, method and status class.")?;
+        for (r, c) in routes.iter().zip(&counts) {
+            for m in Method::ALL {
+                for s in StatusClass::ALL {
+                    let n = c.requests[m.index()][s.index()];
+                    if n > 0 {
+                        f.sample(
+                            &[
+                                ("route", r.name()),
+                                ("method", m.as_str()),
+                                ("status_class", s.as_str()),
+                            ],
+                            n,
+                        )?;
+                    }
+                }
+            }
+        }
+        let mut f = e.gauge(names::HTTP_ACTIVE, "HTTP requests being served, by route.")?;
+        for (r, c) in routes.iter().zip(&counts) {
+            f.sample(&[("route", r.name())], c.in_flight)?;
+        }
+        Ok(())
+    }
+
+    fn durations(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
+        let bounds: Vec<f64> = self
+            .inner
+            .bounds
+            .iter()
+            .map(|&b| b as f64 / 1e9)
+            .collect();
+        let mut f = e.histogram(
+            names::HTTP_DURATION,
+            "Time from a request's arrival to its response, by route (exact counts per bucket).",
+        )?;
+        for r in routes {
+            let c = r.counts();
+            let mut cumulative = Vec::with_capacity(c.buckets.len());
+            let mut total = 0u64;
+            for &n in &c.buckets {
+                total = total.wrapping_add(n);
+                cumulative.push(total);
+            }
+            let count = cumulative.pop().unwrap_or(0);
+            let sum = r.latency.snapshot().sum() as f64 / 1e9;
+            let h = ClassicHistogram::new(&bounds, &cumulative, count, sum)?;
+            f.sample(&[("route", r.name())], &h)?;
+        }
+        Ok(())
+    }
+
+    fn slo_families(&self, e: &mut Exposition) -> Result {
+        let slos = &self.inner.slos;
+        let mut f = e.counter(
+            names::SLO_EVENTS,
+            "SLI events by SLO and outcome, continued across restarts from the checkpoint.",
+        )?;
+        for s in slos.iter() {
+            let t = s.sli.totals();
+            f.sample(&[("slo", s.spec.name()), ("outcome", "good")], t.good)?;
+            f.sample(&[("slo", s.spec.name()), ("outcome", "bad")], t.bad())?;
+        }
+        let mut f = e.gauge(names::SLO_OBJECTIVE, "The objective of each SLO (a fraction).")?;
+        for s in slos.iter() {
+            f.sample(&[("slo", s.spec.name())], s.spec.objective().get())?;
+        }
+        let reports: Vec<_> = slos.iter().map(|s| s.report()).collect();
+        let mut f = e.gauge(
+            names::SLO_ERROR_RATIO,
+            "Error ratio of each SLO window at the last evaluation (absent with no data).",
+        )?;
+        for r in &reports {
+            for w in &r.windows {
+                if let Some(v) = w.error_ratio {
+                    f.sample(&[("slo", &r.slo), ("window", &format_duration(w.window))], v)?;
+                }
+            }
+        }
+        let mut f = e.gauge(
+            names::SLO_BURN_RATE,
+            "Burn rate of each SLO window at the last evaluation (absent with no data).",
+        )?;
+        for r in &reports {
+            for w in &r.windows {
+                if let Some(v) = w.burn_rate {
+                    f.sample(&[("slo", &r.slo), ("window", &format_duration(w.window))], v)?;
+                }
+            }
+        }
+        let mut f = e.gauge(
+            names::SLO_ALERT_STATE,
+            "State of each SLO alert at the last evaluation, one-hot over inactive, pending, firing.",
+        )?;
+        for r in &reports {
+            for a in &r.alerts {
+                for (state, label) in [
+                    (AlertState::Inactive, "inactive"),
+                    (AlertState::Pending, "pending"),
+                    (AlertState::Firing, "firing"),
+                ] {
+                    f.sample(
+                        &[
+                            ("slo", &r.slo),
+                            ("alert", &a.name),
+                            ("severity", a.severity.as_str()),
+                            ("state", label),
+                        ],
+                        u64::from(a.status.state == state),
+                    )?;
+                }
+            }
+        }
+        let mut f = e.gauge(
+            names::SLO_BUDGET_CONSUMED,
+            "Share of the error budget spent over the data observed (see sre_slo_observed_seconds).",
+        )?;
+        for r in &reports {
+            if let Some(b) = r.budget {
+                f.sample(&[("slo", &r.slo)], b.consumed)?;
+            }
+        }
+        let mut f = e.gauge(
+            names::SLO_BUDGET_REMAINING,
+            "Share of the error budget left over the data observed (negative once overspent).",
+        )?;
+        for r in &reports {
+            if let Some(b) = r.budget {
+                f.sample(&[("slo", &r.slo)], b.remaining)?;
+            }
+        }
+        let mut f = e.gauge(names::SLO_EVALUATED, "When each SLO was last evaluated (Unix seconds).")?;
+        for r in &reports {
+            if let Some(at) = r.evaluated_at {
+                f.sample(&[("slo", &r.slo)], at.as_secs_f64())?;
+            }
+        }
+        Ok(())
+    }
+}
+
