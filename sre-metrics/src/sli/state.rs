@@ -223,7 +223,11 @@ impl SliWindowState {
             };
             if minute < since && counts != (0, 0) {
                 return Err(Error::SliStateInconsistent {
-                    field: if counts.0 != 0 { field_good(field) } else { field_bad(field) },
+                    field: if counts.0 != 0 {
+                        field_good(field)
+                    } else {
+                        field_bad(field)
+                    },
                     minute,
                     value: counts.0.max(counts.1),
                     rule: "no events come before the first minute of data, so the cumulative count there is",
@@ -387,13 +391,29 @@ mod tests {
         // A decrease inside the exact ring: entry 100 (minute 10,000 − 4,320 + 100).
         let e = damaged(&|s| s.exact[100][0] = 0);
         assert!(
-            matches!(e, Error::SliStateInconsistent { field: "exact good", minute: 5780, value: 0, .. }),
+            matches!(
+                e,
+                Error::SliStateInconsistent {
+                    field: "exact good",
+                    minute: 5780,
+                    value: 0,
+                    ..
+                }
+            ),
             "{e:?}"
         );
         // The live count below the last ring entry.
         let e = damaged(&|s| s.bad = 0);
         assert!(
-            matches!(e, Error::SliStateInconsistent { field: "bad", minute: 10_000, value: 0, .. }),
+            matches!(
+                e,
+                Error::SliStateInconsistent {
+                    field: "bad",
+                    minute: 10_000,
+                    value: 0,
+                    ..
+                }
+            ),
             "{e:?}"
         );
         // The coarse ring disagreeing with the exact ring at a minute both keep.
@@ -402,13 +422,26 @@ mod tests {
             s.coarse[last][1] += 1;
         });
         assert!(
-            matches!(e, Error::SliStateInconsistent { field: "coarse bad", minute: 9900, .. }),
+            matches!(
+                e,
+                Error::SliStateInconsistent {
+                    field: "coarse bad",
+                    minute: 9900,
+                    ..
+                }
+            ),
             "{e:?}"
         );
         // Events before the first minute of data.
         let e = damaged(&|s| s.observed_since_minute = Some(9_000));
         assert!(
-            matches!(e, Error::SliStateInconsistent { field: "coarse good", .. }),
+            matches!(
+                e,
+                Error::SliStateInconsistent {
+                    field: "coarse good",
+                    ..
+                }
+            ),
             "{e:?}"
         );
         // Every message names the field.
