@@ -226,4 +226,51 @@ pub enum Error {
          `later.since(&earlier)` with the earlier snapshot taken first"
     )]
     SnapshotsOutOfOrder,
+
+    // ---- SLI window state ----
+    /// A ring of an [`SliWindowState`](crate::sli::SliWindowState) does not hold the
+    /// entries the window's layout keeps at its head minute.
+    #[error(
+        "SLI window state: `{field}` holds {len} entries, but a window of this horizon at \
+         this head minute keeps {expected}; restore a state as `SliWindow::state` saved it"
+    )]
+    SliStateLength {
+        /// The ring, `"exact"` or `"coarse"`.
+        field: &'static str,
+        /// The entries it holds.
+        len: usize,
+        /// The entries the layout keeps.
+        expected: usize,
+    },
+    /// A minute of an [`SliWindowState`](crate::sli::SliWindowState) is out of range: a
+    /// head minute past the minute of `Timestamp::MAX`, a first minute of data past the
+    /// head minute, or a head minute past 0 without a first minute of data.
+    #[error(
+        "SLI window state: `{field}` is minute {minute}, past {max}, the latest it can be \
+         here; restore a state as `SliWindow::state` saved it"
+    )]
+    SliStateMinute {
+        /// `"head_minute"` or `"observed_since_minute"`.
+        field: &'static str,
+        /// The rejected minute.
+        minute: u64,
+        /// The latest minute allowed.
+        max: u64,
+    },
+    /// The counts of an [`SliWindowState`](crate::sli::SliWindowState) cannot come from
+    /// a window: a cumulative count below an earlier one, the coarse ring differing from
+    /// the exact ring at the same minute, or events before the first minute of data.
+    #[error("SLI window state: `{field}` at the end of minute {minute} is {value}; {rule} {bound}")]
+    SliStateInconsistent {
+        /// The count: `"exact good"`, `"coarse bad"`, `"good"` (the live count)…
+        field: &'static str,
+        /// The minute whose cumulative count it is.
+        minute: u64,
+        /// The rejected count.
+        value: u64,
+        /// The rule it breaks, in words, ending before `bound`.
+        rule: &'static str,
+        /// The count the rule compares it with.
+        bound: u64,
+    },
 }

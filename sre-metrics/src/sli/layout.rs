@@ -139,7 +139,7 @@ impl SliLayout {
     }
 
     /// Bytes of the window itself: both rings and the fixed part, fixed at construction.
-    /// At most 72 KiB for any horizon: 72,992 + 144 = 73,136 bytes for 30 days on a 64-bit
+    /// At most 72 KiB for any horizon: 72,992 + 152 = 73,144 bytes for 30 days on a 64-bit
     /// target.
     #[must_use]
     pub fn window_bytes(&self) -> usize {

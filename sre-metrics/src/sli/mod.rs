@@ -71,6 +71,7 @@
 //! - [`SliWindow`]: record and query.
 //! - [`WindowCounts`]: good, total, bad and the ratios of one window.
 //! - [`WindowPlan`]: windows checked once, queried many times (an alert rule's).
+//! - [`SliWindowState`]: a window as plain data, to save and restore across restarts.
 //! - [`SliLayout`]: bucket layout, exactness and memory of a window.
 //! - [`LatencySli`], [`counts_from_snapshot`]: "good = at or below a latency threshold",
 //!   from latencies or histogram snapshots.
@@ -80,6 +81,7 @@ mod latency;
 mod layout;
 mod minutes;
 mod plan;
+mod state;
 mod stripes;
 mod window;
 
@@ -92,4 +94,5 @@ pub use counts::WindowCounts;
 pub use latency::{LatencySli, counts_from_snapshot};
 pub use layout::SliLayout;
 pub use plan::WindowPlan;
+pub use state::SliWindowState;
 pub use window::SliWindow;

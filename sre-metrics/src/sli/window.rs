@@ -2,8 +2,9 @@
 
 use super::counts::WindowCounts;
 use super::layout::SliLayout;
-use super::minutes::{NANOS_PER_MINUTE, minute_of, whole_minutes};
+use super::minutes::{NANOS_PER_MINUTE, minute_of, minutes, whole_minutes};
 use super::plan::{WindowPlan, other_horizon};
+use super::state::SliWindowState;
 use super::stripes::{self, MAX_STRIPES, Stripe};
 use crate::Error;
 use crate::thread_slot::{default_slots, thread_slot};
@@ -132,8 +133,8 @@ impl Entry {
 /// # Memory
 ///
 /// Fixed at construction, see [`SliLayout`]. For a 30-day horizon: 72,992 bytes of rings
-/// (4,320 one-minute entries and 242 three-hour entries of 16 bytes) plus a 144-byte fixed
-/// part on 64-bit targets, 73,136 bytes ≤ 72 KiB; plus 128 bytes per stripe for the
+/// (4,320 one-minute entries and 242 three-hour entries of 16 bytes) plus a 152-byte fixed
+/// part on 64-bit targets, 73,144 bytes ≤ 72 KiB; plus 128 bytes per stripe for the
 /// striped counters (256 bytes with the default 2 stripes on 2 CPUs, at most 1 KiB with
 /// the default stripe count, see [`new`](Self::new)).
 pub struct SliWindow {
@@ -154,7 +155,14 @@ pub struct SliWindow {
     stripes: Box<[Stripe]>,
     stripe_mask: usize,
     layout: SliLayout,
+    /// The first minute of the window's data ([`NO_MINUTE`] before any): set by the
+    /// first rotation, carried through [`state`](Self::state) and
+    /// [`from_state`](Self::from_state).
+    since: AtomicU64,
 }
+
+/// [`SliWindow::since`] before the window's clock has moved.
+const NO_MINUTE: u64 = u64::MAX;
 
 impl fmt::Debug for SliWindow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -213,6 +221,7 @@ impl SliWindow {
             stripes: (0..stripes).map(|_| Stripe::default()).collect(),
             stripe_mask: stripes - 1,
             layout,
+            since: AtomicU64::new(NO_MINUTE),
         })
     }
 
@@ -464,6 +473,12 @@ impl SliWindow {
             // `cur + 1 .. m` saw none. So the cumulative count at the end of each of the
             // minutes `cur .. m` is the stripes' sum now.
             let snap = stripes::sum(&self.stripes);
+            if self.since.load(Ordering::Relaxed) == NO_MINUTE {
+                // The first rotation: the data starts in the open minute if events were
+                // counted in it (stamped at time 0), else in the minute arriving now.
+                let first = if snap == (0, 0) { m } else { cur };
+                self.since.store(first, Ordering::Relaxed);
+            }
             let len = self.exact.len() as u64;
             let first = cur.max(m.saturating_sub(len));
             let mut i = index(first % len);
@@ -676,5 +691,174 @@ fn backoff(spins: &mut u32) {
             std::thread::yield_now();
         }
         *spins = spins.saturating_add(1);
+    }
+}
+
+/// Saving and restoring: see [`SliWindowState`].
+impl SliWindow {
+    /// Everything needed to rebuild an equivalent window, as plain data: the horizon, the
+    /// head minute, the live cumulative counts, both rings and the first minute of data.
+    ///
+    /// One consistent cut, read under the sequence lock as queries read: an event recorded
+    /// concurrently is in the state or after it, never lost from it or counted twice in
+    /// it. It does not move the window's clock: to save "as of `now`", call
+    /// [`advance`](Self::advance) first. Allocates the two rings' entries (at most the
+    /// ring sizes of [`SliLayout`]); recorders are never blocked.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::sli::SliWindow;
+    ///
+    /// let sli = SliWindow::new(Duration::from_secs(6 * 3600))?;
+    /// sli.record_counts(Timestamp::from_mins(100), 990, 10);
+    /// let saved = sli.state();
+    ///
+    /// // After a restart: down from minute 100 to minute 160, which count as no data.
+    /// let back = SliWindow::from_state(saved)?;
+    /// back.record_counts(Timestamp::from_mins(160), 50, 0);
+    /// let hour = back.counts(Timestamp::from_mins(160), Duration::from_secs(3600))?;
+    /// assert_eq!((hour.good, hour.total), (50, 50)); // only the new minute
+    /// let six = back.counts(Timestamp::from_mins(160), Duration::from_secs(6 * 3600))?;
+    /// assert_eq!((six.good, six.total), (1040, 1050)); // both
+    /// assert_eq!(back.totals().total, 1050); // counters continue
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn state(&self) -> SliWindowState {
+        let len = self.exact.len() as u64;
+        let g = self.layout.coarse;
+        let lc = self.coarse.len() as u64;
+        let mut exact = Vec::with_capacity(self.exact.len());
+        let mut coarse = Vec::with_capacity(self.coarse.len());
+        let mut spins = 0u32;
+        loop {
+            let s1 = self.seq.load(Ordering::Acquire);
+            if s1 & 1 == 0 {
+                let head = self.head.load(Ordering::Relaxed);
+                let since = self.since.load(Ordering::Relaxed);
+                let live = stripes::sum(&self.stripes);
+                exact.clear();
+                exact.extend((head - head.min(len)..head).map(|j| {
+                    let (good, bad) = self.exact[index(j % len)].load();
+                    [good, bad]
+                }));
+                coarse.clear();
+                if g != 0 {
+                    let end = head.div_ceil(g);
+                    coarse.extend((end - end.min(lc)..end).map(|b| {
+                        let (good, bad) = self.coarse[index(b % lc)].load();
+                        [good, bad]
+                    }));
+                }
+                // Seqlock reader: the loads above are ordered before the re-check.
+                fence(Ordering::Acquire);
+                if self.seq.load(Ordering::Relaxed) == s1 {
+                    return SliWindowState {
+                        horizon_minutes: self.layout.horizon,
+                        head_minute: head,
+                        observed_since_minute: (since != NO_MINUTE).then_some(since),
+                        good: live.0,
+                        bad: live.1,
+                        exact,
+                        coarse,
+                    };
+                }
+            }
+            backoff(&mut spins);
+        }
+    }
+
+    /// The window a [`state`](Self::state) was taken of, with the default stripe count
+    /// (see [`new`](Self::new)).
+    ///
+    /// At the saved head minute every query answers exactly as the saved window did, and
+    /// [`totals`](Self::totals) continues from the saved counts. Minutes between the
+    /// saved head and the first `now` after the restore hold no events: the time a
+    /// process was down reads as "no data", never as good.
+    ///
+    /// # Errors
+    ///
+    /// Everything in the state is checked (see [`SliWindowState`]): the horizon as
+    /// [`new`](Self::new) checks it, [`Error::SliStateLength`] for a ring whose length
+    /// does not match the layout at the head minute, [`Error::SliStateMinute`] for a head
+    /// or first minute out of range, [`Error::SliStateInconsistent`] for cumulative
+    /// counts that decrease with time or rings that disagree.
+    pub fn from_state(state: SliWindowState) -> Result<Self, Error> {
+        Self::from_state_with_stripes(state, default_slots())
+    }
+
+    /// [`from_state`](Self::from_state) with `stripes` striped counters (as
+    /// [`with_stripes`](Self::with_stripes)); the stripe count is not part of the state.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_state`](Self::from_state), and [`Error::BadStripeCount`].
+    pub fn from_state_with_stripes(state: SliWindowState, stripes: usize) -> Result<Self, Error> {
+        state.check()?;
+        let w = Self::with_stripes(minutes(state.horizon_minutes), stripes)?;
+        let head = state.head_minute;
+        let len = w.exact.len() as u64;
+        let first = head - state.exact.len() as u64;
+        for (j, &[good, bad]) in (first..).zip(&state.exact) {
+            w.exact[index(j % len)].store((good, bad));
+        }
+        let g = w.layout.coarse;
+        if g != 0 {
+            let lc = w.coarse.len() as u64;
+            let first = head.div_ceil(g) - state.coarse.len() as u64;
+            for (b, &[good, bad]) in (first..).zip(&state.coarse) {
+                w.coarse[index(b % lc)].store((good, bad));
+            }
+        }
+        w.head.store(head, Ordering::Relaxed);
+        w.head_idx.store(index(head % len), Ordering::Relaxed);
+        w.head_end
+            .store(head.saturating_mul(NANOS_PER_MINUTE), Ordering::Relaxed);
+        w.since.store(
+            state.observed_since_minute.unwrap_or(NO_MINUTE),
+            Ordering::Relaxed,
+        );
+        w.stripes[0].add(state.good, state.bad);
+        Ok(w)
+    }
+
+    /// The minute the window's data starts in: the minute of the first `now` any caller
+    /// passed to [`record`](Self::record), [`counts`](Self::counts) or
+    /// [`advance`](Self::advance) (0 if events stamped at time 0 came first), kept through
+    /// [`state`](Self::state) and [`from_state`](Self::from_state). `None` while no
+    /// caller has moved the window's clock.
+    #[must_use]
+    pub fn observed_since(&self) -> Option<u64> {
+        let since = self.since.load(Ordering::Relaxed);
+        (since != NO_MINUTE).then_some(since)
+    }
+
+    /// How much time the window has data for, as of `now`: the whole minutes from the
+    /// first minute of data ([`observed_since`](Self::observed_since)) to the minute `now`
+    /// falls in (or the window's latest minute, if later), both included. A window of
+    /// that length or longer holds everything the window has seen. `None` while no
+    /// caller has moved the window's clock.
+    ///
+    /// After a [`from_state`](Self::from_state), the span still starts at the saved first
+    /// minute: the time the process was down is inside it, with no events.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::sli::SliWindow;
+    ///
+    /// let sli = SliWindow::new(Duration::from_secs(30 * 86_400))?;
+    /// assert_eq!(sli.observed(Timestamp::from_mins(3)), None);
+    /// sli.record(Timestamp::from_secs(150), true); // minute 3
+    /// // Minutes 3 to 7: five minutes of data in a 30-day window.
+    /// assert_eq!(sli.observed(Timestamp::from_mins(7)), Some(Duration::from_secs(300)));
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn observed(&self, now: Timestamp) -> Option<Duration> {
+        let since = self.observed_since()?;
+        let t = minute_of(now).max(self.head.load(Ordering::Relaxed));
+        Some(minutes(t.saturating_sub(since).saturating_add(1)))
     }
 }
