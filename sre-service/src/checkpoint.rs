@@ -318,3 +318,27 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
     }
     serde_json::from_slice(body).map_err(|e| format!("its state does not validate: {e}"))
 }
+
+/// The SLI totals (good and all events since the window began) of every SLO in the
+/// checkpoint at `path`: what the restored `sre_slo_events_total` counters start from.
+///
+/// # Errors
+///
+/// [`Error::Io`] and [`Error::BadCheckpoint`] as at restore.
+pub fn totals(path: &Path) -> Result<Vec<(String, sre_metrics::WindowCounts)>, Error> {
+    let missing = || Error::BadCheckpoint {
+        path: path.to_owned(),
+        reason: "there is no such file".into(),
+    };
+    let cp = read_if_exists(path)?.ok_or_else(missing)?;
+    cp.slos
+        .into_iter()
+        .map(|c| {
+            let w = SliWindow::from_state(c.sli).map_err(|e| Error::BadCheckpoint {
+                path: path.to_owned(),
+                reason: format!("SLO {:?}: the SLI window does not validate: {e}", c.name),
+            })?;
+            Ok((c.name, w.totals()))
+        })
+        .collect()
+}

