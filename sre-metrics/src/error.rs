@@ -158,10 +158,11 @@ pub enum Error {
         name: String,
     },
     /// A label name did not match `[a-zA-Z_][a-zA-Z0-9_]*`, started with the reserved `__`,
-    /// or was `le` on a histogram.
+    /// or was `le` on a histogram or `quantile` on a summary.
     #[error(
         "label name {label:?} on metric `{metric}` is not valid; use letters, digits and \
-         `_`, not starting with a digit or `__` (and no `le` on histograms)"
+         `_`, not starting with a digit or `__` (and no `le` on histograms, no `quantile` \
+         on summaries)"
     )]
     InvalidLabelName {
         /// The metric.
@@ -218,6 +219,38 @@ pub enum Error {
     #[error("invalid histogram buckets: {reason}")]
     InvalidBuckets {
         /// Which rule was broken, in words.
+        reason: &'static str,
+    },
+    /// A summary's quantiles or sum were inconsistent.
+    #[error("invalid summary: {reason}")]
+    InvalidSummary {
+        /// Which rule was broken, in words.
+        reason: &'static str,
+    },
+    /// An exemplar's label names and values together were longer than OpenMetrics allows.
+    #[error(
+        "exemplar labels are {chars} characters long (names and values together); \
+         OpenMetrics allows at most {max}: keep to trace_id and span_id"
+    )]
+    ExemplarTooLong {
+        /// The characters (Unicode code points) given.
+        chars: usize,
+        /// The most allowed, 128.
+        max: usize,
+    },
+    /// An exemplar's value was NaN or infinite.
+    #[error("exemplar value is {value}; pass the finite value that was observed")]
+    InvalidExemplarValue {
+        /// The rejected value.
+        value: f64,
+    },
+    /// A W3C `traceparent` header was malformed (the header itself is not repeated).
+    #[error("traceparent header is invalid: {field} {reason}")]
+    InvalidTraceParent {
+        /// The field at fault: `traceparent` (the whole header), `version`, `trace-id`,
+        /// `parent-id` or `trace-flags`.
+        field: &'static str,
+        /// What is wrong with it.
         reason: &'static str,
     },
     /// `later.since(&earlier)` was called with the snapshots the wrong way round.

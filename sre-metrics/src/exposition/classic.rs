@@ -1,6 +1,7 @@
 //! [`ClassicHistogram`]: a Prometheus classic histogram (cumulative `le` buckets, `_sum`,
 //! `_count`), built from a histogram [`Snapshot`] at bounds the user chooses.
 
+use super::{Exemplar, number};
 use crate::{Error, Snapshot};
 use core::time::Duration;
 
@@ -26,6 +27,8 @@ pub struct ClassicHistogram {
     cumulative: Vec<u64>,
     count: u64,
     sum: f64,
+    /// Empty, or one slot per bucket (the last for `+Inf`).
+    exemplars: Vec<Option<Exemplar>>,
 }
 
 impl ClassicHistogram {
@@ -58,11 +61,14 @@ impl ClassicHistogram {
             cumulative: cumulative.to_vec(),
             count,
             sum,
+            exemplars: Vec::new(),
         })
     }
 
     /// From a snapshot, at `bounds` in the snapshot's unit, with every value (bounds and
-    /// sum) multiplied by `scale` in the output (`1e-9` turns nanoseconds into seconds).
+    /// sum) multiplied by `scale` in the output. For latencies in nanoseconds use
+    /// [`from_latency_snapshot`](Self::from_latency_snapshot): `b × 1e-9` rounds twice
+    /// (300 000 000 × 1e-9 is 0.30000000000000004), division by 10^9 does not.
     ///
     /// `le = b` counts [`Snapshot::count_at_or_below`]`(b)`: whole histogram buckets, so
     /// values up to [`HistogramConfig::highest_equivalent`](crate::HistogramConfig::highest_equivalent)`(b)`
@@ -97,17 +103,92 @@ impl ClassicHistogram {
     }
 
     /// From a snapshot of latencies in nanoseconds, at `bounds` given as durations; the
-    /// output is in seconds, Prometheus' base unit (see [`from_snapshot`](Self::from_snapshot)).
+    /// output is in seconds, Prometheus' base unit.
+    ///
+    /// Each bound is [`duration_to_seconds`](number::duration_to_seconds): the `f64` nearest
+    /// to the exact number of seconds, so 300 ms is `le="0.3"`, the spelling a rule built
+    /// from the same `Duration` (or from `0.3`) selects. `le = b` counts
+    /// [`Snapshot::count_at_or_below`] at `b` in nanoseconds (within the histogram's
+    /// precision, as [`from_snapshot`](Self::from_snapshot) says); the sum is
+    /// [`Snapshot::sum`] in seconds.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_metrics::exposition::ClassicHistogram;
+    /// use sre_metrics::{Histogram, HistogramConfig};
+    ///
+    /// let h = Histogram::new(HistogramConfig::new(1, 60_000_000_000, 3)?);
+    /// let ms = Duration::from_millis;
+    /// let c = ClassicHistogram::from_latency_snapshot(&h.snapshot(), &[ms(75), ms(300)])?;
+    /// assert_eq!(c.buckets().map(|(le, _)| le).collect::<Vec<_>>(), [0.075, 0.3]);
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// As [`from_snapshot`](Self::from_snapshot).
+    /// [`Error::InvalidBuckets`] for bounds that are not strictly increasing in seconds.
     pub fn from_latency_snapshot(snapshot: &Snapshot, bounds: &[Duration]) -> Result<Self, Error> {
-        let nanos: Vec<u64> = bounds
+        let seconds: Vec<f64> = bounds
             .iter()
-            .map(|&d| sre_core::duration_to_nanos_saturating(d))
+            .map(|&d| number::duration_to_seconds(d))
             .collect();
-        Self::from_snapshot(snapshot, &nanos, 1e-9)
+        let nanos = bounds
+            .iter()
+            .map(|&d| Some(sre_core::duration_to_nanos_saturating(d)));
+        Self::from_latency_parts(snapshot, &seconds, nanos)
+    }
+
+    /// From a snapshot of latencies in nanoseconds, at `bounds` given in seconds: each
+    /// bound is written exactly as given (its [`format_label_float`](number::format_label_float)
+    /// spelling), so a histogram with a bucket at an SLO threshold of any `f64` seconds
+    /// exposes the `le` the SLO's rules select. `le = s` counts the recorded values `v`
+    /// with [`nanos_to_seconds`](number::nanos_to_seconds)`(v) ≤ s` (to the histogram's
+    /// precision, as [`from_snapshot`](Self::from_snapshot) says); for a whole number of
+    /// nanoseconds this is the same histogram [`from_latency_snapshot`](Self::from_latency_snapshot)
+    /// builds from the `Duration`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBuckets`] for bounds that are not finite or not strictly increasing.
+    pub fn from_latency_snapshot_seconds(
+        snapshot: &Snapshot,
+        bounds: &[f64],
+    ) -> Result<Self, Error> {
+        check_bounds(bounds)?;
+        let nanos = bounds.iter().map(|&s| number::nanos_at_or_below(s));
+        Self::from_latency_parts(snapshot, bounds, nanos)
+    }
+
+    fn from_latency_parts(
+        snapshot: &Snapshot,
+        seconds: &[f64],
+        nanos: impl Iterator<Item = Option<u64>>,
+    ) -> Result<Self, Error> {
+        let count = snapshot.count();
+        let cumulative: Vec<u64> = nanos
+            .map(|n| n.map_or(0, |n| snapshot.count_at_or_below(n).min(count)))
+            .collect();
+        let sum = super::summary::sum_seconds(snapshot.sum());
+        Self::new(seconds, &cumulative, count, sum)
+    }
+
+    /// The same histogram with `exemplar` on the bucket its value falls in (the first
+    /// whose bound is at or above it, else `+Inf`), replacing any exemplar there.
+    /// Exemplars are written in OpenMetrics only.
+    #[must_use]
+    pub fn with_exemplar(mut self, exemplar: Exemplar) -> Self {
+        let bucket = self.bounds.partition_point(|&b| b < exemplar.value());
+        if self.exemplars.is_empty() {
+            self.exemplars = vec![None; self.bounds.len() + 1];
+        }
+        self.exemplars[bucket] = Some(exemplar);
+        self
+    }
+
+    /// The exemplar of bucket `index` (`0..bounds`, then the `+Inf` bucket), if any.
+    #[must_use]
+    pub fn exemplar(&self, index: usize) -> Option<&Exemplar> {
+        self.exemplars.get(index).and_then(Option::as_ref)
     }
 
     /// Replaces the sum of observations (for callers that track it exactly).

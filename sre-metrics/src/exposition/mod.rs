@@ -1,6 +1,8 @@
-//! Prometheus text exposition (format 0.0.4): counters, gauges and classic histograms
-//! with `# HELP` / `# TYPE`, validated names and escaped label values, accepted by
-//! `promtool check metrics`.
+//! Prometheus text exposition, format 0.0.4 and OpenMetrics 1.0: counters, gauges,
+//! classic histograms (with exemplars in OpenMetrics) and summaries with `# HELP` /
+//! `# TYPE`, validated names and escaped label values, accepted by `promtool check metrics`
+//! and by OpenMetrics parsers. One builder writes either format
+//! ([`Exposition::with_format`]); [`Format::from_accept`] picks it for a scrape.
 //!
 //! ```
 //! use sre_metrics::exposition::{ClassicHistogram, Exposition};
@@ -33,29 +35,90 @@
 //! # Ok::<(), sre_metrics::Error>(())
 //! ```
 //!
+//! The same calls in OpenMetrics declare the counter by its name without `_total`
+//! (`# TYPE http_requests counter`, samples still `http_requests_total`), escape `"` in
+//! HELP, may carry exemplars on histogram buckets, and end with `# EOF`:
+//!
+//! ```
+//! use sre_metrics::exposition::{ClassicHistogram, Exposition, Format, TraceParent};
+//!
+//! let mut e = Exposition::with_format(Format::OpenMetrics);
+//! e.counter("http_requests_total", "Requests handled.")?
+//!     .sample(&[("code", "200")], 1027_u64)?;
+//! let trace = TraceParent::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")?;
+//! let h = ClassicHistogram::new(&[0.1, 0.5], &[8, 9], 10, 2.75)?
+//!     .with_exemplar(trace.exemplar(0.25)?);
+//! e.histogram("http_request_duration_seconds", "Time to serve a request.")?
+//!     .sample(&[], &h)?;
+//! assert_eq!(e.finish(), "\
+//! ## HELP http_requests Requests handled.
+//! ## TYPE http_requests counter
+//! http_requests_total{code=\"200\"} 1027
+//! ## HELP http_request_duration_seconds Time to serve a request.
+//! ## TYPE http_request_duration_seconds histogram
+//! http_request_duration_seconds_bucket{le=\"0.1\"} 8
+//! http_request_duration_seconds_bucket{le=\"0.5\"} 9 # {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"00f067aa0ba902b7\"} 0.25
+//! http_request_duration_seconds_bucket{le=\"+Inf\"} 10
+//! http_request_duration_seconds_sum 2.75
+//! http_request_duration_seconds_count 10
+//! ## EOF
+//! ");
+//! # Ok::<(), sre_metrics::Error>(())
+//! ```
+//!
 //! # Rules enforced
 //!
 //! Metric names match `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names `[a-zA-Z_][a-zA-Z0-9_]*`
-//! and do not start with `__`; histograms do not take an `le` label (it is theirs); a
-//! name, including a histogram's `_bucket`, `_sum` and `_count` series, is declared once;
-//! a label set appears once per metric; HELP is not empty; counter names end in
-//! `_total` and counter values are non-negative numbers (promtool's lint asks for the
-//! suffix). Other naming conventions promtool lints (base units such as `_seconds`,
-//! `snake_case`) are the caller's to follow.
+//! and do not start with `__`; histograms do not take an `le` label, summaries no
+//! `quantile` (they are theirs); a name, including a histogram's `_bucket`, `_sum` and
+//! `_count` series, a summary's `_sum` and `_count`, and a counter's name without
+//! `_total`, is declared once (so a document is valid in both formats); a label set
+//! appears once per metric; HELP is not empty; counter names end in `_total` and counter
+//! values are non-negative numbers (promtool's lint asks for the suffix). Other naming
+//! conventions promtool lints (base units such as `_seconds`, `snake_case`) are the
+//! caller's to follow.
+//!
+//! # Numbers
+//!
+//! Sample values are written as integers when they are integers (below 2^53), otherwise
+//! in the shortest digits that read back to the same `f64`. Label values that are
+//! numbers (`le`, `quantile`) are spelled by [`format_label_float`] (`0.3`, `1.0`,
+//! `1e-09`), the form Prometheus 3 normalizes them to, so rules that select a bucket can
+//! spell it the same way; latency bounds become seconds through [`nanos_to_seconds`] /
+//! [`duration_to_seconds`], correctly rounded.
 //!
 //! # Modules
 //!
-//! - [`Exposition`]: the document; [`Family`] and [`HistogramFamily`] add samples.
+//! - [`Exposition`]: the document; [`Family`], [`HistogramFamily`] and
+//!   [`SummaryFamily`] add samples; [`Value`] is a counter or gauge sample.
 //! - [`ClassicHistogram`]: `le` buckets from a histogram [`Snapshot`](crate::Snapshot).
+//! - [`Summary`]: values at quantiles from a [`Snapshot`](crate::Snapshot).
+//! - [`Exemplar`], [`TraceParent`]: a bucket's example observation, from a W3C
+//!   `traceparent` header.
+//! - [`Format`], [`TEXT_CONTENT_TYPE`], [`OPENMETRICS_CONTENT_TYPE`]: the formats and
+//!   content negotiation.
+//! - [`format_label_float`], [`nanos_to_seconds`], [`duration_to_seconds`]: exact numbers.
 
 mod classic;
+mod exemplar;
+mod format;
+mod number;
+mod summary;
 mod text;
+mod trace;
 
 pub use classic::ClassicHistogram;
+pub use exemplar::{EXEMPLAR_MAX_LABEL_CHARS, Exemplar};
+pub use format::{Format, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+pub use number::{duration_to_seconds, format_label_float, nanos_to_seconds};
+pub use summary::Summary;
+pub use trace::TraceParent;
 
 use crate::Error;
 
 /// A sample value: integers are written exactly, floats as the text format spells them.
+///
+/// `From` is implemented for every integer type, `f64`, `f32` and `bool` (1 or 0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
     /// A non-negative integer (counts).
@@ -66,33 +129,44 @@ pub enum Value {
     Float(f64),
 }
 
-impl From<u64> for Value {
-    fn from(v: u64) -> Self {
-        Self::Unsigned(v)
+macro_rules! value_from {
+    ($variant:ident($target:ty): $($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Self::$variant(<$target>::from(v))
+            }
+        }
+    )*};
+}
+value_from!(Unsigned(u64): u8, u16, u32, u64);
+value_from!(Signed(i64): i8, i16, i32, i64);
+value_from!(Float(f64): f32, f64);
+
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        // usize is at most 64 bits on every supported target.
+        Self::Unsigned(u64::try_from(v).unwrap_or(u64::MAX))
     }
 }
-impl From<u32> for Value {
-    fn from(v: u32) -> Self {
+impl From<isize> for Value {
+    fn from(v: isize) -> Self {
+        Self::Signed(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
         Self::Unsigned(u64::from(v))
     }
 }
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Self::Signed(v)
-    }
-}
-impl From<f64> for Value {
-    fn from(v: f64) -> Self {
-        Self::Float(v)
-    }
-}
 
-/// A Prometheus text exposition being written: a sequence of metric families.
+/// A Prometheus exposition being written, in one [`Format`]: a sequence of metric
+/// families. The same calls write either format.
 #[derive(Debug, Clone, Default)]
 pub struct Exposition {
     out: String,
-    /// Every sample name declared so far (a histogram declares three).
+    /// Every name declared so far (a histogram declares four).
     names: Vec<String>,
+    format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,27 +192,62 @@ pub struct HistogramFamily<'a> {
     series: Vec<String>,
 }
 
+/// The samples of one summary family; see [`Exposition::summary`].
+#[derive(Debug)]
+pub struct SummaryFamily<'a> {
+    exposition: &'a mut Exposition,
+    name: String,
+    series: Vec<String>,
+}
+
 impl Exposition {
-    /// An empty exposition.
+    /// An empty exposition in the Prometheus text format 0.0.4.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Starts a counter family `name` (which must end in `_total`).
+    /// An empty exposition in `format`.
+    #[must_use]
+    pub fn with_format(format: Format) -> Self {
+        Self {
+            format,
+            ..Self::default()
+        }
+    }
+
+    /// The format being written.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Starts a counter family `name` (which must end in `_total`). In OpenMetrics the
+    /// family is declared as `name` without `_total`, and its samples are `name`.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidMetricName`], [`Error::CounterWithoutTotal`],
-    /// [`Error::DuplicateMetric`], [`Error::EmptyHelp`].
+    /// [`Error::DuplicateMetric`] (also when the name without `_total` is taken),
+    /// [`Error::EmptyHelp`].
     pub fn counter(&mut self, name: &str, help: &str) -> Result<Family<'_>, Error> {
         text::metric_name(name)?;
-        if !name.ends_with("_total") {
+        let Some(stem) = name.strip_suffix("_total").filter(|s| !s.is_empty()) else {
             return Err(Error::CounterWithoutTotal {
                 name: name.to_owned(),
             });
-        }
-        self.family(name, help, Kind::Counter)
+        };
+        let declared = match self.format {
+            Format::Text => name,
+            Format::OpenMetrics => stem,
+        };
+        self.declare(declared, help, "counter", &[name, stem])?;
+        Ok(Family {
+            exposition: self,
+            name: name.to_owned(),
+            kind: Kind::Counter,
+            series: Vec::new(),
+        })
     }
 
     /// Starts a gauge family `name`.
@@ -148,7 +257,13 @@ impl Exposition {
     /// [`Error::InvalidMetricName`], [`Error::DuplicateMetric`], [`Error::EmptyHelp`].
     pub fn gauge(&mut self, name: &str, help: &str) -> Result<Family<'_>, Error> {
         text::metric_name(name)?;
-        self.family(name, help, Kind::Gauge)
+        self.declare(name, help, "gauge", &[name])?;
+        Ok(Family {
+            exposition: self,
+            name: name.to_owned(),
+            kind: Kind::Gauge,
+            series: Vec::new(),
+        })
     }
 
     /// Starts a classic histogram family `name` (series `name_bucket`, `name_sum`,
@@ -160,7 +275,8 @@ impl Exposition {
     pub fn histogram(&mut self, name: &str, help: &str) -> Result<HistogramFamily<'_>, Error> {
         text::metric_name(name)?;
         let derived = ["_bucket", "_sum", "_count"].map(|s| format!("{name}{s}"));
-        self.declare(name, help, "histogram", &derived)?;
+        let [a, b, c] = &derived;
+        self.declare(name, help, "histogram", &[name, a, b, c])?;
         Ok(HistogramFamily {
             exposition: self,
             name: name.to_owned(),
@@ -168,59 +284,84 @@ impl Exposition {
         })
     }
 
-    /// The text so far.
+    /// Starts a summary family `name` (series `name{quantile="…"}`, `name_sum`,
+    /// `name_count`).
+    ///
+    /// ```
+    /// use sre_metrics::exposition::{Exposition, Summary};
+    ///
+    /// let mut e = Exposition::new();
+    /// let s = Summary::new(&[(0.5, 0.012), (0.99, 0.25)], 3.5, 100)?;
+    /// e.summary("rpc_duration_seconds", "RPC latency.")?.sample(&[("op", "get")], &s)?;
+    /// assert_eq!(e.as_str(), "\
+    /// ## HELP rpc_duration_seconds RPC latency.
+    /// ## TYPE rpc_duration_seconds summary
+    /// rpc_duration_seconds{op=\"get\",quantile=\"0.5\"} 0.012
+    /// rpc_duration_seconds{op=\"get\",quantile=\"0.99\"} 0.25
+    /// rpc_duration_seconds_sum{op=\"get\"} 3.5
+    /// rpc_duration_seconds_count{op=\"get\"} 100
+    /// ");
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidMetricName`], [`Error::DuplicateMetric`], [`Error::EmptyHelp`].
+    pub fn summary(&mut self, name: &str, help: &str) -> Result<SummaryFamily<'_>, Error> {
+        text::metric_name(name)?;
+        let derived = ["_sum", "_count"].map(|s| format!("{name}{s}"));
+        let [a, b] = &derived;
+        self.declare(name, help, "summary", &[name, a, b])?;
+        Ok(SummaryFamily {
+            exposition: self,
+            name: name.to_owned(),
+            series: Vec::new(),
+        })
+    }
+
+    /// The text so far (in OpenMetrics, without the final `# EOF`).
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.out
     }
 
-    /// The finished text.
+    /// The finished text (in OpenMetrics, ending with `# EOF`).
     #[must_use]
-    pub fn finish(self) -> String {
+    pub fn finish(mut self) -> String {
+        if self.format == Format::OpenMetrics {
+            self.out.push_str("# EOF\n");
+        }
         self.out
     }
 
-    fn family(&mut self, name: &str, help: &str, kind: Kind) -> Result<Family<'_>, Error> {
-        let ty = match kind {
-            Kind::Counter => "counter",
-            Kind::Gauge => "gauge",
-        };
-        self.declare(name, help, ty, &[name.to_owned()])?;
-        Ok(Family {
-            exposition: self,
-            name: name.to_owned(),
-            kind,
-            series: Vec::new(),
-        })
-    }
-
-    /// Reserves `name` and its sample names, and writes HELP and TYPE.
+    /// Reserves `names`, and writes HELP and TYPE for the family `declared`.
     fn declare(
         &mut self,
-        name: &str,
+        declared: &str,
         help: &str,
         ty: &str,
-        samples: &[String],
+        names: &[&str],
     ) -> Result<(), Error> {
         if help.trim().is_empty() {
             return Err(Error::EmptyHelp {
-                metric: name.to_owned(),
+                metric: names[0].to_owned(),
             });
         }
-        let taken = |n: &String| self.names.iter().any(|x| x == n);
-        if taken(&name.to_owned()) || samples.iter().any(taken) {
+        if let Some(taken) = names.iter().find(|n| self.names.iter().any(|x| x == *n)) {
             return Err(Error::DuplicateMetric {
-                name: name.to_owned(),
+                name: (*taken).to_owned(),
             });
         }
-        self.names.push(name.to_owned());
-        self.names.extend(samples.iter().cloned());
+        self.names.extend(names.iter().map(|&n| n.to_owned()));
         self.out.push_str("# HELP ");
-        self.out.push_str(name);
+        self.out.push_str(declared);
         self.out.push(' ');
-        text::escape_help(&mut self.out, help);
+        match self.format {
+            Format::Text => text::escape_help(&mut self.out, help),
+            Format::OpenMetrics => text::escape_help_openmetrics(&mut self.out, help),
+        }
         self.out.push_str("\n# TYPE ");
-        self.out.push_str(name);
+        self.out.push_str(declared);
         self.out.push(' ');
         self.out.push_str(ty);
         self.out.push('\n');
@@ -283,6 +424,28 @@ fn push_series(out: &mut String, name: &str, suffix: &str, labels: &str) {
     out.push(' ');
 }
 
+/// Appends `name{labels,key="number"} ` for an `le` or `quantile` series.
+fn push_numbered_series(
+    out: &mut String,
+    name: &str,
+    suffix: &str,
+    labels: &str,
+    key: &str,
+    number: f64,
+) {
+    out.push_str(name);
+    out.push_str(suffix);
+    out.push('{');
+    out.push_str(labels);
+    if !labels.is_empty() {
+        out.push(',');
+    }
+    out.push_str(key);
+    out.push_str("=\"");
+    number::push_label_float(out, number);
+    out.push_str("\"} ");
+}
+
 impl Family<'_> {
     /// Adds one sample with `labels` (name, unescaped value) and `value`.
     ///
@@ -323,7 +486,10 @@ impl Family<'_> {
 }
 
 impl HistogramFamily<'_> {
-    /// Adds one histogram with `labels` (which must not include `le`).
+    /// Adds one histogram with `labels` (which must not include `le`). Bucket bounds are
+    /// spelled by [`format_label_float`]. In OpenMetrics, a bucket's exemplar follows its
+    /// count; a histogram with a negative bound has no `_sum` and `_count` there (the
+    /// format allows a sum only when no observation can be negative).
     ///
     /// # Errors
     ///
@@ -335,28 +501,53 @@ impl HistogramFamily<'_> {
         h: &ClassicHistogram,
     ) -> Result<&mut Self, Error> {
         let rendered = render_labels(&self.name, labels, Some("le"), &mut self.series)?;
+        let open_metrics = self.exposition.format == Format::OpenMetrics;
         let out = &mut self.exposition.out;
-        let sep = if rendered.is_empty() { "" } else { "," };
-        let bucket = |out: &mut String, le: &dyn Fn(&mut String), n: u64| {
-            out.push_str(&self.name);
-            out.push_str("_bucket{");
-            out.push_str(&rendered);
-            out.push_str(sep);
-            out.push_str("le=\"");
-            le(out);
-            out.push_str("\"} ");
+        let bounds = h.buckets().map(|(le, n)| (le, n));
+        let all = bounds.chain(core::iter::once((f64::INFINITY, h.count())));
+        for (i, (le, n)) in all.enumerate() {
+            push_numbered_series(out, &self.name, "_bucket", &rendered, "le", le);
             out.push_str(&n.to_string());
+            if open_metrics && let Some(e) = h.exemplar(i) {
+                out.push_str(" # ");
+                e.render(out);
+            }
             out.push('\n');
-        };
-        for (le, n) in h.buckets() {
-            bucket(out, &|o: &mut String| text::push_float(o, le), n);
         }
-        bucket(out, &|o: &mut String| o.push_str("+Inf"), h.count());
+        if open_metrics && h.buckets().any(|(le, _)| le < 0.0) {
+            return Ok(self);
+        }
         push_series(out, &self.name, "_sum", &rendered);
         text::push_float(out, h.sum());
         out.push('\n');
         push_series(out, &self.name, "_count", &rendered);
         out.push_str(&h.count().to_string());
+        out.push('\n');
+        Ok(self)
+    }
+}
+
+impl SummaryFamily<'_> {
+    /// Adds one summary with `labels` (which must not include `quantile`). Quantiles are
+    /// spelled by [`format_label_float`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidLabelName`] (also for `quantile`), [`Error::DuplicateLabel`],
+    /// [`Error::DuplicateSeries`].
+    pub fn sample(&mut self, labels: &[(&str, &str)], s: &Summary) -> Result<&mut Self, Error> {
+        let rendered = render_labels(&self.name, labels, Some("quantile"), &mut self.series)?;
+        let out = &mut self.exposition.out;
+        for &(q, v) in s.quantiles() {
+            push_numbered_series(out, &self.name, "", &rendered, "quantile", q);
+            text::push_float(out, v);
+            out.push('\n');
+        }
+        push_series(out, &self.name, "_sum", &rendered);
+        text::push_float(out, s.sum());
+        out.push('\n');
+        push_series(out, &self.name, "_count", &rendered);
+        out.push_str(&s.count().to_string());
         out.push('\n');
         Ok(self)
     }

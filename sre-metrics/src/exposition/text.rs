@@ -4,7 +4,8 @@
 //! docs): metric names match `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names
 //! `[a-zA-Z_][a-zA-Z0-9_]*` with names starting `__` reserved; in label values `\`, `"`
 //! and newline are escaped as `\\`, `\"` and `\n`; in HELP text `\` and newline are.
-//! Sample values are Go floats: `+Inf`, `-Inf` and `NaN` are spelled so.
+//! Sample values are Go floats: `+Inf`, `-Inf` and `NaN` are spelled so. OpenMetrics 1.0
+//! escapes HELP text as label values (`\\`, `\"`, newline) and reads the same numbers.
 
 use crate::Error;
 use core::fmt::Write;
@@ -60,6 +61,11 @@ pub(crate) fn escape_help(out: &mut String, help: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// Appends `help` escaped for an OpenMetrics HELP line (`\\`, `\"` and newline).
+pub(crate) fn escape_help_openmetrics(out: &mut String, help: &str) {
+    escape_label_value(out, help);
 }
 
 /// Appends `v` as the text format spells a float: integers without a fraction
