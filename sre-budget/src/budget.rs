@@ -108,9 +108,35 @@ impl ErrorBudget {
     }
 
     /// The status given the counts of the period so far (the last `period` for a rolling
-    /// window; since the month began for a calendar one).
+    /// window; since the month began for a calendar one), taken to cover the whole
+    /// period ([`BudgetStatus::observed`] is the period).
     #[must_use]
     pub fn status(&self, period_counts: WindowCounts) -> BudgetStatus {
+        self.status_observed(period_counts, self.period)
+    }
+
+    /// The status given the counts of the period so far, observed over `observed` only
+    /// (capped at the period): for a source with data for less than the period, such as
+    /// a process started more recently than one period ago.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_budget::{ErrorBudget, WindowCounts};
+    /// use sre_core::Objective;
+    ///
+    /// let month = Duration::from_secs(30 * 86_400);
+    /// let b = ErrorBudget::new(Objective::new(0.999)?, month)?;
+    /// // Five minutes after a start: 500 requests, 1 bad.
+    /// let five = Duration::from_secs(300);
+    /// let s = b.status_observed(WindowCounts { good: 499, total: 500 }, five);
+    /// // Twice the allowance of the 500 requests seen: spent over 5 minutes, not 30 days.
+    /// assert!((s.consumed - 2.0).abs() < 1e-9);
+    /// assert_eq!(s.observed, five);
+    /// assert!(!s.is_full_period());
+    /// # Ok::<(), sre_budget::Error>(())
+    /// ```
+    #[must_use]
+    pub fn status_observed(&self, period_counts: WindowCounts, observed: Duration) -> BudgetStatus {
         let allowed = self.allowed_bad_fraction() * period_counts.total as f64;
         let bad = period_counts.bad();
         let consumed = if period_counts.total == 0 {
@@ -124,16 +150,21 @@ impl ErrorBudget {
             consumed,
             remaining: 1.0 - consumed,
             period: self.period,
+            observed: observed.min(self.period),
         }
     }
 
-    /// The status at `now`, reading the last `period` from `source`.
+    /// The status at `now`, reading the last `period` from `source`, over the span the
+    /// source has data for ([`EventCounts::observed`]; the whole period if it does not
+    /// say).
     pub fn status_at<S: EventCounts + ?Sized>(
         &self,
         source: &S,
         now: Timestamp,
     ) -> Result<BudgetStatus, Error> {
-        Ok(self.status(source.counts(now, self.period)?))
+        let counts = source.counts(now, self.period)?;
+        let observed = source.observed(now).unwrap_or(self.period);
+        Ok(self.status_observed(counts, observed))
     }
 }
 
@@ -155,21 +186,38 @@ pub struct BudgetStatus {
     pub counts: WindowCounts,
     /// Bad events the period's traffic allows: `(1 − objective) × total`.
     pub allowed_bad_events: f64,
-    /// Fraction of the budget spent: `bad / allowed` (0 with no traffic; may exceed 1).
+    /// Fraction of the budget spent: `bad / allowed` (0 with no traffic; may exceed 1),
+    /// over the [`observed`](Self::observed) span.
     ///
     /// This is the occurrences method's definition, where the allowance scales with the
     /// traffic counted. Over a full period it is the share of the period's budget spent.
-    /// Over a period not yet full (a service started mid-window, a short simulation) it
-    /// equals the burn rate so far, not the share of a full period's budget: scale it by
-    /// `elapsed / period` for that.
+    /// Over a span shorter than the period (a process started 5 minutes ago, a short
+    /// simulation) it is the budget consumed over that span: the bad events against the
+    /// allowance of the traffic seen in it, which is the burn rate so far, not the share
+    /// of a full period's budget. One bad request among 500 in the first 5 minutes of a
+    /// 99.9 % SLO reads 2.0: twice the allowance of those 5 minutes, not twice the
+    /// 30-day budget. Check [`is_full_period`](Self::is_full_period) before acting on it.
     pub consumed: f64,
-    /// `1 − consumed`; negative once overspent.
+    /// `1 − consumed`; negative once overspent (over the [`observed`](Self::observed)
+    /// span, as `consumed`).
     pub remaining: f64,
     /// The SLO period.
     pub period: Duration,
+    /// The part of the period the counts cover: `period` when the source has data for
+    /// the whole period (or does not say, see [`EventCounts::observed`]); less for a
+    /// source younger than the period. Minutes a restored process was down are inside
+    /// it, without events.
+    pub observed: Duration,
 }
 
 impl BudgetStatus {
+    /// Whether the counts cover the whole period (`observed == period`): only then is
+    /// [`consumed`](Self::consumed) the share of the period's budget spent.
+    #[must_use]
+    pub fn is_full_period(&self) -> bool {
+        self.observed >= self.period
+    }
+
     /// Whether the budget is spent (`remaining ≤ 0`).
     #[must_use]
     pub fn is_exhausted(&self) -> bool {

@@ -129,4 +129,28 @@ pub enum Error {
         /// The horizon kept.
         horizon: Duration,
     },
+    /// A saved alert state was taken of an evaluator with another objective or policy.
+    #[error(
+        "the saved alert state does not belong to this evaluator: its {what} is {saved}, this evaluator's is {current}; restore a state saved with the same objective and alert policy, or start without one"
+    )]
+    StateMismatch {
+        /// What differs (`"objective"`, `"period"`, `"long window of alert pair page_1h_5m"`…).
+        what: String,
+        /// The value in the saved state.
+        saved: String,
+        /// The evaluator's value.
+        current: String,
+    },
+    /// A saved pair state is one Prometheus' alert state machine cannot reach.
+    #[error(
+        "the saved alert state of pair {pair} is {state:?}, but {reason}; the state was not saved by Evaluator::state or was altered"
+    )]
+    BadAlertState {
+        /// The pair's name.
+        pair: String,
+        /// The saved state.
+        state: crate::AlertState,
+        /// The rule it breaks, in words.
+        reason: &'static str,
+    },
 }

@@ -36,7 +36,8 @@
 //!   remaining, burn rate, time to exhaustion, forecast.
 //! - [`policy`]: [`BudgetPolicy`], the release decision by remaining budget.
 //! - [`burn`]: [`AlertPair`] and [`AlertPolicy`], the workbook's pairs and arithmetic.
-//! - [`alert`]: [`Evaluator`], Prometheus' alert state machine on the caller's clock.
+//! - [`alert`]: [`Evaluator`], Prometheus' alert state machine on the caller's clock,
+//!   and [`EvaluatorState`], its alert state saved across a restart.
 //! - [`window`]: [`EventCounts`] (what the evaluator reads; [`WindowCounts`] is
 //!   `sre-metrics`' type, re-exported) and [`MinuteSeries`].
 //! - [`rules`]: the equivalent Prometheus recording and alerting rules.
@@ -62,8 +63,8 @@ pub mod slo;
 pub mod window;
 
 pub use alert::{
-    AlertConfig, AlertEvent, AlertState, Condition, Evaluator, PairStatus, Transition,
-    WindowReading,
+    AlertConfig, AlertEvent, AlertState, Condition, Evaluator, EvaluatorState, PairState,
+    PairStatus, Transition, WindowReading,
 };
 pub use budget::{BudgetStatus, ErrorBudget};
 pub use burn::{AlertPair, AlertPolicy, Severity};

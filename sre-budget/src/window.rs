@@ -53,10 +53,22 @@ pub trait EventCounts {
         }
         Ok(())
     }
+
+    /// How much time before `now` the source has data for: the span from its first
+    /// minute of data to `now`, or `None` when it does not know (the default). A window
+    /// longer than the span holds only the span's events, so figures over it (an error
+    /// budget over a 30-day period, read by a process started 5 minutes ago) are figures
+    /// over the span; [`ErrorBudget::status_at`](crate::ErrorBudget::status_at) and the
+    /// [`Evaluator`](crate::Evaluator) report it as
+    /// [`BudgetStatus::observed`](crate::BudgetStatus::observed).
+    fn observed(&self, now: Timestamp) -> Option<Duration> {
+        let _ = now;
+        None
+    }
 }
 
-/// `EventCounts` for pointers to a source (`&T`, `Arc<T>`, `Box<T>`): each forwards both
-/// methods, so a source's batched `counts_into` is kept behind the pointer.
+/// `EventCounts` for pointers to a source (`&T`, `Arc<T>`, `Box<T>`): each forwards every
+/// method, so a source's batched `counts_into` is kept behind the pointer.
 macro_rules! forward_event_counts {
     ($($ptr:ty),+) => {$(
         impl<T: EventCounts + ?Sized> EventCounts for $ptr {
@@ -71,6 +83,10 @@ macro_rules! forward_event_counts {
                 out: &mut [WindowCounts],
             ) -> Result<(), Error> {
                 (**self).counts_into(now, windows, out)
+            }
+
+            fn observed(&self, now: Timestamp) -> Option<Duration> {
+                (**self).observed(now)
             }
         }
     )+};
@@ -104,6 +120,13 @@ impl EventCounts for SliWindow {
             os[..n].copy_from_slice(&got[..n]);
         }
         Ok(())
+    }
+
+    /// [`SliWindow::observed`]: from the window's first minute of data (kept through
+    /// `SliWindow::state` and `from_state`, so a restarted process's span includes its
+    /// downtime, as minutes without events) to the minute of `now`.
+    fn observed(&self, now: Timestamp) -> Option<Duration> {
+        SliWindow::observed(self, now)
     }
 }
 
@@ -203,6 +226,13 @@ impl EventCounts for MinuteSeries {
             good: g1 - g0,
             total: t1 - t0,
         })
+    }
+
+    /// Minutes 1 to the last whole minute at or before `now`: a series starts at minute
+    /// 1 (its first [`push`](MinuteSeries::push)) and, like its windows, reads minutes
+    /// not pushed yet as empty.
+    fn observed(&self, now: Timestamp) -> Option<Duration> {
+        Some(Duration::from_secs(60 * (now.as_nanos() / MINUTE_NANOS)))
     }
 }
 
