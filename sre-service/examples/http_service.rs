@@ -28,6 +28,10 @@ async fn metrics(State(registry): State<Registry>, headers: HeaderMap) -> axum::
     registry.render_for_accept(accept).into()
 }
 
+fn route(req: &Request) -> Option<&str> {
+    req.extensions().get::<MatchedPath>().map(MatchedPath::as_str)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut listen, mut state, mut print_rules) = (String::from("127.0.0.1:8080"), None, false);
@@ -63,7 +67,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let runner = Runner::new(&registry).interval(eval)?.checkpoint_interval(checkpoint)?.spawn_tokio();
-    let route = |req: &Request| req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
     let app = Router::new()
         .route("/work", get(work))
         .route("/metrics", get(metrics))

@@ -186,7 +186,7 @@ impl Checkpoint {
                         .evaluator
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
-                        .restore(c.evaluator)
+                        .restore(&c.evaluator)
                         .map_err(|e| {
                             bad(format!("SLO {name:?}: the alert state does not fit: {e}"))
                         })?;

@@ -65,7 +65,9 @@
 //! - **Young processes.** A process younger than its SLO period has less than a period
 //!   of data: its budget figures are over the data observed, not over the period.
 //!   The default alert configuration has a low-traffic guard
-//!   ([`service_alert_config`]), so one slow request after a deploy does not page.
+//!   ([`AlertConfig::service_default`](sre_budget::AlertConfig::service_default): at
+//!   least 10 bad events in the long window, in the generated rules too), so one slow
+//!   request after a deploy does not page.
 //!
 //! # Features
 //!
@@ -107,19 +109,3 @@ pub use runner::{AlertTransition, Runner, RunnerHandle};
 #[cfg(feature = "tokio")]
 pub use runner::TokioRunner;
 pub use slo::{Outcome, SloSpec};
-
-/// The minimum number of bad events in an alert's long window before it may fire, in
-/// the service default ([`service_alert_config`]).
-pub const SERVICE_MIN_BAD_EVENTS: u64 = 10;
-
-/// The alert configuration SLOs get by default in a service: no `for`, no
-/// `keep_firing_for`, and a low-traffic guard of [`SERVICE_MIN_BAD_EVENTS`] bad events in
-/// the long window, which the generated rules carry too. Without it, one slow request in
-/// a young or quiet process is a 100 % error ratio and pages.
-#[must_use]
-pub fn service_alert_config() -> sre_budget::AlertConfig {
-    sre_budget::AlertConfig {
-        min_bad_events: SERVICE_MIN_BAD_EVENTS,
-        ..sre_budget::AlertConfig::default()
-    }
-}

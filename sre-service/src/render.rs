@@ -6,8 +6,10 @@ use crate::route::Route;
 use crate::names;
 use sre_budget::AlertState;
 use sre_budget::duration::format_duration;
-use sre_metrics::exposition::{ClassicHistogram, Exposition};
-use std::sync::Arc;
+use sre_metrics::exposition::{
+    ClassicHistogram, Exemplar, Exposition, Format, Summary, nanos_to_seconds,
+};
+use std::sync::{Arc, PoisonError};
 
 /// A rendered exposition: the body and the `Content-Type` to send it with. Any HTTP
 /// framework can return it; with feature `tower` it converts into an
@@ -23,16 +25,31 @@ pub struct Page {
 type Result = core::result::Result<(), sre_metrics::Error>;
 
 impl Registry {
-    /// The registry in the Prometheus text format 0.0.4.
+    /// The registry in the Prometheus text format 0.0.4; see [`render`](Self::render).
+    #[must_use]
+    pub fn render_text(&self) -> Page {
+        self.render(Format::Text)
+    }
+
+    /// The exposition in the format an HTTP `Accept` header asks for (OpenMetrics when it
+    /// asks for `application/openmetrics-text`, as Prometheus does; text 0.0.4
+    /// otherwise, see [`Format::from_accept`]).
+    #[must_use]
+    pub fn render_for_accept(&self, accept: Option<&str>) -> Page {
+        self.render(Format::from_accept(accept))
+    }
+
+    /// The registry in `format`. Exemplars (the trace of a request per latency bucket)
+    /// are written in OpenMetrics only.
     ///
     /// Rendering never fails and never blocks recorders: counters are read with relaxed
     /// loads, each histogram once, the SLO figures from the report the evaluator runner
     /// last published. A family that cannot be written (a `metrics` facade name that
-    /// collides with one of the registry's) is left out with a `# sre-service:` comment
-    /// line saying why.
+    /// collides with one of the registry's) is left out, counted in the gauge
+    /// `sre_service_exposition_families_left_out` and, with feature `tracing`, logged.
     #[must_use]
-    pub fn render_text(&self) -> Page {
-        let mut e = Exposition::new();
+    pub fn render(&self, format: Format) -> Page {
+        let mut e = Exposition::with_format(format);
         let mut problems = Vec::new();
         let routes = self.routes();
         let mut keep = |r: Result| {
@@ -45,23 +62,25 @@ impl Registry {
         keep(self.slo_families(&mut e));
         #[cfg(feature = "metrics")]
         crate::facade::render(&self.inner.facade, &mut e, &mut problems);
-        let mut body = e.finish();
-        for p in problems {
-            body.push_str("# sre-service: left out: ");
-            body.push_str(&p.replace('\n', " "));
-            body.push('\n');
+        if !problems.is_empty() {
+            #[cfg(feature = "tracing")]
+            for p in &problems {
+                tracing::warn!(problem = %p, "sre-service: a family was left out of the exposition");
+            }
+            let left_out = problems.len();
+            let _ = e
+                .gauge(
+                    "sre_service_exposition_families_left_out",
+                    "Families this exposition left out because they could not be written (see the tracing events).",
+                )
+                .and_then(|mut f| f.sample(&[], left_out).map(drop));
         }
         Page {
-            content_type: "text/plain; version=0.0.4; charset=utf-8",
-            body,
+            content_type: format.content_type(),
+            body: e.finish(),
         }
     }
 
-    /// The exposition in the format an HTTP `Accept` header asks for.
-    #[must_use]
-    pub fn render_for_accept(&self, _accept: Option<&str>) -> Page {
-        self.render_text()
-    }
 
     fn requests(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
         let counts: Vec<_> = routes.iter().map(|r| r.counts()).collect();
@@ -91,17 +110,13 @@ impl Registry {
     }
 
     fn durations(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
-        let bounds: Vec<f64> = self
-            .inner
-            .bounds
-            .iter()
-            .map(|&b| b as f64 / 1e9)
-            .collect();
+        let bounds: Vec<f64> = self.inner.bounds.iter().map(|&b| nanos_to_seconds(b)).collect();
+        let snapshots: Vec<_> = routes.iter().map(|r| r.latency.snapshot()).collect();
         let mut f = e.histogram(
             names::HTTP_DURATION,
             "Time from a request's arrival to its response, by route (exact counts per bucket).",
         )?;
-        for r in routes {
+        for (r, snap) in routes.iter().zip(&snapshots) {
             let c = r.counts();
             let mut cumulative = Vec::with_capacity(c.buckets.len());
             let mut total = 0u64;
@@ -110,9 +125,28 @@ impl Registry {
                 cumulative.push(total);
             }
             let count = cumulative.pop().unwrap_or(0);
-            let sum = r.latency.snapshot().sum() as f64 / 1e9;
-            let h = ClassicHistogram::new(&bounds, &cumulative, count, sum)?;
+            let sum = snap.sum() as f64 / 1e9;
+            let mut h = ClassicHistogram::new(&bounds, &cumulative, count, sum)?;
+            for cell in &r.exemplars {
+                let kept = *cell.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(x) = kept {
+                    let value = nanos_to_seconds(x.nanos);
+                    let at = core::time::Duration::from_nanos(x.at.as_nanos());
+                    h = h.with_exemplar(
+                        Exemplar::from_trace(x.trace.trace_id, Some(x.trace.span_id), value)?
+                            .with_timestamp(at),
+                    );
+                }
+            }
             f.sample(&[("route", r.name())], &h)?;
+        }
+        let mut f = e.summary(
+            names::HTTP_DURATION_QUANTILES,
+            "Exact quantiles (HdrHistogram precision) of request durations since the process started, by route.",
+        )?;
+        for (r, snap) in routes.iter().zip(&snapshots) {
+            let s = Summary::from_latency_snapshot(snap, &self.inner.quantiles)?;
+            f.sample(&[("route", r.name())], &s)?;
         }
         Ok(())
     }
@@ -194,6 +228,15 @@ impl Registry {
         for r in &reports {
             if let Some(b) = r.budget {
                 f.sample(&[("slo", &r.slo)], b.remaining)?;
+            }
+        }
+        let mut f = e.gauge(
+            names::SLO_OBSERVED,
+            "How much of the SLO period the budget figures cover (seconds): less than the period while the data is younger.",
+        )?;
+        for r in &reports {
+            if let Some(b) = r.budget {
+                f.sample(&[("slo", &r.slo)], b.observed.as_secs_f64())?;
             }
         }
         let mut f = e.gauge(names::SLO_EVALUATED, "When each SLO was last evaluated (Unix seconds).")?;

@@ -32,10 +32,10 @@ impl Line {
 /// The trace a request belonged to, kept as the exemplar of the bucket it landed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TraceRef {
-    /// W3C trace id.
-    pub trace_id: [u8; 16],
-    /// W3C parent (span) id.
-    pub span_id: [u8; 8],
+    /// W3C trace id (the 32 hex digits of `traceparent`).
+    pub trace_id: u128,
+    /// W3C parent id (the 16 hex digits): the span that sent the request.
+    pub span_id: u64,
 }
 
 /// The latest traced request of one bucket.

@@ -105,7 +105,7 @@ impl SloSpec {
             threshold: None,
             routes: Vec::new(),
             policy: None,
-            alerts: crate::service_alert_config(),
+            alerts: AlertConfig::service_default(),
             judge: None,
         }
     }
@@ -131,7 +131,8 @@ impl SloSpec {
     }
 
     /// `for`, `keep_firing_for` and the low-traffic guard, for the evaluator and the
-    /// generated rules alike. The default is [`crate::service_alert_config`].
+    /// generated rules alike. The default is [`AlertConfig::service_default`]: a
+    /// low-traffic guard of 10 bad events in the long window.
     #[must_use]
     pub fn alert_config(mut self, config: AlertConfig) -> Self {
         self.alerts = config;
