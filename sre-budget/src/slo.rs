@@ -100,6 +100,7 @@ pub enum Indicator {
     },
     /// Requests at or below a latency threshold are good: a classic histogram's
     /// `_bucket{le="threshold"}` over its `_count`. The threshold must be a bucket bound.
+    /// [`Indicator::latency`] builds one from a `Duration`.
     #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
     Latency {
         /// The histogram's base name, e.g. `http_request_duration_seconds`.
@@ -113,7 +114,38 @@ pub enum Indicator {
 }
 
 impl Indicator {
-    /// The PromQL selectors of the good and total counters.
+    /// A latency SLI: requests served within `threshold` are good. The threshold is kept
+    /// in seconds through [`duration_to_seconds`](sre_metrics::exposition::duration_to_seconds),
+    /// the conversion the exposition applies to a histogram bound given as the same
+    /// `Duration`, so the selector's `le` is the bucket's (300 ms is `le="0.3"`).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_budget::Indicator;
+    ///
+    /// let sli = Indicator::latency("http_server_request_duration_seconds", r#"route="/work""#,
+    ///     Duration::from_millis(300));
+    /// let (good, total) = sli.selectors();
+    /// assert_eq!(good, r#"http_server_request_duration_seconds_bucket{route="/work",le="0.3"}"#);
+    /// assert_eq!(total, r#"http_server_request_duration_seconds_count{route="/work"}"#);
+    /// ```
+    #[must_use]
+    pub fn latency(
+        histogram: impl Into<String>,
+        selector: impl Into<String>,
+        threshold: Duration,
+    ) -> Self {
+        Self::Latency {
+            histogram: histogram.into(),
+            selector: selector.into(),
+            threshold_seconds: sre_metrics::exposition::duration_to_seconds(threshold),
+        }
+    }
+
+    /// The PromQL selectors of the good and total counters. A latency SLI's `le` is
+    /// spelled by [`format_label_float`](sre_metrics::exposition::format_label_float), as
+    /// the exposition spells its bucket bounds (`0.3`, `1.0`, `1e-09`), which is also the
+    /// form Prometheus 3 stores them in.
     #[must_use]
     pub fn selectors(&self) -> (String, String) {
         match self {
@@ -124,8 +156,9 @@ impl Indicator {
                 threshold_seconds,
             } => {
                 let sep = if selector.is_empty() { "" } else { "," };
+                let le = sre_metrics::exposition::format_label_float(*threshold_seconds);
                 (
-                    format!("{histogram}_bucket{{{selector}{sep}le=\"{threshold_seconds}\"}}"),
+                    format!("{histogram}_bucket{{{selector}{sep}le=\"{le}\"}}"),
                     format!("{histogram}_count{{{selector}}}"),
                 )
             }

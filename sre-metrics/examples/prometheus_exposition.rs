@@ -1,15 +1,25 @@
 //! Records some simulated traffic into RED signals and an SLI window, then prints the
-//! Prometheus text exposition to stdout. Check it with
-//! `cargo run -p sre-metrics --example prometheus_exposition | promtool check metrics`.
+//! Prometheus text exposition (format 0.0.4, or OpenMetrics 1.0 with `--openmetrics`) to
+//! stdout. Check them with
+//! `cargo run -p sre-metrics --example prometheus_exposition | promtool check metrics` and
+//! `cargo run -p sre-metrics --example prometheus_exposition -- --openmetrics | python3 .ci/check_openmetrics.py`.
 
 use core::time::Duration;
 use sre_core::{Clock, ManualClock, Timestamp};
-use sre_metrics::exposition::Exposition;
+use sre_metrics::exposition::{Exposition, Format};
 use sre_metrics::red::Red;
 use sre_metrics::sli::LatencySli;
 use sre_metrics::{Error, HistogramConfig};
 
 fn main() -> Result<(), Error> {
+    let format = match std::env::args().nth(1).as_deref() {
+        None => Format::Text,
+        Some("--openmetrics") => Format::OpenMetrics,
+        Some(other) => {
+            eprintln!("unknown argument {other:?}; usage: prometheus_exposition [--openmetrics]");
+            std::process::exit(2);
+        }
+    };
     let clock = ManualClock::new(Timestamp::ZERO);
     let red = Red::new(
         Duration::from_secs(6 * 3600),
@@ -42,7 +52,7 @@ fn main() -> Result<(), Error> {
     red.set_queue_depth(3);
 
     let now = clock.now();
-    let mut e = Exposition::new();
+    let mut e = Exposition::with_format(format);
     let ms = Duration::from_millis;
     let bounds = [ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000)];
     red.expose(&mut e, "checkout", &[("instance", "a:8080")], &bounds)?;

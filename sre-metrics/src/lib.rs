@@ -37,14 +37,17 @@
 //!   queries and at most 72 KiB per SLO.
 //! - [`red`]: [`Red`](red::Red): rate, errors, duration and saturation a request
 //!   handler records into, with rolling windows and snapshot intervals.
-//! - [`exposition`]: [`Exposition`](exposition::Exposition): Prometheus text format for
-//!   counters, gauges and classic histograms, accepted by `promtool check metrics`.
+//! - [`exposition`]: [`Exposition`](exposition::Exposition): Prometheus text format 0.0.4
+//!   and OpenMetrics 1.0 for counters, gauges, classic histograms (with exemplars from a
+//!   W3C `traceparent`) and summaries, content negotiation, and the exact spelling of
+//!   bucket bounds that rules select; accepted by `promtool check metrics`.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! The example `quantiles` prints quantiles of latencies read on stdin:
 //! `cargo run --release -p sre-metrics --example quantiles -- --lowest 1 --highest 3600000000000 --sigfig 3 < values.txt`.
 //! The example `prometheus_exposition` records simulated traffic and prints what a
-//! service would expose: `cargo run -p sre-metrics --example prometheus_exposition`.
+//! service would expose: `cargo run -p sre-metrics --example prometheus_exposition`
+//! (`-- --openmetrics` for OpenMetrics).
 //!
 //! # Features
 //!

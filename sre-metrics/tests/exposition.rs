@@ -299,3 +299,77 @@ fn fuzzed_names_and_label_values_agree_with_promtool() {
         }
     }
 }
+
+/// Every integer type and `bool` is a sample value, written exactly.
+#[test]
+fn integers_and_bools_are_values() {
+    let mut e = Exposition::new();
+    let mut g = e.gauge("g", "values").unwrap();
+    g.sample(&[("t", "i8")], i8::MIN).unwrap();
+    g.sample(&[("t", "i16")], i16::MIN).unwrap();
+    g.sample(&[("t", "i32")], i32::MIN).unwrap();
+    g.sample(&[("t", "i64")], i64::MIN).unwrap();
+    g.sample(&[("t", "isize")], isize::MIN).unwrap();
+    g.sample(&[("t", "u8")], u8::MAX).unwrap();
+    g.sample(&[("t", "u16")], u16::MAX).unwrap();
+    g.sample(&[("t", "u32")], u32::MAX).unwrap();
+    g.sample(&[("t", "u64")], u64::MAX).unwrap();
+    g.sample(&[("t", "usize")], usize::MAX).unwrap();
+    g.sample(&[("t", "true")], true).unwrap();
+    g.sample(&[("t", "false")], false).unwrap();
+    let text = e.finish();
+    for (t, v) in [
+        ("i8", i8::MIN.to_string()),
+        ("i16", i16::MIN.to_string()),
+        ("i32", i32::MIN.to_string()),
+        ("i64", i64::MIN.to_string()),
+        ("isize", isize::MIN.to_string()),
+        ("u8", u8::MAX.to_string()),
+        ("u16", u16::MAX.to_string()),
+        ("u32", u32::MAX.to_string()),
+        ("u64", u64::MAX.to_string()),
+        ("usize", usize::MAX.to_string()),
+        ("true", "1".to_owned()),
+        ("false", "0".to_owned()),
+    ] {
+        assert!(
+            text.contains(&format!("g{{t=\"{t}\"}} {v}\n")),
+            "{t}: {text}"
+        );
+    }
+    if let Some((code, msg)) = promtool(&text) {
+        assert_eq!(code, 0, "{msg}");
+    }
+}
+
+/// Summaries reserve `quantile`; a counter reserves its name without `_total`, so one
+/// document is valid in both formats.
+#[test]
+fn summaries_and_counters_reserve_their_names() {
+    use sre_metrics::exposition::Summary;
+    let mut e = Exposition::new();
+    let s = Summary::new(&[(0.5, 1.0)], 2.0, 2).unwrap();
+    {
+        let mut f = e.summary("rpc_seconds", "latency").unwrap();
+        assert!(matches!(
+            f.sample(&[("quantile", "x")], &s),
+            Err(Error::InvalidLabelName { .. })
+        ));
+        f.sample(&[("le", "fine here")], &s).unwrap();
+    }
+    for taken in ["rpc_seconds_sum", "rpc_seconds_count", "rpc_seconds"] {
+        assert!(matches!(
+            e.gauge(taken, "x"),
+            Err(Error::DuplicateMetric { .. })
+        ));
+    }
+    e.counter("jobs_total", "jobs").unwrap();
+    assert!(matches!(
+        e.gauge("jobs", "x"),
+        Err(Error::DuplicateMetric { .. })
+    ));
+    assert!(matches!(
+        e.counter("_total", "x"),
+        Err(Error::CounterWithoutTotal { .. })
+    ));
+}

@@ -38,7 +38,10 @@ pub struct Exemplar {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Labels {
-    Trace { trace_id: u128, span_id: Option<u64> },
+    Trace {
+        trace_id: u128,
+        span_id: Option<u64>,
+    },
     Custom(Vec<(String, String)>),
 }
 

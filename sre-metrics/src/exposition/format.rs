@@ -119,7 +119,10 @@ mod tests {
             ("application/json", text),
             ("", text),
             (";;;,,,=;q=", text),
-            ("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily", text),
+            (
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily",
+                text,
+            ),
         ] {
             assert_eq!(Format::from_accept(Some(accept)), want, "{accept}");
         }

@@ -503,8 +503,9 @@ impl HistogramFamily<'_> {
         let rendered = render_labels(&self.name, labels, Some("le"), &mut self.series)?;
         let open_metrics = self.exposition.format == Format::OpenMetrics;
         let out = &mut self.exposition.out;
-        let bounds = h.buckets().map(|(le, n)| (le, n));
-        let all = bounds.chain(core::iter::once((f64::INFINITY, h.count())));
+        let all = h
+            .buckets()
+            .chain(core::iter::once((f64::INFINITY, h.count())));
         for (i, (le, n)) in all.enumerate() {
             push_numbered_series(out, &self.name, "_bucket", &rendered, "le", le);
             out.push_str(&n.to_string());

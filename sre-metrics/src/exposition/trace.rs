@@ -77,9 +77,8 @@ impl TraceParent {
                 "is shorter than the 55 characters of version 00",
             ));
         }
-        let version = hex(&b[0..2]).ok_or_else(|| {
-            invalid("version", "is not 2 lowercase hex digits")
-        })?;
+        let version =
+            hex(&b[0..2]).ok_or_else(|| invalid("version", "is not 2 lowercase hex digits"))?;
         let version = u8::try_from(version).unwrap_or(u8::MAX);
         if version == 0xff {
             return Err(invalid("version", "is ff, which is invalid"));
@@ -101,8 +100,8 @@ impl TraceParent {
                 return Err(invalid(after, "is not followed by '-'"));
             }
         }
-        let trace_id = hex(&b[3..35])
-            .ok_or_else(|| invalid("trace-id", "is not 32 lowercase hex digits"))?;
+        let trace_id =
+            hex(&b[3..35]).ok_or_else(|| invalid("trace-id", "is not 32 lowercase hex digits"))?;
         let parent_id = hex(&b[36..52])
             .ok_or_else(|| invalid("parent-id", "is not 16 lowercase hex digits"))?;
         let flags = hex(&b[53..55])
@@ -216,9 +215,14 @@ mod tests {
         // A later version may carry more fields after a '-'.
         let later = format!("cc{}-what-the-future-holds", &OK[2..]);
         let tp = TraceParent::parse(&later).unwrap();
-        assert_eq!((tp.version(), tp.to_string()), (0xcc, format!("cc{}", &OK[2..])));
         assert_eq!(
-            TraceParent::parse(&format!("cc{}", &OK[2..])).unwrap().version(),
+            (tp.version(), tp.to_string()),
+            (0xcc, format!("cc{}", &OK[2..]))
+        );
+        assert_eq!(
+            TraceParent::parse(&format!("cc{}", &OK[2..]))
+                .unwrap()
+                .version(),
             0xcc
         );
         for (bad, field) in [
@@ -230,18 +234,34 @@ mod tests {
             (&format!("0g{}", &OK[2..]), "version"),
             (&OK.to_uppercase(), "trace-id"),
             (&OK.replace("4bf9", "4BF9"), "trace-id"),
-            (&OK.replace("4bf92f3577b34da6a3ce929d0e0e4736", &"0".repeat(32)), "trace-id"),
-            (&OK.replace("00f067aa0ba902b7", &"0".repeat(16)), "parent-id"),
-            (&OK.replace("00f067aa0ba902b7", "00f067aa0ba902bz"), "parent-id"),
+            (
+                &OK.replace("4bf92f3577b34da6a3ce929d0e0e4736", &"0".repeat(32)),
+                "trace-id",
+            ),
+            (
+                &OK.replace("00f067aa0ba902b7", &"0".repeat(16)),
+                "parent-id",
+            ),
+            (
+                &OK.replace("00f067aa0ba902b7", "00f067aa0ba902bz"),
+                "parent-id",
+            ),
             (&OK.replace("-01", "-0x"), "trace-flags"),
             (&OK.replace("-00f0", "_00f0"), "trace-id"),
             (&OK.replacen('-', "_", 1), "version"),
-            ("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-é", "trace-flags"),
+            (
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-é",
+                "trace-flags",
+            ),
         ] {
             assert_eq!(field_of(bad), field, "{bad:?}");
         }
         // The error never repeats the input.
-        let secret = format!("{}{}", &OK[..20], "s3cr3t-value-that-is-long-enough-to-parse");
+        let secret = format!(
+            "{}{}",
+            &OK[..20],
+            "s3cr3t-value-that-is-long-enough-to-parse"
+        );
         let msg = TraceParent::parse(&secret).unwrap_err().to_string();
         assert!(!msg.contains("s3cr3t"), "{msg}");
         assert!(TraceParent::new(0, 1, 0).is_err() && TraceParent::new(1, 0, 0).is_err());
