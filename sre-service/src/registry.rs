@@ -192,14 +192,15 @@ impl RegistryBuilder {
                 });
             }
         }
-        let bounds = bucket_bounds(self.buckets.as_deref(), &self.slos)?;
         for (i, s) in self.slos.iter().enumerate() {
             if self.slos[..i].iter().any(|o| o.name() == s.name()) {
                 return Err(Error::DuplicateSlo {
                     name: s.name().to_owned(),
                 });
             }
+            s.to_slo()?;
         }
+        let bounds = bucket_bounds(self.buckets.as_deref(), &self.slos)?;
         let restored = match &self.checkpoint {
             Some(path) => crate::checkpoint::read_if_exists(path)?,
             None => None,
@@ -249,11 +250,18 @@ fn bucket_bounds(explicit: Option<&[Duration]>, slos: &[SloSpec]) -> Result<Vec<
     };
     bounds.sort_unstable();
     bounds.dedup();
-    if bounds.len() > MAX_BUCKETS || bounds.first() == Some(&0) {
+    if bounds.len() > MAX_BUCKETS {
         return Err(Error::OutOfBounds {
-            field: "latency buckets",
-            value: format!("{} bounds from {:?}", bounds.len(), bounds.first()),
-            bound: "at most 256 bounds, each above zero",
+            field: "number of latency buckets",
+            value: bounds.len().to_string(),
+            bound: "at most 256",
+        });
+    }
+    if bounds.first() == Some(&0) {
+        return Err(Error::OutOfBounds {
+            field: "latency bucket bound",
+            value: "0s".into(),
+            bound: "greater than zero",
         });
     }
     for s in slos {
