@@ -20,16 +20,25 @@ struct Work {
 
 async fn work(Query(w): Query<Work>) -> StatusCode {
     tokio::time::sleep(Duration::from_millis(w.ms.min(60_000))).await;
-    if w.fail == 1 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+    if w.fail == 1 {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
+    }
 }
 
-async fn metrics(State(registry): State<Registry>, headers: HeaderMap) -> axum::http::Response<String> {
+async fn metrics(
+    State(registry): State<Registry>,
+    headers: HeaderMap,
+) -> axum::http::Response<String> {
     let accept = headers.get(ACCEPT).and_then(|v| v.to_str().ok());
     registry.render_for_accept(accept).into()
 }
 
 fn route(req: &Request) -> Option<&str> {
-    req.extensions().get::<MatchedPath>().map(MatchedPath::as_str)
+    req.extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
 }
 
 #[tokio::main]
@@ -49,8 +58,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let month = Duration::from_secs(30 * 86_400);
-    let slo = SloSpec::latency("work", Objective::from_percent(99.9)?, month, Duration::from_millis(300))
-        .routes(["/work"]);
+    let slo = SloSpec::latency(
+        "work",
+        Objective::from_percent(99.9)?,
+        month,
+        Duration::from_millis(300),
+    )
+    .routes(["/work"]);
     let mut builder = Registry::builder().slo(slo);
     if let Some(path) = &state {
         builder = builder.checkpoint(path);
@@ -66,7 +80,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         print!("{}", registry.prometheus_rules(eval)?);
         return Ok(());
     }
-    let runner = Runner::new(&registry).interval(eval)?.checkpoint_interval(checkpoint)?.spawn_tokio();
+    let runner = Runner::new(&registry)
+        .interval(eval)?
+        .checkpoint_interval(checkpoint)?
+        .spawn_tokio();
     let app = Router::new()
         .route("/work", get(work))
         .route("/metrics", get(metrics))
@@ -74,8 +91,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(registry.clone());
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     println!("listening on {}", listener.local_addr()?);
-    let stop = async { tokio::signal::ctrl_c().await.ok(); };
-    axum::serve(listener, app).with_graceful_shutdown(stop).await?;
+    let stop = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await?;
     runner.shutdown().await?;
     Ok(())
 }

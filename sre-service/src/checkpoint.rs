@@ -79,7 +79,12 @@ impl SloCheckpoint {
             objective: s.spec.objective().get(),
             period: s.spec.period(),
             threshold: s.spec.threshold(),
-            alerts: s.policy.pairs().iter().map(|p| p.name().to_owned()).collect(),
+            alerts: s
+                .policy
+                .pairs()
+                .iter()
+                .map(|p| p.name().to_owned())
+                .collect(),
             sli: s.sli.state(),
             evaluator,
         }
@@ -172,7 +177,9 @@ impl Checkpoint {
                     }
                     let name = c.name.clone();
                     let sli = SliWindow::from_state(c.sli).map_err(|e| {
-                        bad(format!("SLO {name:?}: the SLI window does not validate: {e}"))
+                        bad(format!(
+                            "SLO {name:?}: the SLI window does not validate: {e}"
+                        ))
                     })?;
                     if sli.horizon() != spec.period() {
                         return Err(bad(format!(
@@ -182,14 +189,17 @@ impl Checkpoint {
                         )));
                     }
                     let state = SloState::new(spec, Some(sli))?;
-                    state
+                    let mut ev = state
                         .evaluator
                         .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .restore(&c.evaluator)
-                        .map_err(|e| {
-                            bad(format!("SLO {name:?}: the alert state does not fit: {e}"))
-                        })?;
+                        .unwrap_or_else(PoisonError::into_inner);
+                    ev.restore(&c.evaluator).map_err(|e| {
+                        bad(format!("SLO {name:?}: the alert state does not fit: {e}"))
+                    })?;
+                    // Scrapes see the restored alert states before the first evaluation.
+                    let report = crate::report::SloReport::of(&state.spec, &ev, self.saved_at);
+                    drop(ev);
+                    state.publish(report);
                     state
                 }
             };

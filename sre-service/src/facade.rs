@@ -46,7 +46,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 pub const MAX_FACADE_SERIES: usize = 10_000;
 
 /// Prometheus' default histogram buckets (client_golang `DefBuckets`).
-const DEFAULT_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const DEFAULT_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 /// A facade counter.
 #[derive(Debug, Default)]
@@ -246,13 +248,28 @@ impl Recorder {
     pub fn snapshot(&self) -> FacadeSnapshot {
         let s = self.store();
         let mut out = FacadeSnapshot::default();
-        for (k, v) in s.counters.read().unwrap_or_else(PoisonError::into_inner).iter() {
+        for (k, v) in s
+            .counters
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
             out.counters.push((k.clone(), v.0.load(Ordering::Relaxed)));
         }
-        for (k, v) in s.gauges.read().unwrap_or_else(PoisonError::into_inner).iter() {
+        for (k, v) in s
+            .gauges
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
             out.gauges.push((k.clone(), v.get()));
         }
-        for (k, v) in s.histograms.read().unwrap_or_else(PoisonError::into_inner).iter() {
+        for (k, v) in s
+            .histograms
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
             let snap = v.hist.snapshot();
             out.histograms.push((
                 k.clone(),
@@ -327,7 +344,9 @@ impl metrics::Recorder for Recorder {
     fn register_histogram(&self, key: &Key, _metadata: &Metadata<'_>) -> Histogram {
         let s = self.store();
         let name = sanitize(key.name(), true);
-        match s.get(&s.histograms, key, || FacadeHistogram::new(&name, &s.configs)) {
+        match s.get(&s.histograms, key, || {
+            FacadeHistogram::new(&name, &s.configs)
+        }) {
             Some(h) => Histogram::from_arc(h),
             None => Histogram::noop(),
         }
@@ -372,7 +391,11 @@ pub(crate) fn render(store: &Store, e: &mut Exposition, problems: &mut Problems)
         }
     };
     let counters = group(&store.counters, |n| {
-        if n.ends_with("_total") { n.to_owned() } else { format!("{n}_total") }
+        if n.ends_with("_total") {
+            n.to_owned()
+        } else {
+            format!("{n}_total")
+        }
     });
     for (name, (raw, series)) in &counters {
         keep((|| {
@@ -442,5 +465,8 @@ fn group<T>(map: &RwLock<HashMap<Key, Arc<T>>>, name: impl Fn(&str) -> String) -
 }
 
 fn borrow(labels: &[(String, String)]) -> Vec<(&str, &str)> {
-    labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    labels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }

@@ -105,7 +105,7 @@ pub use render::Page;
 pub use report::SloReport;
 pub use request::{Method, StatusClass};
 pub use route::{InFlight, Route, TraceRef};
-pub use runner::{AlertTransition, Runner, RunnerHandle};
 #[cfg(feature = "tokio")]
 pub use runner::TokioRunner;
+pub use runner::{AlertTransition, Runner, RunnerHandle};
 pub use slo::{Outcome, SloSpec};

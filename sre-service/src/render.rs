@@ -1,9 +1,9 @@
 //! Rendering a [`Registry`] as one exposition document: [`Page`].
 
+use crate::names;
 use crate::registry::Registry;
 use crate::request::{Method, StatusClass};
 use crate::route::Route;
-use crate::names;
 use sre_budget::AlertState;
 use sre_budget::duration::format_duration;
 use sre_metrics::exposition::{
@@ -81,10 +81,12 @@ impl Registry {
         }
     }
 
-
     fn requests(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
         let counts: Vec<_> = routes.iter().map(|r| r.counts()).collect();
-        let mut f = e.counter(names::HTTP_REQUESTS, "HTTP requests served, by route, method and status class.")?;
+        let mut f = e.counter(
+            names::HTTP_REQUESTS,
+            "HTTP requests served, by route, method and status class.",
+        )?;
         for (r, c) in routes.iter().zip(&counts) {
             for m in Method::ALL {
                 for s in StatusClass::ALL {
@@ -110,7 +112,12 @@ impl Registry {
     }
 
     fn durations(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
-        let bounds: Vec<f64> = self.inner.bounds.iter().map(|&b| nanos_to_seconds(b)).collect();
+        let bounds: Vec<f64> = self
+            .inner
+            .bounds
+            .iter()
+            .map(|&b| nanos_to_seconds(b))
+            .collect();
         let snapshots: Vec<_> = routes.iter().map(|r| r.latency.snapshot()).collect();
         let mut f = e.histogram(
             names::HTTP_DURATION,
@@ -162,7 +169,10 @@ impl Registry {
             f.sample(&[("slo", s.spec.name()), ("outcome", "good")], t.good)?;
             f.sample(&[("slo", s.spec.name()), ("outcome", "bad")], t.bad())?;
         }
-        let mut f = e.gauge(names::SLO_OBJECTIVE, "The objective of each SLO (a fraction).")?;
+        let mut f = e.gauge(
+            names::SLO_OBJECTIVE,
+            "The objective of each SLO (a fraction).",
+        )?;
         for s in slos.iter() {
             f.sample(&[("slo", s.spec.name())], s.spec.objective().get())?;
         }
@@ -174,7 +184,10 @@ impl Registry {
         for r in &reports {
             for w in &r.windows {
                 if let Some(v) = w.error_ratio {
-                    f.sample(&[("slo", &r.slo), ("window", &format_duration(w.window))], v)?;
+                    f.sample(
+                        &[("slo", &r.slo), ("window", &format_duration(w.window))],
+                        v,
+                    )?;
                 }
             }
         }
@@ -185,7 +198,10 @@ impl Registry {
         for r in &reports {
             for w in &r.windows {
                 if let Some(v) = w.burn_rate {
-                    f.sample(&[("slo", &r.slo), ("window", &format_duration(w.window))], v)?;
+                    f.sample(
+                        &[("slo", &r.slo), ("window", &format_duration(w.window))],
+                        v,
+                    )?;
                 }
             }
         }
@@ -239,7 +255,10 @@ impl Registry {
                 f.sample(&[("slo", &r.slo)], b.observed.as_secs_f64())?;
             }
         }
-        let mut f = e.gauge(names::SLO_EVALUATED, "When each SLO was last evaluated (Unix seconds).")?;
+        let mut f = e.gauge(
+            names::SLO_EVALUATED,
+            "When each SLO was last evaluated (Unix seconds).",
+        )?;
         for r in &reports {
             if let Some(at) = r.evaluated_at {
                 f.sample(&[("slo", &r.slo)], at.as_secs_f64())?;
@@ -248,4 +267,3 @@ impl Registry {
         Ok(())
     }
 }
-

@@ -164,7 +164,9 @@ mod tests {
             .into();
         assert_eq!(
             classes,
-            ["1xx", "1xx", "2xx", "3xx", "4xx", "4xx", "5xx", "5xx", "5xx"]
+            [
+                "1xx", "1xx", "2xx", "3xx", "4xx", "4xx", "5xx", "5xx", "5xx"
+            ]
         );
     }
 }

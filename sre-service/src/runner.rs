@@ -177,7 +177,11 @@ impl Runner {
         })
     }
 
-    fn run_thread(self, stop: &(Mutex<bool>, Condvar), errors: &Mutex<Vec<String>>) -> Result<(), Error> {
+    fn run_thread(
+        self,
+        stop: &(Mutex<bool>, Condvar),
+        errors: &Mutex<Vec<String>>,
+    ) -> Result<(), Error> {
         let clock = self.registry.clock();
         let mut schedule = Schedule::new(&self, clock.now());
         let (lock, cv) = stop;
@@ -455,7 +459,14 @@ impl Registry {
     /// [`Error::Io`] when it cannot be written.
     pub fn checkpoint(&self) -> Result<(), Error> {
         match &self.inner.checkpoint {
-            Some(path) => checkpoint::write(path, &Checkpoint::of(&self.inner.slos, self.now())),
+            Some(path) => {
+                let _one_writer = self
+                    .inner
+                    .checkpoint_lock
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                checkpoint::write(path, &Checkpoint::of(&self.inner.slos, self.now()))
+            }
             None => Ok(()),
         }
     }
@@ -468,14 +479,25 @@ mod tests {
     #[test]
     fn grid_instants() {
         let s = Duration::from_secs(5);
-        assert_eq!(next_multiple(Timestamp::from_secs(0), s), Timestamp::from_secs(5));
-        assert_eq!(next_multiple(Timestamp::from_secs(5), s), Timestamp::from_secs(10));
+        assert_eq!(
+            next_multiple(Timestamp::from_secs(0), s),
+            Timestamp::from_secs(5)
+        );
+        assert_eq!(
+            next_multiple(Timestamp::from_secs(5), s),
+            Timestamp::from_secs(10)
+        );
         assert_eq!(
             next_multiple(Timestamp::from_millis(7_001), s),
             Timestamp::from_secs(10)
         );
         assert_eq!(next_multiple(Timestamp::MAX, s), Timestamp::MAX);
-        for bad in [Duration::ZERO, Duration::from_millis(999), Duration::from_secs(3_601), Duration::from_nanos(1_000_000_001)] {
+        for bad in [
+            Duration::ZERO,
+            Duration::from_millis(999),
+            Duration::from_secs(3_601),
+            Duration::from_nanos(1_000_000_001),
+        ] {
             assert!(check_interval("x", bad).is_err(), "{bad:?}");
         }
     }

@@ -26,7 +26,11 @@ fn at(minute: u64) -> Timestamp {
 
 /// Minute `m`'s traffic: 100 requests, a total outage in minutes 30..40.
 fn traffic(r: &Registry, m: u64) {
-    let bad = if (30..40).contains(&m) { 100 } else { u64::from(m % 7 == 0) };
+    let bad = if (30..40).contains(&m) {
+        100
+    } else {
+        u64::from(m % 7 == 0)
+    };
     for i in 0..100 {
         r.record_event("api", at(m) - Duration::from_secs(1), i >= bad);
     }
@@ -36,7 +40,11 @@ fn traffic(r: &Registry, m: u64) {
 fn a_restored_registry_continues_as_the_one_never_stopped() {
     let d = dir("restore");
     let file = d.join("state");
-    let original = Registry::builder().slo(spec()).checkpoint(&file).build().unwrap();
+    let original = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     let runner = Runner::new(&original);
     // Save mid-outage: the page alert is firing.
     for m in 1..=35 {
@@ -44,7 +52,11 @@ fn a_restored_registry_continues_as_the_one_never_stopped() {
         runner.evaluate(at(m)).unwrap();
     }
     original.checkpoint().unwrap();
-    let restored = Registry::builder().slo(spec()).checkpoint(&file).build().unwrap();
+    let restored = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     assert!(restored.restored_from().is_some());
     let restored_runner = Runner::new(&restored);
     let (a, b) = (original.sli("api").unwrap(), restored.sli("api").unwrap());
@@ -61,7 +73,10 @@ fn a_restored_registry_continues_as_the_one_never_stopped() {
             assert_eq!(a.counts(at(m), w).unwrap(), b.counts(at(m), w).unwrap());
         }
     }
-    assert_eq!(original.report("api").unwrap().alerts, restored.report("api").unwrap().alerts);
+    assert_eq!(
+        original.report("api").unwrap().alerts,
+        restored.report("api").unwrap().alerts
+    );
     let _ = std::fs::remove_dir_all(d);
 }
 
@@ -69,18 +84,36 @@ fn a_restored_registry_continues_as_the_one_never_stopped() {
 fn downtime_is_no_data_never_good() {
     let d = dir("downtime");
     let file = d.join("state");
-    let r = Registry::builder().slo(spec()).checkpoint(&file).build().unwrap();
+    let r = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     for m in 1..=10 {
         traffic(&r, m);
     }
     r.checkpoint().unwrap();
     drop(r);
-    let r = Registry::builder().slo(spec()).checkpoint(&file).build().unwrap();
+    let r = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     // Two hours later: the last hour is empty, not healthy.
     let sli = r.sli("api").unwrap();
     let later = at(130);
-    assert_eq!(sli.counts(later, Duration::from_secs(3600)).unwrap().error_ratio(), None);
-    assert_eq!(sli.counts(later, Duration::from_secs(6 * 3600)).unwrap().total, 1000);
+    assert_eq!(
+        sli.counts(later, Duration::from_secs(3600))
+            .unwrap()
+            .error_ratio(),
+        None
+    );
+    assert_eq!(
+        sli.counts(later, Duration::from_secs(6 * 3600))
+            .unwrap()
+            .total,
+        1000
+    );
     let _ = std::fs::remove_dir_all(d);
 }
 
@@ -90,9 +123,17 @@ fn refused(name: &str, bytes: &[u8], spec: SloSpec) -> String {
     let d = dir(name);
     let file = d.join("state");
     std::fs::write(&file, bytes).unwrap();
-    let err = Registry::builder().slo(spec).checkpoint(&file).build().unwrap_err();
+    let err = Registry::builder()
+        .slo(spec)
+        .checkpoint(&file)
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::BadCheckpoint { .. }), "{err}");
-    assert_eq!(std::fs::read(&file).unwrap(), bytes, "the file must be left as it was");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        bytes,
+        "the file must be left as it was"
+    );
     let _ = std::fs::remove_dir_all(d);
     err.to_string()
 }
@@ -100,7 +141,11 @@ fn refused(name: &str, bytes: &[u8], spec: SloSpec) -> String {
 fn good_file() -> Vec<u8> {
     let d = dir("good");
     let file = d.join("state");
-    let r = Registry::builder().slo(spec()).checkpoint(&file).build().unwrap();
+    let r = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     for m in 1..=3 {
         traffic(&r, m);
     }
@@ -126,7 +171,9 @@ fn bad_files_are_refused_and_left_in_place() {
     let v2 = text.replacen("sre-service-checkpoint 1 ", "sre-service-checkpoint 2 ", 1);
     assert!(refused("version", v2.as_bytes(), spec()).contains("version 2"));
     // Not a checkpoint at all.
-    assert!(refused("alien", b"{\"hello\": 1}\n", spec()).contains("not an sre-service checkpoint"));
+    assert!(
+        refused("alien", b"{\"hello\": 1}\n", spec()).contains("not an sre-service checkpoint")
+    );
     assert!(refused("empty", b"", spec()).contains("header"));
     // A different objective for the same SLO.
     let other = SloSpec::availability("api", Objective::from_percent(99.5).unwrap(), MONTH);
@@ -142,7 +189,12 @@ fn a_new_slo_starts_empty_beside_restored_ones() {
     let file = d.join("state");
     std::fs::write(&file, good_file()).unwrap();
     let extra = SloSpec::availability("new", Objective::from_percent(99.0).unwrap(), MONTH);
-    let r = Registry::builder().slo(spec()).slo(extra).checkpoint(&file).build().unwrap();
+    let r = Registry::builder()
+        .slo(spec())
+        .slo(extra)
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     assert_eq!(r.sli("api").unwrap().totals().total, 300);
     assert_eq!(r.sli("new").unwrap().totals().total, 0);
     let _ = std::fs::remove_dir_all(d);
@@ -152,7 +204,11 @@ fn a_new_slo_starts_empty_beside_restored_ones() {
 fn the_runner_checkpoints_on_its_interval_and_at_shutdown() {
     let d = dir("runner");
     let file = d.join("state");
-    let r = Registry::builder().slo(spec()).checkpoint(&file).build().unwrap();
+    let r = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
     let handle = Runner::new(&r)
         .interval(Duration::from_secs(1))
         .unwrap()
@@ -162,12 +218,18 @@ fn the_runner_checkpoints_on_its_interval_and_at_shutdown() {
         .unwrap();
     let start = std::time::Instant::now();
     while !file.exists() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no checkpoint within 10 s");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no checkpoint within 10 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     // Evaluations land on whole seconds of Unix time.
     while r.report("api").unwrap().evaluated_at.is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no evaluation within 10 s");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no evaluation within 10 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let t = r.report("api").unwrap().evaluated_at.unwrap();
@@ -177,6 +239,9 @@ fn the_runner_checkpoints_on_its_interval_and_at_shutdown() {
     }
     handle.shutdown().unwrap();
     let saved = sre_service::checkpoint::totals(&file).unwrap();
-    assert_eq!(saved[0].1.total, 5, "the final checkpoint holds every event");
+    assert_eq!(
+        saved[0].1.total, 5,
+        "the final checkpoint holds every event"
+    );
     let _ = std::fs::remove_dir_all(d);
 }

@@ -67,8 +67,11 @@ fn urlencode(q: &str) -> String {
 
 /// An instant query's vector result: (labels, value).
 fn query(port: u16, promql: &str) -> Vec<(serde_json::Value, f64)> {
-    let Some((200, body)) = get(port, &format!("/api/v1/query?query={}", urlencode(promql)), None)
-    else {
+    let Some((200, body)) = get(
+        port,
+        &format!("/api/v1/query?query={}", urlencode(promql)),
+        None,
+    ) else {
         return Vec::new();
     };
     let v: serde_json::Value = serde_json::from_str(&body).expect("Prometheus answers JSON");
@@ -101,10 +104,13 @@ fn wait_for<T>(what: &str, start: Instant, mut f: impl FnMut() -> Option<T>) -> 
     }
 }
 
+/// The example binary: `SRE_HTTP_SERVICE` (relative to the workspace root), or the
+/// release build's.
 fn example() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     std::env::var_os("SRE_HTTP_SERVICE").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/examples/http_service"),
-        PathBuf::from,
+        || root.join("target/release/examples/http_service"),
+        |p| root.join(p),
     )
 }
 
@@ -122,7 +128,10 @@ fn start_service(port: u16, state: &Path) -> Killed {
 
 /// Sends `(ms, fail)` requests from 40 threads; all must be answered.
 fn send(port: u16, requests: &[(u64, bool)]) {
-    let chunks: Vec<Vec<(u64, bool)>> = requests.chunks(requests.len().div_ceil(40)).map(<[_]>::to_vec).collect();
+    let chunks: Vec<Vec<(u64, bool)>> = requests
+        .chunks(requests.len().div_ceil(40))
+        .map(<[_]>::to_vec)
+        .collect();
     let threads: Vec<_> = chunks
         .into_iter()
         .map(|c| {
@@ -171,16 +180,26 @@ fn prometheus_and_the_process_agree() {
     let mut service = start_service(svc_port, &state);
     let _prometheus = Killed(
         Command::new("prometheus")
-            .arg(format!("--config.file={}", dir.join("prometheus.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!(
+                "--config.file={}",
+                dir.join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.join("prometheus.log")).expect("a log file"))
             .spawn()
             .expect("prometheus (Debian's prometheus package)"),
     );
-    wait_for("the service", start, || get(svc_port, "/metrics", None).filter(|r| r.0 == 200));
-    wait_for("Prometheus", start, || get(prom_port, "/-/ready", None).filter(|r| r.0 == 200));
+    wait_for("the service", start, || {
+        get(svc_port, "/metrics", None).filter(|r| r.0 == 200)
+    });
+    wait_for("Prometheus", start, || {
+        get(prom_port, "/-/ready", None).filter(|r| r.0 == 200)
+    });
     wait_for("the first scrape", start, || {
         (!query(prom_port, "up{job=\"work\"} == 1").is_empty()).then_some(())
     });
@@ -201,12 +220,17 @@ fn prometheus_and_the_process_agree() {
     assert_eq!(good, 396.0, "requests within 300 ms and not 5xx");
     let bounds: Vec<f64> = page
         .lines()
-        .filter(|l| l.starts_with(r#"http_server_request_duration_seconds_bucket{route="/work",le=""#))
+        .filter(|l| {
+            l.starts_with(r#"http_server_request_duration_seconds_bucket{route="/work",le=""#)
+        })
         .filter_map(|l| l.split('"').nth(3)?.parse().ok())
         .collect();
     let total = requests.len() as f64;
     let prom_p99 = wait_for("Prometheus' p99 of every request", start, || {
-        let count = query(prom_port, r#"http_server_request_duration_seconds_count{route="/work"}"#);
+        let count = query(
+            prom_port,
+            r#"http_server_request_duration_seconds_count{route="/work"}"#,
+        );
         (count.first()?.1 == total).then_some(())?;
         let q = query(
             prom_port,
@@ -214,12 +238,23 @@ fn prometheus_and_the_process_agree() {
         );
         Some(q.first()?.1)
     });
-    let upper = bounds.iter().copied().find(|&b| b >= exact_p99).expect("a bucket above p99");
-    let lower = bounds.iter().copied().filter(|&b| b < exact_p99).fold(0.0, f64::max);
+    let upper = bounds
+        .iter()
+        .copied()
+        .find(|&b| b >= exact_p99)
+        .expect("a bucket above p99");
+    let lower = bounds
+        .iter()
+        .copied()
+        .filter(|&b| b < exact_p99)
+        .fold(0.0, f64::max);
     println!(
         "p99: exact {exact_p99:.6} s (crate), histogram_quantile {prom_p99:.6} s (Prometheus), bucket ({lower}, {upper}]"
     );
-    assert!((prom_p99 - exact_p99).abs() <= upper - lower, "p99 differs by more than a bucket");
+    assert!(
+        (prom_p99 - exact_p99).abs() <= upper - lower,
+        "p99 differs by more than a bucket"
+    );
 
     let indicator = sre_budget::Indicator::latency(
         sre_service::names::HTTP_DURATION,
@@ -238,14 +273,22 @@ fn prometheus_and_the_process_agree() {
     let mut fired_in_process = Vec::new();
     let mut fired_in_prometheus = Vec::new();
     while fired_in_process.len() < alerts.len() || fired_in_prometheus.len() < alerts.len() {
-        assert!(outage.elapsed() < Duration::from_secs(60), "alerts did not all fire within 60 s");
+        assert!(
+            outage.elapsed() < Duration::from_secs(60),
+            "alerts did not all fire within 60 s"
+        );
         let page = get(svc_port, "/metrics", None).expect("metrics").1;
         for a in alerts {
             let series = format!(
                 r#"sre_slo_alert_state{{slo="work",alert="{a}",severity="{}",state="firing"}}"#,
-                if a.starts_with("page") { "page" } else { "ticket" }
+                if a.starts_with("page") {
+                    "page"
+                } else {
+                    "ticket"
+                }
             );
-            if sample(&page, &series) == Some(1.0) && !fired_in_process.iter().any(|(n, _)| *n == a) {
+            if sample(&page, &series) == Some(1.0) && !fired_in_process.iter().any(|(n, _)| *n == a)
+            {
                 fired_in_process.push((a, outage.elapsed()));
             }
         }
@@ -269,17 +312,36 @@ fn prometheus_and_the_process_agree() {
     std::thread::sleep(Duration::from_millis(2_500));
     let before = get(svc_port, "/metrics", None).expect("metrics").1;
     let counts = |page: &str| {
-        ["good", "bad"].map(|o| sample(page, &format!(r#"sre_slo_events_total{{slo="work",outcome="{o}"}}"#)))
+        ["good", "bad"].map(|o| {
+            sample(
+                page,
+                &format!(r#"sre_slo_events_total{{slo="work",outcome="{o}"}}"#),
+            )
+        })
     };
     let saved = sre_service::checkpoint::totals(&state).expect("the checkpoint reads");
-    let saved = saved.iter().find(|(n, _)| n == "work").expect("the work SLO").1;
+    let saved = saved
+        .iter()
+        .find(|(n, _)| n == "work")
+        .expect("the work SLO")
+        .1;
     service.0.kill().expect("kill -9");
     let _ = service.0.wait();
-    assert_eq!(counts(&before), [Some(saved.good as f64), Some(saved.bad() as f64)]);
+    assert_eq!(
+        counts(&before),
+        [Some(saved.good as f64), Some(saved.bad() as f64)]
+    );
     let _service = start_service(svc_port, &state);
-    let after = wait_for("the restarted service", start, || get(svc_port, "/metrics", None).filter(|r| r.0 == 200)).1;
-    println!("SLI counts: {:?} before kill -9, {:?} in the checkpoint, {:?} after restart",
-        counts(&before), (saved.good, saved.bad()), counts(&after));
+    let after = wait_for("the restarted service", start, || {
+        get(svc_port, "/metrics", None).filter(|r| r.0 == 200)
+    })
+    .1;
+    println!(
+        "SLI counts: {:?} before kill -9, {:?} in the checkpoint, {:?} after restart",
+        counts(&before),
+        (saved.good, saved.bad()),
+        counts(&after)
+    );
     assert_eq!(counts(&after), counts(&before));
 
     // 5: a corrupt state file is refused and left as it was.
@@ -295,7 +357,11 @@ fn prometheus_and_the_process_agree() {
         .output()
         .expect("the example runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("corrupt state: exit {:?}, {}", out.status.code(), stderr.trim());
+    println!(
+        "corrupt state: exit {:?}, {}",
+        out.status.code(),
+        stderr.trim()
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("corrupt"), "{stderr}");
     assert_eq!(std::fs::read(&corrupt).expect("still there"), bytes);

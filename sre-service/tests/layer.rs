@@ -20,7 +20,12 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 fn registry() -> Registry {
     let month = Duration::from_secs(30 * 86_400);
-    let slo = SloSpec::latency("api", Objective::from_percent(99.9).unwrap(), month, Duration::from_millis(300));
+    let slo = SloSpec::latency(
+        "api",
+        Objective::from_percent(99.9).unwrap(),
+        month,
+        Duration::from_millis(300),
+    );
     Registry::builder().slo(slo).build().unwrap()
 }
 
@@ -57,7 +62,9 @@ impl Service<Request<()>> for Inner {
 }
 
 fn request(path: &str, status: u16, traceparent: Option<&str>) -> Request<()> {
-    let mut b = Request::builder().uri(path).header("status", status.to_string());
+    let mut b = Request::builder()
+        .uri(path)
+        .header("status", status.to_string());
     if let Some(t) = traceparent {
         b = b.header("traceparent", t);
     }
@@ -73,7 +80,14 @@ fn poll_once<F: Future>(f: F) -> Poll<F::Output> {
 fn every_request_is_recorded_once_by_route_method_and_class() {
     let r = registry();
     let mut svc = SreLayer::new(&r, route).layer(Inner);
-    for (path, status) in [("/r/1", 200), ("/r/2", 204), ("/r/3", 404), ("/r/4", 503), ("/x", 200), ("/r/5", 0)] {
+    for (path, status) in [
+        ("/r/1", 200),
+        ("/r/2", 204),
+        ("/r/3", 404),
+        ("/r/4", 503),
+        ("/x", 200),
+        ("/r/5", 0),
+    ] {
         let _ = poll_once(svc.call(request(path, status, None)));
     }
     // A request whose future is dropped before it completes: the client went away.
@@ -81,11 +95,23 @@ fn every_request_is_recorded_once_by_route_method_and_class() {
     let page = r.render_text().body;
     common::promtool_accepts(&page);
     let n = |sel: &str| common::select(&page, sel).iter().map(|x| x.1).sum::<f64>();
-    assert_eq!(n(r#"http_server_requests_total{route="/r/{id}",status_class="2xx"}"#), 2.0);
-    assert_eq!(n(r#"http_server_requests_total{route="/r/{id}",status_class="4xx"}"#), 1.0);
+    assert_eq!(
+        n(r#"http_server_requests_total{route="/r/{id}",status_class="2xx"}"#),
+        2.0
+    );
+    assert_eq!(
+        n(r#"http_server_requests_total{route="/r/{id}",status_class="4xx"}"#),
+        1.0
+    );
     // The inner service's Err counts as a 500.
-    assert_eq!(n(r#"http_server_requests_total{route="/r/{id}",status_class="5xx"}"#), 2.0);
-    assert_eq!(n(r#"http_server_requests_total{route="/r/{id}",status_class="cancelled"}"#), 1.0);
+    assert_eq!(
+        n(r#"http_server_requests_total{route="/r/{id}",status_class="5xx"}"#),
+        2.0
+    );
+    assert_eq!(
+        n(r#"http_server_requests_total{route="/r/{id}",status_class="cancelled"}"#),
+        1.0
+    );
     assert_eq!(n(r#"http_server_requests_total{route="_unmatched"}"#), 1.0);
     assert_eq!(n(r#"http_server_active_requests"#), 0.0);
     // The SLO judges every route (none named): 5xx and Err are bad, the rest good; the
@@ -101,14 +127,22 @@ fn a_traceparent_becomes_the_exemplar_of_its_bucket() {
     let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     let _ = poll_once(svc.call(request("/r/1", 200, Some(tp))));
     // Malformed headers are ignored, never a panic.
-    for bad in ["", "00-xyz", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", &"9".repeat(10_000)] {
+    for bad in [
+        "",
+        "00-xyz",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        &"9".repeat(10_000),
+    ] {
         let _ = poll_once(svc.call(request("/r/2", 200, Some(bad))));
     }
     let page = r.render(Format::OpenMetrics).body;
     common::openmetrics_parser_accepts(&page);
     let exemplars: Vec<&str> = page.lines().filter(|l| l.contains(" # {")).collect();
     assert_eq!(exemplars.len(), 1, "{page}");
-    assert!(exemplars[0].contains(r#"trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7""#));
+    assert!(
+        exemplars[0]
+            .contains(r#"trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7""#)
+    );
     // The text format has no exemplars.
     assert!(!r.render_text().body.contains(" # {"));
 }
@@ -118,7 +152,9 @@ fn no_allocation_per_request_beyond_the_inner_service() {
     let r = registry();
     let mut svc = SreLayer::new(&r, route).layer(Inner);
     let mut bare = Inner;
-    let requests: Vec<_> = (0..1000).map(|i| request("/r/1", 200 + (i % 3) as u16, None)).collect();
+    let requests: Vec<_> = (0..1000)
+        .map(|i| request("/r/1", 200 + (i % 3) as u16, None))
+        .collect();
     let bare_requests = requests.clone();
     // Warm up: the route's series are created at its first request.
     let _ = poll_once(svc.call(request("/r/1", 200, None)));
@@ -132,6 +168,9 @@ fn no_allocation_per_request_beyond_the_inner_service() {
         assert!(poll_once(bare.call(req)).is_ready());
     }
     let alone = region.change();
-    assert_eq!(layered.allocations, alone.allocations, "layer {layered:?} vs inner {alone:?}");
+    assert_eq!(
+        layered.allocations, alone.allocations,
+        "layer {layered:?} vs inner {alone:?}"
+    );
     assert_eq!(r.sli("api").unwrap().totals().total, 1001);
 }

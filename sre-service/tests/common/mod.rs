@@ -22,8 +22,8 @@ pub fn pipe(cmd: &str, args: &[&str], input: &str) -> (bool, String) {
         .write_all(input.as_bytes())
         .expect("write stdin");
     let out = child.wait_with_output().expect("wait");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
 
@@ -43,7 +43,10 @@ pub fn openmetrics_parser_accepts(page: &str) {
 /// The `(name, [(label, value)], value)` samples of a 0.0.4 page.
 pub fn samples(page: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
     let mut out = Vec::new();
-    for line in page.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in page
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let (series, value) = line.rsplit_once(' ').expect("a sample line");
         let (name, labels) = match series.split_once('{') {
             Some((n, rest)) => (n, rest.trim_end_matches('}')),
@@ -54,7 +57,9 @@ pub fn samples(page: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
         while let Some((k, v)) = rest.split_once("=\"") {
             let mut end = 0;
             let bytes = v.as_bytes();
-            while end < bytes.len() && !(bytes[end] == b'"' && (end == 0 || bytes[end - 1] != b'\\')) {
+            while end < bytes.len()
+                && !(bytes[end] == b'"' && (end == 0 || bytes[end - 1] != b'\\'))
+            {
                 end += 1;
             }
             parsed.push((k.trim_start_matches(',').to_owned(), v[..end].to_owned()));
