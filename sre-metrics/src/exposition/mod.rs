@@ -489,7 +489,8 @@ impl HistogramFamily<'_> {
     /// Adds one histogram with `labels` (which must not include `le`). Bucket bounds are
     /// spelled by [`format_label_float`]. In OpenMetrics, a bucket's exemplar follows its
     /// count; a histogram with a negative bound has no `_sum` and `_count` there (the
-    /// format allows a sum only when no observation can be negative).
+    /// format allows a sum only when no observation can be negative). The text format
+    /// 0.0.4 has no exemplars: there they are omitted.
     ///
     /// # Errors
     ///
