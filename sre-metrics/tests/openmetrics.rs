@@ -315,3 +315,73 @@ fn the_parser_refuses_what_we_refuse_to_write() {
     assert_eq!(run_parser(&ok), 0, "{ok}");
     assert!(Exemplar::new(&[("trace_id", &long[1..])], 1.0).is_ok());
 }
+
+/// Fuzzed label values, HELP texts and exemplar label values: the parser reads back
+/// exactly the strings we were given.
+#[test]
+fn fuzzed_strings_read_back_exactly() {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    if !parser_available() {
+        return;
+    }
+    let mut runner = TestRunner::deterministic();
+    let strings = proptest::collection::vec(
+        proptest::collection::vec(
+            prop_oneof![
+                4 => any::<char>(),
+                1 => prop::sample::select(vec!['\\', '"', '\n', '#', '{', '}', ',', '=', ' ']),
+            ],
+            0..24,
+        ),
+        200,
+    );
+    let strings: Vec<String> = strings
+        .new_tree(&mut runner)
+        .unwrap()
+        .current()
+        .into_iter()
+        .map(|cs| cs.into_iter().collect())
+        .collect();
+    let mut e = Exposition::with_format(Format::OpenMetrics);
+    for (i, s) in strings.iter().enumerate() {
+        let help = if s.trim().is_empty() { "blank" } else { s };
+        // prometheus_client 0.26 reads an exemplar's label set by toggling "in quotes" on
+        // every `"`, escaped or not (`_parse_remaining_text`), so a `\"` there can break
+        // its reading (its bug: the escaping is the same as a sample's, checked above);
+        // exemplar values here carry no quote.
+        let exemplar_value = exemplar_safe(s);
+        let exemplar = Exemplar::new(&[("v", &exemplar_value)], 0.5).unwrap();
+        let h = ClassicHistogram::new(&[1.0], &[1], 1, 0.5)
+            .unwrap()
+            .with_exemplar(exemplar);
+        e.histogram(&format!("h{i}"), help)
+            .unwrap()
+            .sample(&[("v", s)], &h)
+            .unwrap();
+    }
+    let samples = parse(&e.finish());
+    for (i, s) in strings.iter().enumerate() {
+        let bucket = samples
+            .iter()
+            .find(|x| field(x, "name") == format!("h{i}_bucket").as_str())
+            .unwrap();
+        assert_eq!(bucket["labels"]["v"], s.as_str(), "label {i}");
+        assert_eq!(
+            bucket["exemplar"]["labels"]["v"],
+            exemplar_safe(s).as_str(),
+            "exemplar {i}"
+        );
+        if !s.trim().is_empty() {
+            // The parser splits the HELP line on spaces, so it drops leading ones.
+            assert_eq!(bucket["help"], s.trim_start_matches(' '), "help {i}");
+        }
+    }
+}
+
+/// `s` without double quotes (see the caller).
+fn exemplar_safe(s: &str) -> String {
+    s.replace('"', "'")
+}
