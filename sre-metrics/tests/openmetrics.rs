@@ -1,10 +1,11 @@
-//! OpenMetrics 1.0 output, read back by an independent parser: prometheus_client's
-//! OpenMetrics parser (Python, `.ci/check_openmetrics.py`). Every sample it parses must
-//! carry the labels, values and exemplars we meant; text we refuse to write, it refuses to
-//! read. The same builder calls in format 0.0.4 pass `promtool check metrics`.
+//! OpenMetrics 1.0 output, read back by two independent parsers: prometheus_client's
+//! OpenMetrics parser (Python, `.ci/check_openmetrics.py`) and Prometheus' own (promtool's
+//! backfill, then its TSDB dump). Every sample must carry the labels, values and exemplars
+//! we meant; text we refuse to write, they refuse to read. The same builder calls in
+//! format 0.0.4 pass `promtool check metrics`.
 //!
-//! With `CI=true` a missing `prometheus_client` fails the test; elsewhere it is skipped
-//! with a note.
+//! With `CI=true` a missing `prometheus_client` or promtool fails the test; elsewhere it
+//! is skipped with a note.
 
 use core::time::Duration;
 use sre_core::Timestamp;
@@ -384,4 +385,137 @@ fn fuzzed_strings_read_back_exactly() {
 /// `s` without double quotes (see the caller).
 fn exemplar_safe(s: &str) -> String {
     s.replace('"', "'")
+}
+
+/// `text` with `timestamp` (seconds) after every sample's value: Prometheus' backfill
+/// (`promtool tsdb create-blocks-from openmetrics`) wants timestamped samples.
+fn with_timestamps(text: &str, timestamp: u64) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            out.push_str(line);
+        } else {
+            // Skip the name and a quoted, escaped label set, then the value.
+            let mut in_quotes = false;
+            let mut escaped = false;
+            let mut labels_end = None;
+            for (i, c) in line.char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if in_quotes && c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_quotes = !in_quotes;
+                } else if !in_quotes && (c == '}' || (c == ' ' && !line[..i].contains('{'))) {
+                    labels_end = Some(i + usize::from(c == '}'));
+                    break;
+                }
+            }
+            let value_start = labels_end.unwrap() + 1;
+            let value_end = line[value_start..]
+                .find(' ')
+                .map_or(line.len(), |j| value_start + j);
+            out.push_str(&line[..value_end]);
+            out.push_str(&format!(" {timestamp}"));
+            out.push_str(&line[value_end..]);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Prometheus itself (promtool 2.42's backfill runs the server's OpenMetrics parser and
+/// TSDB) ingests the document, and stores every `le`, `quantile` and escaped label value
+/// as written.
+#[test]
+fn prometheus_ingests_openmetrics_as_written() {
+    let doc = with_timestamps(&rich(Format::OpenMetrics), 1_700_000_000);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("openmetrics-backfill");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("input.om");
+    std::fs::write(&input, &doc).unwrap();
+    let blocks = dir.join("blocks");
+    let created = Command::new("promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&input)
+        .arg(&blocks)
+        .output();
+    let Ok(created) = created else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "promtool is required in CI"
+        );
+        println!("note: promtool not found; skipping");
+        return;
+    };
+    assert!(
+        created.status.success(),
+        "promtool refused the OpenMetrics document:\n{}\n---\n{doc}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    std::fs::create_dir_all(blocks.join("wal")).unwrap();
+    let dump = Command::new("promtool")
+        .args(["tsdb", "dump"])
+        .arg(&blocks)
+        .output()
+        .unwrap();
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let dump = String::from_utf8(dump.stdout).unwrap();
+    let series = |name: &str, label: &str| {
+        let name = format!("{{__name__=\"{name}\", ");
+        dump.lines()
+            .filter(|l| l.starts_with(&name))
+            .filter_map(|l| {
+                let start = l.find(&format!(" {label}=\""))? + label.len() + 3;
+                let end = l[start..].find("\", ").or_else(|| l[start..].find("\"}"))?;
+                Some(l[start..start + end].to_owned())
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let les = series("app_request_duration_seconds_bucket", "le");
+    for le in ["0.005", "0.075", "0.15", "0.3", "0.6", "0.7", "1.0", "+Inf"] {
+        assert!(les.contains(le), "{le} not in {les:?}");
+    }
+    assert_eq!(les.len(), 8, "{les:?}");
+    let quantiles = series("app_request_latency_seconds", "quantile");
+    for q in [0.0, 0.5, 0.9, 0.99, 1.0] {
+        assert!(
+            quantiles.contains(&format_label_float(q)),
+            "{q}: {quantiles:?}"
+        );
+    }
+    // Label values as Prometheus stores them, printed with Go's quoting, which escapes
+    // `\`, `"` and newline as the format does (an empty value is no label at all).
+    let kinds = series("app_events_total", "kind");
+    for v in TRICKY.into_iter().filter(|v| !v.is_empty()) {
+        let mut escaped = String::new();
+        for c in v.chars() {
+            match c {
+                '\\' => escaped.push_str("\\\\"),
+                '"' => escaped.push_str("\\\""),
+                '\n' => escaped.push_str("\\n"),
+                c => escaped.push(c),
+            }
+        }
+        assert!(kinds.contains(&escaped), "{escaped:?} not in {kinds:?}");
+    }
+    // The check can fail: the same calls in format 0.0.4 are not OpenMetrics.
+    let text_input = dir.join("input.prom");
+    std::fs::write(
+        &text_input,
+        with_timestamps(&rich(Format::Text), 1_700_000_000),
+    )
+    .unwrap();
+    let refused = Command::new("promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&text_input)
+        .arg(dir.join("blocks-text"))
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
 }
