@@ -111,6 +111,9 @@ fn rich(format: Format) -> String {
         }
         f.sample(&[("kind", "float")], 1.5e300).unwrap();
         f.sample(&[("kind", "bool")], true).unwrap();
+        let trace = TraceParent::parse(TRACE).unwrap();
+        f.sample_with_exemplar(&[("kind", "traced")], 5_u64, &trace.exemplar(1.0).unwrap())
+            .unwrap();
     }
     e.gauge("app_temperature_celsius", "A gauge with odd values.")
         .unwrap()
@@ -126,6 +129,12 @@ fn rich(format: Format) -> String {
         .unwrap()
         .sample(&[("at", "u8")], 7_u8)
         .unwrap();
+    assert!(matches!(
+        e.gauge("app_gauge_with_exemplar", "refused")
+            .unwrap()
+            .sample_with_exemplar(&[], 1_u8, &Exemplar::from_trace(1, None, 1.0).unwrap()),
+        Err(Error::ExemplarNotAllowed { .. })
+    ));
     let h = latency_histogram();
     let ms = Duration::from_millis;
     let bounds = [ms(5), ms(75), ms(150), ms(300), ms(600), ms(700), ms(1000)];
@@ -214,6 +223,15 @@ fn the_openmetrics_parser_reads_what_we_meant() {
         assert_eq!(s["labels"]["kind"], *v);
         assert_eq!(s["value"], format!("{:?}", i as f64 * 1000.0).as_str());
     }
+    let traced = events
+        .iter()
+        .find(|s| s["labels"]["kind"] == "traced")
+        .unwrap();
+    assert_eq!(
+        traced["exemplar"]["labels"]["trace_id"],
+        "4bf92f3577b34da6a3ce929d0e0e4736"
+    );
+    assert_eq!(traced["exemplar"]["value"], 1.0);
     // Histogram buckets: the `le` spelled exactly, the exemplars on the right buckets.
     let buckets: Vec<_> = samples
         .iter()
