@@ -14,7 +14,9 @@ from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
 
 def main() -> int:
-    text = sys.stdin.read()
+    # Bytes, decoded without newline translation: a carriage return in a label value
+    # is a character of the value, not a line break.
+    text = sys.stdin.buffer.read().decode("utf-8")
     try:
         families = list(text_string_to_metric_families(text))
     except Exception as e:  # the parser raises ValueError and friends

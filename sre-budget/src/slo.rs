@@ -117,7 +117,8 @@ impl Indicator {
     /// A latency SLI: requests served within `threshold` are good. The threshold is kept
     /// in seconds through [`duration_to_seconds`](sre_metrics::exposition::duration_to_seconds),
     /// the conversion the exposition applies to a histogram bound given as the same
-    /// `Duration`, so the selector's `le` is the bucket's (300 ms is `le="0.3"`).
+    /// `Duration`, so the selector's `le` is the bucket's (300 ms is `le="0.3"`). A zero
+    /// threshold is refused by [`Slo::new`].
     ///
     /// ```
     /// use core::time::Duration;

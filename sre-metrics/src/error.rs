@@ -244,6 +244,15 @@ pub enum Error {
         /// The rejected value.
         value: f64,
     },
+    /// An exemplar was given for a gauge sample.
+    #[error(
+        "`{metric}` is a gauge; OpenMetrics allows exemplars on counters and histogram \
+         buckets only"
+    )]
+    ExemplarNotAllowed {
+        /// The metric.
+        metric: String,
+    },
     /// A W3C `traceparent` header was malformed (the header itself is not repeated).
     #[error("traceparent header is invalid: {field} {reason}")]
     InvalidTraceParent {

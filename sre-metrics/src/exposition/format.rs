@@ -129,4 +129,14 @@ mod tests {
         assert_eq!(om.content_type(), OPENMETRICS_CONTENT_TYPE);
         assert_eq!(text.content_type(), TEXT_CONTENT_TYPE);
     }
+
+    proptest::proptest! {
+        /// Any header gives an answer, never a panic; OpenMetrics only when it is named.
+        #[test]
+        fn any_header_is_answered(accept in ".{0,120}") {
+            let f = Format::from_accept(Some(&accept));
+            let named = accept.to_ascii_lowercase().contains("application/openmetrics-text");
+            proptest::prop_assert!(f == Format::Text || named);
+        }
+    }
 }

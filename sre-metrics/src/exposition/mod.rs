@@ -37,7 +37,8 @@
 //!
 //! The same calls in OpenMetrics declare the counter by its name without `_total`
 //! (`# TYPE http_requests counter`, samples still `http_requests_total`), escape `"` in
-//! HELP, may carry exemplars on histogram buckets, and end with `# EOF`:
+//! HELP, may carry exemplars on histogram buckets and counter samples, and end with
+//! `# EOF`:
 //!
 //! ```
 //! use sre_metrics::exposition::{ClassicHistogram, Exposition, Format, TraceParent};
@@ -115,6 +116,8 @@ pub use summary::Summary;
 pub use trace::TraceParent;
 
 use crate::Error;
+use core::fmt::Write as _;
+use std::collections::HashSet;
 
 /// A sample value: integers are written exactly, floats as the text format spells them.
 ///
@@ -165,7 +168,7 @@ impl From<bool> for Value {
 pub struct Exposition {
     out: String,
     /// Every name declared so far (a histogram declares four).
-    names: Vec<String>,
+    names: HashSet<String>,
     format: Format,
 }
 
@@ -181,7 +184,7 @@ pub struct Family<'a> {
     exposition: &'a mut Exposition,
     name: String,
     kind: Kind,
-    series: Vec<String>,
+    series: HashSet<String>,
 }
 
 /// The samples of one histogram family; see [`Exposition::histogram`].
@@ -189,7 +192,7 @@ pub struct Family<'a> {
 pub struct HistogramFamily<'a> {
     exposition: &'a mut Exposition,
     name: String,
-    series: Vec<String>,
+    series: HashSet<String>,
 }
 
 /// The samples of one summary family; see [`Exposition::summary`].
@@ -197,7 +200,7 @@ pub struct HistogramFamily<'a> {
 pub struct SummaryFamily<'a> {
     exposition: &'a mut Exposition,
     name: String,
-    series: Vec<String>,
+    series: HashSet<String>,
 }
 
 impl Exposition {
@@ -246,7 +249,7 @@ impl Exposition {
             exposition: self,
             name: name.to_owned(),
             kind: Kind::Counter,
-            series: Vec::new(),
+            series: HashSet::new(),
         })
     }
 
@@ -262,7 +265,7 @@ impl Exposition {
             exposition: self,
             name: name.to_owned(),
             kind: Kind::Gauge,
-            series: Vec::new(),
+            series: HashSet::new(),
         })
     }
 
@@ -280,7 +283,7 @@ impl Exposition {
         Ok(HistogramFamily {
             exposition: self,
             name: name.to_owned(),
-            series: Vec::new(),
+            series: HashSet::new(),
         })
     }
 
@@ -315,7 +318,7 @@ impl Exposition {
         Ok(SummaryFamily {
             exposition: self,
             name: name.to_owned(),
-            series: Vec::new(),
+            series: HashSet::new(),
         })
     }
 
@@ -347,7 +350,7 @@ impl Exposition {
                 metric: names[0].to_owned(),
             });
         }
-        if let Some(taken) = names.iter().find(|n| self.names.iter().any(|x| x == *n)) {
+        if let Some(taken) = names.iter().find(|&&n| self.names.contains(n)) {
             return Err(Error::DuplicateMetric {
                 name: (*taken).to_owned(),
             });
@@ -374,7 +377,7 @@ fn render_labels(
     metric: &str,
     labels: &[(&str, &str)],
     reserved: Option<&str>,
-    series: &mut Vec<String>,
+    series: &mut HashSet<String>,
 ) -> Result<String, Error> {
     let mut s = String::new();
     for (i, &(k, v)) in labels.iter().enumerate() {
@@ -402,14 +405,18 @@ fn render_labels(
     let mut key: Vec<(&str, &str)> = labels.to_vec();
     key.sort_unstable();
     let key = format!("{key:?}");
-    if series.contains(&key) {
+    if !series.insert(key) {
         return Err(Error::DuplicateSeries {
             metric: metric.to_owned(),
             labels: s,
         });
     }
-    series.push(key);
     Ok(s)
+}
+
+/// Appends `n` in decimal.
+fn push_integer(out: &mut String, n: u64) {
+    let _ = write!(out, "{n}");
 }
 
 /// Appends `name{labels} ` (braces only when there are labels).
@@ -458,7 +465,37 @@ impl Family<'_> {
         labels: &[(&str, &str)],
         value: impl Into<Value>,
     ) -> Result<&mut Self, Error> {
-        let value = value.into();
+        self.push(labels, value.into(), None)
+    }
+
+    /// Adds one counter sample with an exemplar (e.g. the trace of the last request it
+    /// counted), written after the value in OpenMetrics and omitted in the text format
+    /// 0.0.4, which has no exemplars.
+    ///
+    /// # Errors
+    ///
+    /// As [`sample`](Self::sample), and [`Error::ExemplarNotAllowed`] on a gauge
+    /// (OpenMetrics allows exemplars on counters and histogram buckets only).
+    pub fn sample_with_exemplar(
+        &mut self,
+        labels: &[(&str, &str)],
+        value: impl Into<Value>,
+        exemplar: &Exemplar,
+    ) -> Result<&mut Self, Error> {
+        if self.kind != Kind::Counter {
+            return Err(Error::ExemplarNotAllowed {
+                metric: self.name.clone(),
+            });
+        }
+        self.push(labels, value.into(), Some(exemplar))
+    }
+
+    fn push(
+        &mut self,
+        labels: &[(&str, &str)],
+        value: Value,
+        exemplar: Option<&Exemplar>,
+    ) -> Result<&mut Self, Error> {
         if self.kind == Kind::Counter {
             let bad = match value {
                 Value::Unsigned(_) => None,
@@ -473,12 +510,19 @@ impl Family<'_> {
             }
         }
         let rendered = render_labels(&self.name, labels, None, &mut self.series)?;
+        let open_metrics = self.exposition.format == Format::OpenMetrics;
         let out = &mut self.exposition.out;
         push_series(out, &self.name, "", &rendered);
         match value {
-            Value::Unsigned(v) => out.push_str(&v.to_string()),
-            Value::Signed(v) => out.push_str(&v.to_string()),
+            Value::Unsigned(v) => push_integer(out, v),
+            Value::Signed(v) => {
+                let _ = write!(out, "{v}");
+            }
             Value::Float(v) => text::push_float(out, v),
+        }
+        if open_metrics && let Some(e) = exemplar {
+            out.push_str(" # ");
+            e.render(out);
         }
         out.push('\n');
         Ok(self)
@@ -489,7 +533,8 @@ impl HistogramFamily<'_> {
     /// Adds one histogram with `labels` (which must not include `le`). Bucket bounds are
     /// spelled by [`format_label_float`]. In OpenMetrics, a bucket's exemplar follows its
     /// count; a histogram with a negative bound has no `_sum` and `_count` there (the
-    /// format allows a sum only when no observation can be negative).
+    /// format allows a sum only when no observation can be negative). The text format
+    /// 0.0.4 has no exemplars: there they are omitted.
     ///
     /// # Errors
     ///
@@ -508,7 +553,7 @@ impl HistogramFamily<'_> {
             .chain(core::iter::once((f64::INFINITY, h.count())));
         for (i, (le, n)) in all.enumerate() {
             push_numbered_series(out, &self.name, "_bucket", &rendered, "le", le);
-            out.push_str(&n.to_string());
+            push_integer(out, n);
             if open_metrics && let Some(e) = h.exemplar(i) {
                 out.push_str(" # ");
                 e.render(out);
@@ -522,7 +567,7 @@ impl HistogramFamily<'_> {
         text::push_float(out, h.sum());
         out.push('\n');
         push_series(out, &self.name, "_count", &rendered);
-        out.push_str(&h.count().to_string());
+        push_integer(out, h.count());
         out.push('\n');
         Ok(self)
     }
@@ -548,7 +593,7 @@ impl SummaryFamily<'_> {
         text::push_float(out, s.sum());
         out.push('\n');
         push_series(out, &self.name, "_count", &rendered);
-        out.push_str(&s.count().to_string());
+        push_integer(out, s.count());
         out.push('\n');
         Ok(self)
     }
