@@ -125,7 +125,7 @@ fn the_thresholds_issue_14_found_broken() {
         (700, "0.7"),
     ] {
         let d = Duration::from_millis(ms);
-        // What the exposition wrote before: nanoseconds × 1e-9 is not the threshold.
+        // Scaling nanoseconds by 1e-9 rounds twice and misses the threshold.
         let old = (ms * 1_000_000) as f64 * 1e-9;
         assert_ne!(old.to_bits(), exact_seconds(d).to_bits(), "{ms} ms");
         assert_eq!(check_duration(d), le);

@@ -1,5 +1,5 @@
-//! [`Exemplar`]: one observation that stands for a histogram bucket, usually the trace of a
-//! request that landed in it (OpenMetrics 1.0 "Exemplars").
+//! [`Exemplar`]: one observation that stands for a histogram bucket or a counter, usually
+//! the trace of a request it counted (OpenMetrics 1.0 "Exemplars").
 
 use super::text;
 use crate::Error;
@@ -12,7 +12,9 @@ pub const EXEMPLAR_MAX_LABEL_CHARS: usize = 128;
 /// An exemplar: a label set (usually `trace_id`, and `span_id`), the observed value in the
 /// exposition's unit, and optionally when it was observed.
 ///
-/// Rendered only in OpenMetrics, after the bucket it belongs to:
+/// Rendered only in OpenMetrics, after the bucket or counter sample it belongs to
+/// ([`ClassicHistogram::with_exemplar`](super::ClassicHistogram::with_exemplar),
+/// [`Family::sample_with_exemplar`](super::Family::sample_with_exemplar)):
 /// `name_bucket{le="0.3"} 5 # {trace_id="4bf9…"} 0.25 1733328000.123`. The Prometheus text
 /// format 0.0.4 has no exemplars, so they are omitted there. A trace exemplar
 /// ([`from_trace`](Self::from_trace), [`TraceParent::exemplar`](super::TraceParent::exemplar))

@@ -401,10 +401,25 @@ fn render_labels(
         text::escape_label_value(&mut s, v);
         s.push('"');
     }
-    // The same label set in another order is the same series.
-    let mut key: Vec<(&str, &str)> = labels.to_vec();
-    key.sort_unstable();
-    let key = format!("{key:?}");
+    // The same label set in another order is the same series: the key is the rendering
+    // in name order (names are distinct, and escaped values make it unambiguous).
+    let key = if labels.is_sorted_by_key(|&(k, _)| k) {
+        s.clone()
+    } else {
+        let mut sorted = labels.to_vec();
+        sorted.sort_unstable_by_key(|&(k, _)| k);
+        let mut key = String::new();
+        for (i, &(k, v)) in sorted.iter().enumerate() {
+            if i > 0 {
+                key.push(',');
+            }
+            key.push_str(k);
+            key.push_str("=\"");
+            text::escape_label_value(&mut key, v);
+            key.push('"');
+        }
+        key
+    };
     if !series.insert(key) {
         return Err(Error::DuplicateSeries {
             metric: metric.to_owned(),
