@@ -369,7 +369,7 @@ fn sanitize(name: &str, metric: bool) -> String {
         s.insert(0, '_');
     }
     if !metric && s.starts_with("__") {
-        s.insert_str(0, "x");
+        s.insert(0, 'x');
     }
     s
 }

@@ -434,7 +434,7 @@ fn trace_transition(t: &AlertTransition) {
 }
 
 fn check_interval(field: &'static str, d: Duration) -> Result<Duration, Error> {
-    if d < MIN_INTERVAL || d > MAX_INTERVAL || d.subsec_nanos() % 1_000_000 != 0 {
+    if d < MIN_INTERVAL || d > MAX_INTERVAL || !d.subsec_nanos().is_multiple_of(1_000_000) {
         return Err(Error::OutOfBounds {
             field,
             value: format!("{d:?}"),

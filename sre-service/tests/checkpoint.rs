@@ -29,7 +29,7 @@ fn traffic(r: &Registry, m: u64) {
     let bad = if (30..40).contains(&m) {
         100
     } else {
-        u64::from(m % 7 == 0)
+        u64::from(m.is_multiple_of(7))
     };
     for i in 0..100 {
         r.record_event("api", at(m) - Duration::from_secs(1), i >= bad);

@@ -40,8 +40,11 @@ pub fn openmetrics_parser_accepts(page: &str) {
     assert!(ok, "the OpenMetrics parser refused:\n{text}\n---\n{page}");
 }
 
-/// The `(name, [(label, value)], value)` samples of a 0.0.4 page.
-pub fn samples(page: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
+/// A sample's labels, as (name, value) pairs.
+pub type Labels = Vec<(String, String)>;
+
+/// The `(name, labels, value)` samples of a 0.0.4 page.
+pub fn samples(page: &str) -> Vec<(String, Labels, f64)> {
     let mut out = Vec::new();
     for line in page
         .lines()
@@ -77,7 +80,7 @@ pub fn samples(page: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
 
 /// The samples of `page` that a PromQL selector `name{a="x",b="y"}` (equality matchers
 /// only) selects.
-pub fn select(page: &str, selector: &str) -> Vec<(Vec<(String, String)>, f64)> {
+pub fn select(page: &str, selector: &str) -> Vec<(Labels, f64)> {
     let (name, matchers) = match selector.split_once('{') {
         Some((n, m)) => (n, m.trim_end_matches('}')),
         None => (selector, ""),
