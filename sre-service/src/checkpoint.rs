@@ -130,6 +130,10 @@ impl SloCheckpoint {
 
 impl Checkpoint {
     pub(crate) fn of(slos: &[Arc<SloState>], saved_at: Timestamp) -> Self {
+        for s in slos {
+            // Close the minutes up to now, so the state is as of now even on a quiet SLO.
+            s.sli.advance(saved_at);
+        }
         Self {
             saved_at,
             slos: slos.iter().map(|s| SloCheckpoint::of(s)).collect(),

@@ -110,10 +110,13 @@ impl RegistryBuilder {
 
     /// The latency histogram of every route: its range and precision. The default, 1 µs
     /// to 1 h at 2 significant digits (quantiles within 1 %, HdrHistogram's layout),
-    /// keeps a route's histogram at 3,456 counters a shard (27 KiB), and a scrape reads
-    /// every counter of every shard of every route once. Three digits give 0.1 % at
-    /// 24,576 counters a shard: 7× the memory and the scrape time. The classic buckets
-    /// (and so the SLO's latency bucket) are exact counters whatever the precision.
+    /// keeps a route's histogram at 3,456 counters a shard (27 KiB). A route holds its
+    /// histogram's shards (one per stripe, plus a shared one) and, for scrapes, a copy of
+    /// them ([`Route::latency_snapshot`](crate::Route::latency_snapshot)): about 170 KiB
+    /// a route with two stripes. A scrape reads the shards written since the previous
+    /// scrape. Three digits give 0.1 % at 24,576 counters a shard: 7× the memory, and 7×
+    /// the scrape time of a busy route. The classic buckets (and so the SLO's latency
+    /// bucket) are exact counters whatever the precision.
     #[must_use]
     pub fn latency_histogram(mut self, config: HistogramConfig) -> Self {
         self.latency = Some(config);
@@ -344,7 +347,7 @@ impl Registry {
         let r = Arc::new(Route::new(
             name,
             self.inner.clock,
-            Histogram::new(self.inner.latency),
+            Arc::new(Histogram::new(self.inner.latency)),
             self.inner.stripes,
             Arc::clone(&self.inner.bounds),
             slos,

@@ -3,7 +3,7 @@
 use crate::names;
 use crate::registry::Registry;
 use crate::request::{Method, StatusClass};
-use crate::route::Route;
+use crate::route::{Route, RouteCounts};
 use sre_budget::AlertState;
 use sre_budget::duration::format_duration;
 use sre_metrics::exposition::{
@@ -57,8 +57,9 @@ impl Registry {
                 problems.push(err.to_string());
             }
         };
-        keep(self.requests(&mut e, &routes));
-        keep(self.durations(&mut e, &routes));
+        let counts: Vec<RouteCounts> = routes.iter().map(|r| r.counts()).collect();
+        keep(self.requests(&mut e, &routes, &counts));
+        keep(self.durations(&mut e, &routes, &counts));
         keep(self.slo_families(&mut e));
         #[cfg(feature = "metrics")]
         crate::facade::render(&self.inner.facade, &mut e, &mut problems);
@@ -81,13 +82,17 @@ impl Registry {
         }
     }
 
-    fn requests(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
-        let counts: Vec<_> = routes.iter().map(|r| r.counts()).collect();
+    fn requests(
+        &self,
+        e: &mut Exposition,
+        routes: &[Arc<Route>],
+        counts: &[RouteCounts],
+    ) -> Result {
         let mut f = e.counter(
             names::HTTP_REQUESTS,
             "HTTP requests served, by route, method and status class.",
         )?;
-        for (r, c) in routes.iter().zip(&counts) {
+        for (r, c) in routes.iter().zip(counts) {
             for m in Method::ALL {
                 for s in StatusClass::ALL {
                     let n = c.requests[m.index()][s.index()];
@@ -105,26 +110,39 @@ impl Registry {
             }
         }
         let mut f = e.gauge(names::HTTP_ACTIVE, "HTTP requests being served, by route.")?;
-        for (r, c) in routes.iter().zip(&counts) {
+        for (r, c) in routes.iter().zip(counts) {
             f.sample(&[("route", r.name())], c.in_flight)?;
         }
         Ok(())
     }
 
-    fn durations(&self, e: &mut Exposition, routes: &[Arc<Route>]) -> Result {
+    fn durations(
+        &self,
+        e: &mut Exposition,
+        routes: &[Arc<Route>],
+        counts: &[RouteCounts],
+    ) -> Result {
         let bounds: Vec<f64> = self
             .inner
             .bounds
             .iter()
             .map(|&b| nanos_to_seconds(b))
             .collect();
-        let snapshots: Vec<_> = routes.iter().map(|r| r.latency.snapshot()).collect();
+        // Each route's snapshot and the sum of its values (seconds), read once for both
+        // families.
+        let snapshots: Vec<_> = routes
+            .iter()
+            .map(|r| {
+                let s = r.latency_snapshot();
+                let sum = s.sum() as f64 / 1e9;
+                (s, sum)
+            })
+            .collect();
         let mut f = e.histogram(
             names::HTTP_DURATION,
             "Time from a request's arrival to its response, by route (exact counts per bucket).",
         )?;
-        for (r, snap) in routes.iter().zip(&snapshots) {
-            let c = r.counts();
+        for ((r, (_, sum)), c) in routes.iter().zip(&snapshots).zip(counts) {
             let mut cumulative = Vec::with_capacity(c.buckets.len());
             let mut total = 0u64;
             for &n in &c.buckets {
@@ -132,8 +150,7 @@ impl Registry {
                 cumulative.push(total);
             }
             let count = cumulative.pop().unwrap_or(0);
-            let sum = snap.sum() as f64 / 1e9;
-            let mut h = ClassicHistogram::new(&bounds, &cumulative, count, sum)?;
+            let mut h = ClassicHistogram::new(&bounds, &cumulative, count, *sum)?;
             for cell in &r.exemplars {
                 let kept = *cell.lock().unwrap_or_else(PoisonError::into_inner);
                 if let Some(x) = kept {
@@ -151,8 +168,18 @@ impl Registry {
             names::HTTP_DURATION_QUANTILES,
             "Exact quantiles (HdrHistogram precision) of request durations since the process started, by route.",
         )?;
-        for (r, snap) in routes.iter().zip(&snapshots) {
-            let s = Summary::from_latency_snapshot(snap, &self.inner.quantiles)?;
+        let qs = &self.inner.quantiles;
+        for (r, (snap, sum)) in routes.iter().zip(&snapshots) {
+            let values: Vec<(f64, f64)> = if snap.is_empty() {
+                qs.iter().map(|&q| (q, f64::NAN)).collect()
+            } else {
+                let v = snap.quantiles(qs)?;
+                qs.iter()
+                    .zip(v)
+                    .map(|(&q, v)| (q, nanos_to_seconds(v)))
+                    .collect()
+            };
+            let s = Summary::new(&values, *sum, snap.count())?;
             f.sample(&[("route", r.name())], &s)?;
         }
         Ok(())

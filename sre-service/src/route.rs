@@ -6,8 +6,9 @@ use crate::slo_state::SloState;
 use core::time::Duration;
 use sre_core::sync::{AtomicU64, Ordering};
 use sre_core::{SystemClock, Timestamp};
-use sre_metrics::Histogram;
-use std::sync::{Arc, Mutex};
+use sre_metrics::histogram::IntervalReader;
+use sre_metrics::{Histogram, Snapshot};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 /// Counters per (method, status class), then in-flight starts and ends, then one per
@@ -62,7 +63,10 @@ pub(crate) struct ExemplarCell {
 pub struct Route {
     pub(crate) name: Box<str>,
     clock: SystemClock,
-    pub(crate) latency: Histogram,
+    latency: Arc<Histogram>,
+    /// The scrapes' reader of `latency` and the cumulative snapshot it has built: a scrape
+    /// reads only the shards written since the last one.
+    reader: Mutex<(IntervalReader<Arc<Histogram>>, Snapshot)>,
     /// `stripes × per_stripe` lines: each stripe is one thread group's copy of the
     /// counters.
     lines: Box<[Line]>,
@@ -89,7 +93,7 @@ impl Route {
     pub(crate) fn new(
         name: &str,
         clock: SystemClock,
-        latency: Histogram,
+        latency: Arc<Histogram>,
         stripes: usize,
         bounds: Arc<[u64]>,
         slos: Box<[Arc<SloState>]>,
@@ -99,6 +103,10 @@ impl Route {
         Self {
             name: name.into(),
             clock,
+            reader: Mutex::new((
+                IntervalReader::new(Arc::clone(&latency)),
+                Snapshot::empty(*latency.config()),
+            )),
             latency,
             lines: (0..stripes * per_stripe).map(|_| Line::new()).collect(),
             per_stripe,
@@ -113,6 +121,26 @@ impl Route {
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// A cumulative snapshot of the route's latency histogram (nanoseconds, answered
+    /// requests only).
+    ///
+    /// Built incrementally: each call reads, through an
+    /// [`IntervalReader`], only the histogram shards written since the previous call,
+    /// and merges what changed into the snapshot it keeps (cost linear in the counters of
+    /// the shards written, plus the non-empty buckets when anything changed). Calls from
+    /// two threads at once take turns.
+    #[must_use]
+    pub fn latency_snapshot(&self) -> Snapshot {
+        let mut guard = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        let (reader, cumulative) = &mut *guard;
+        let interval = reader.next_interval();
+        if !interval.is_empty() {
+            // Same histogram, same configuration: the merge cannot fail.
+            let _ = cumulative.merge(&interval);
+        }
+        cumulative.clone()
     }
 
     /// Counter `i` of this thread's stripe.

@@ -245,3 +245,43 @@ fn the_runner_checkpoints_on_its_interval_and_at_shutdown() {
     );
     let _ = std::fs::remove_dir_all(d);
 }
+
+#[test]
+fn the_tokio_runner_evaluates_and_checkpoints_at_shutdown() {
+    let d = dir("tokio");
+    let file = d.join("state");
+    let r = Registry::builder()
+        .slo(spec())
+        .checkpoint(&file)
+        .build()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let runner = Runner::new(&r)
+            .interval(Duration::from_secs(1))
+            .unwrap()
+            .spawn_tokio();
+        for _ in 0..7 {
+            r.record_event("api", r.now(), false);
+        }
+        let start = std::time::Instant::now();
+        while r.report("api").unwrap().evaluated_at.is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no evaluation within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(runner.errors().is_empty(), "{:?}", runner.errors());
+        runner.shutdown().await.unwrap();
+    });
+    // 7 bad events are below the service guard of 10: nothing pages.
+    let report = r.report("api").unwrap();
+    assert!(!report.firing(sre_budget::Severity::Page), "{report:?}");
+    let saved = sre_service::checkpoint::totals(&file).unwrap();
+    assert_eq!((saved[0].1.total, saved[0].1.bad()), (7, 7));
+    let _ = std::fs::remove_dir_all(d);
+}
