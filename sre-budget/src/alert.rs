@@ -45,6 +45,10 @@
 //! ```
 //!
 //! The evaluator allocates once, in [`Evaluator::new`]; `evaluate` reuses its buffer.
+//!
+//! A live service keeps its alerts across a restart with [`Evaluator::state`] and
+//! [`Evaluator::restore`] (see [`EvaluatorState`]), and guards against low traffic with
+//! [`AlertConfig::service_default`].
 
 use crate::burn::Severity;
 use crate::{AlertPair, AlertPolicy, BudgetStatus, Error, ErrorBudget, EventCounts, WindowCounts};

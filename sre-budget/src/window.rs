@@ -7,6 +7,11 @@
 //! minute boundary, exactly as Prometheus keeps a scraped counter, so a window is the
 //! difference of two entries (O(1)) and a replay of per-minute counts is exact.
 //!
+//! **Span observed.** A source may say since when it has data
+//! ([`EventCounts::observed`]): a window longer than that holds only that span's events,
+//! and budget figures over the SLO period are then figures over the span
+//! ([`BudgetStatus::observed`](crate::BudgetStatus::observed)).
+//!
 //! **Window convention.** Minute `k` holds the events completed in `((k−1) min, k min]`.
 //! A `W`-minute window asked for at `now` covers minutes `T−W+1 ..= T`, where `T` is the
 //! last whole minute at or before `now`; minutes before the first recorded one count as

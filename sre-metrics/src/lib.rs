@@ -52,7 +52,8 @@
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on
-//!   input), [`WindowCounts`] and the RED reports; `Serialize` for
+//!   input), [`WindowCounts`] and the RED reports, [`SliWindowState`](sli::SliWindowState)
+//!   (an SLI window saved across a restart, checked on input); `Serialize` for
 //!   [`SliLayout`](sli::SliLayout).
 #![forbid(unsafe_code)]
 

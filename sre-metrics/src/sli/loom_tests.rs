@@ -106,3 +106,36 @@ fn loom_writers_on_their_thread_slots_lose_nothing() {
         assert!((1..=2).contains(&one.total) && one.good <= 1, "{one:?}");
     });
 }
+
+/// A state taken while a writer's record closes a minute is one consistent cut: it
+/// passes every check `from_state` makes (a torn read, the old head with the ring entry
+/// the rotation overwrote, would put minute 3's count at minute 0, before the data
+/// starts), the writer's event is in it or not, and the rebuilt window continues from
+/// the state's totals.
+#[test]
+fn loom_state_is_a_consistent_cut_during_rotation() {
+    model(|| {
+        let sli = Arc::new(SliWindow::with_stripes(w(3), 2).unwrap());
+        sli.record_on(0, min(1), 1, 0);
+        sli.advance(min(3)); // the ring is full: minutes 0, 1 and 2
+        let writer = {
+            let sli = Arc::clone(&sli);
+            // Closes minute 3 into the entry of minute 0.
+            loom::thread::spawn(move || sli.record_on(1, min(4), 0, 1))
+        };
+        let s = sli.state();
+        let totals = s.totals();
+        assert!(totals.good == 1 && totals.total <= 2, "{totals:?}");
+        let head = s.head_minute();
+        assert!((3..=4).contains(&head), "{head}");
+        // The cumulative count at the end of minute `head − 3`, the ring's oldest entry.
+        let [g0, b0] = s.exact()[0];
+        let back = SliWindow::from_state(s).unwrap();
+        assert_eq!(back.totals(), totals);
+        let c = back.counts(min(head), w(3)).unwrap();
+        assert_eq!((c.good, c.bad()), (totals.good - g0, totals.bad() - b0));
+        writer.join().unwrap();
+        let last = sli.state().totals();
+        assert_eq!((last.good, last.total), (1, 2));
+    });
+}
