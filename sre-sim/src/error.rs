@@ -24,6 +24,11 @@ pub enum Error {
         /// What is wrong and what would be right.
         problem: String,
     },
+    /// The simulator broke one of its own guarantees (e.g. a report whose request counts
+    /// do not add up, or a histogram or SLI window refusing what the run built). A bug:
+    /// please report it with the scenario.
+    #[error("internal error (a bug in sre-sim): {0}")]
+    Internal(String),
     /// The scenario file is not valid TOML or does not have the scenario's shape; the
     /// message carries the line, the column and the key.
     #[cfg(feature = "serde")]

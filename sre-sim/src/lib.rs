@@ -44,6 +44,7 @@
 //! - [`course`]: the course's capacity plan and Black Friday as scenarios.
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
 //! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
+//! - [`limits`]: the bound on every input, in one table.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
@@ -55,6 +56,7 @@ pub mod baseline;
 pub mod control;
 pub mod course;
 pub mod error;
+pub mod limits;
 pub mod report;
 pub mod scenario;
 pub mod service;

@@ -33,7 +33,8 @@
 //! ```
 //!
 //! Durations are strings with a unit (see [`units`](crate::units)). Unknown keys are
-//! refused. [`Scenario::validate`] checks what the shape cannot: ranges and consistency,
+//! refused. Every input that drives allocation or iteration is bounded; the bounds are in
+//! [`limits`](crate::limits). [`Scenario::validate`] checks what the shape cannot: ranges and consistency,
 //! with an [`Error::Scenario`] naming the field.
 
 mod validate;
@@ -150,7 +151,9 @@ pub struct Service {
     /// The fixed time (fixed).
     #[cfg_attr(feature = "serde", serde(default))]
     pub time: Option<Span>,
-    /// Queue capacity; arrivals beyond it are dropped.
+    /// Queue capacity; arrivals beyond it are dropped. Absent:
+    /// [`DEFAULT_MAX_QUEUE`](crate::limits::DEFAULT_MAX_QUEUE); at most
+    /// [`MAX_QUEUE`](crate::limits::MAX_QUEUE).
     #[cfg_attr(feature = "serde", serde(default))]
     pub max_queue: Option<u64>,
     /// Client timeout on the response time.

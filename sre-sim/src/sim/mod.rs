@@ -31,6 +31,7 @@
 //! station's 4-ary server heap walks half the levels of `std`'s binary heap per request.
 
 use crate::control::{self, Controller};
+use crate::limits::{DEFAULT_MAX_QUEUE, MAX_EXPECTED_REQUESTS};
 use crate::report::{Capacity, Latency, Queueing, Report, RequestCounts, SloSummary};
 use crate::scenario::Scenario;
 use crate::station::{QueueLimits, Station, Usage};
@@ -74,6 +75,18 @@ impl Simulation {
         // (and keep what was built for the run).
         let slo = slo_parts(&scenario)?;
         let service = scenario.service_time()?;
+        let expected = rate_profile(&scenario)?.total();
+        if !(expected <= MAX_EXPECTED_REQUESTS) {
+            return Err(Error::field(
+                "traffic.mean_rps",
+                format!(
+                    "is {}: over `duration` ({:?}), with the events' multipliers, the run \
+                     expects {expected:.4e} requests, beyond the budget of {MAX_EXPECTED_REQUESTS:e} \
+                     a run; shorten the run or scale the rate down (as the course examples do)",
+                    scenario.traffic.mean_rps, scenario.duration.0
+                ),
+            ));
+        }
         let controller = match &scenario.autoscaler {
             Some(a) => control::from_scenario(a, &scenario.servers, service.mean_secs())?,
             None => None,
@@ -115,34 +128,7 @@ impl Simulation {
     /// more than the rest of the simulation together. At ±30 % the two differ by at most
     /// (2π/96)²/8 × 30 % ≈ 0.016 % of the mean rate.
     pub fn rate_profile(&self) -> Result<RateProfile, Error> {
-        const KNOT: f64 = 900.0;
-        let t = &self.scenario.traffic;
-        let d = self.scenario.duration.0;
-        let lg = |field: &str, e: sre_loadgen_model::Error| Error::field(field, e.to_string());
-        let mut p = if t.diurnal_amplitude > 0.0 {
-            let sine =
-                RateProfile::diurnal(t.mean_rps, t.mean_rps * t.diurnal_amplitude, t.peak_at.0, d)
-                    .map_err(|e| lg("traffic", e))?;
-            let end = d.as_secs_f64();
-            let knots = sre_core::f64_to_u64_saturating((end / KNOT).ceil());
-            let samples: Vec<(Duration, f64)> = (0..=knots)
-                .map(|k| {
-                    let at = (k as f64 * KNOT).min(end);
-                    // The profile's rate is 0 at its end (past it); sample just before.
-                    (Duration::from_secs_f64(at), sine.rate(at.min(end - 1e-3)))
-                })
-                .collect();
-            RateProfile::replay(&samples, 1.0, Interpolation::Linear)
-                .map_err(|e| lg("traffic", e))?
-        } else {
-            RateProfile::constant(t.mean_rps, d).map_err(|e| lg("traffic.mean_rps", e))?
-        };
-        for (i, e) in t.events.iter().enumerate() {
-            p = p
-                .with_multiplier(e.start.0, e.duration.0, e.multiplier)
-                .map_err(|err| lg(&format!("traffic.events[{i}]"), err))?;
-        }
-        Ok(p)
+        rate_profile(&self.scenario)
     }
 
     /// The scenario's traffic events as shaded bands for [`render_svg`](crate::svg::render_svg).
@@ -200,7 +186,7 @@ impl Simulation {
             flushed_bad: 0,
         };
         let limits = QueueLimits {
-            max_queue: sc.service.max_queue,
+            max_queue: Some(sc.service.max_queue.unwrap_or(DEFAULT_MAX_QUEUE)),
             timeout_ns: sc.service.timeout.map(|t| t.nanos()),
         };
         let mut station = Station::new(0, sc.servers.initial, sc.servers.warmup.nanos(), limits);
@@ -267,10 +253,17 @@ impl Simulation {
         let usage = station.usage();
         run.finish_capacity(&usage);
         station.drain(&mut rec);
+        // Requests still queued with no server left never get an answer: bad.
+        rec.counts.never_served = station.queue_len();
         // Requests that finish after the end land in the window's last minutes as one batch.
         rec.flush(station.now_ns());
         rec.counts.sent = usage.arrivals;
-        rec.counts.stranded = station.queue_len();
+        if !rec.counts.adds_up() {
+            return Err(Error::Internal(format!(
+                "request counts do not add up: {:?}",
+                rec.counts
+            )));
+        }
         let (alerts, actions, timeline, capacity, bad_minutes) = (
             run.alerts,
             run.actions,
@@ -350,4 +343,36 @@ fn slo_parts(sc: &Scenario) -> Result<SloParts, Error> {
     let evaluator =
         Evaluator::new(objective, policy, AlertConfig::default()).map_err(|e| period(&e))?;
     Ok((objective, sli, evaluator))
+}
+
+/// [`Simulation::rate_profile`] of `scenario`.
+fn rate_profile(scenario: &Scenario) -> Result<RateProfile, Error> {
+    const KNOT: f64 = 900.0;
+    let t = &scenario.traffic;
+    let d = scenario.duration.0;
+    let lg = |field: &str, e: sre_loadgen_model::Error| Error::field(field, e.to_string());
+    let p = if t.diurnal_amplitude > 0.0 {
+        let sine =
+            RateProfile::diurnal(t.mean_rps, t.mean_rps * t.diurnal_amplitude, t.peak_at.0, d)
+                .map_err(|e| lg("traffic", e))?;
+        let end = d.as_secs_f64();
+        let knots = sre_core::f64_to_u64_saturating((end / KNOT).ceil());
+        let samples: Vec<(Duration, f64)> = (0..=knots)
+            .map(|k| {
+                let at = (k as f64 * KNOT).min(end);
+                // The profile's rate is 0 at its end (past it); sample just before.
+                (Duration::from_secs_f64(at), sine.rate(at.min(end - 1e-3)))
+            })
+            .collect();
+        RateProfile::replay(&samples, 1.0, Interpolation::Linear).map_err(|e| lg("traffic", e))?
+    } else {
+        RateProfile::constant(t.mean_rps, d).map_err(|e| lg("traffic.mean_rps", e))?
+    };
+    // All windows at once: one sort, O(n log n) for n events.
+    p.with_multipliers(
+        t.events
+            .iter()
+            .map(|e| (e.start.0, e.duration.0, e.multiplier)),
+    )
+    .map_err(|err| lg("traffic.events", err))
 }

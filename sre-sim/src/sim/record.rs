@@ -94,7 +94,7 @@ impl Recorder {
     }
 
     pub(super) fn bad(&self) -> u64 {
-        self.counts.slow + self.counts.timed_out + self.counts.dropped
+        self.counts.bad()
     }
 }
 

@@ -197,9 +197,16 @@ impl Run<'_> {
         let (target, by, reason) = match self.controller.as_mut().filter(|_| policy) {
             Some(c) => {
                 let d = c.decide(now, &obs)?;
-                let mut target = u64::from(d.desired);
                 let mut by = c.name().to_owned();
                 let mut reason = explain(&d);
+                // A controller given through `with_controller` may ignore the pool's
+                // bounds; the pool never leaves `servers.min..=servers.max`.
+                let (lo, hi) = (self.sim.scenario.servers.min, self.sim.scenario.servers.max);
+                let mut target = u64::from(d.desired).clamp(lo, hi);
+                if target != u64::from(d.desired) {
+                    use core::fmt::Write as _;
+                    let _ = write!(reason, "; held to servers.min..=max ({lo}..={hi})");
+                }
                 if let Some((f, label)) = floor
                     && f > target
                 {

@@ -299,19 +299,27 @@ impl Station {
     /// just becomes idle where it is.) Moves the clock to `t`.
     #[inline]
     fn step_to<O: Outcomes>(&mut self, t: u64, out: &mut O) {
+        // Each turn consumes a warming server, a queued request or a draining server, so
+        // the loop ends even when events sit at the end of the clock (`u64::MAX`): "no
+        // event" is `None`, never a time.
         loop {
-            let ready = self.warming.front().copied().unwrap_or(u64::MAX);
+            let ready = self.warming.front().copied();
             let free = if self.queue.is_empty() && self.draining == 0 {
-                u64::MAX
+                None
             } else {
-                self.servers.peek().map_or(u64::MAX, |s| s.free_at)
+                self.servers.peek().map(|s| s.free_at)
             };
-            let next = ready.min(free);
+            let (next, warm) = match (ready, free) {
+                (None, None) => break,
+                (Some(r), None) => (r, true),
+                (None, Some(f)) => (f, false),
+                (Some(r), Some(f)) => (r.min(f), r <= f),
+            };
             if next > t {
                 break;
             }
             self.now_ns = self.now_ns.max(next);
-            if ready <= free {
+            if warm {
                 // Warm: the server joins and takes work like any freed server.
                 self.integrate();
                 self.warming.pop_front();
@@ -465,15 +473,17 @@ impl Station {
     /// servers remain, reports every outcome, and moves the clock to the last completion.
     pub fn drain<O: Outcomes>(&mut self, out: &mut O) -> u64 {
         while !self.queue.is_empty() {
-            let next = self
-                .servers
-                .peek()
-                .map_or(u64::MAX, |s| s.free_at)
-                .min(self.warming.front().copied().unwrap_or(u64::MAX));
-            if next == u64::MAX {
-                break; // no server will ever take them: stranded
-            }
+            let next = match (self.servers.peek(), self.warming.front()) {
+                (None, None) => break, // no server will ever take them: never served
+                (Some(s), None) => s.free_at,
+                (None, Some(&r)) => r,
+                (Some(s), Some(&r)) => s.free_at.min(r),
+            };
+            let queued = self.queue.len();
             self.step_to(next, out);
+            if self.queue.len() == queued && self.now_ns == u64::MAX {
+                break; // the clock's end: nothing can start after it
+            }
         }
         let last = self
             .servers
