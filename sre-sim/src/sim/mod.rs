@@ -76,7 +76,7 @@ impl Simulation {
         let slo = slo_parts(&scenario)?;
         let service = scenario.service_time()?;
         let expected = rate_profile(&scenario)?.total();
-        if !(expected <= MAX_EXPECTED_REQUESTS) {
+        if expected.is_nan() || expected > MAX_EXPECTED_REQUESTS {
             return Err(Error::field(
                 "traffic.mean_rps",
                 format!(
