@@ -358,9 +358,7 @@ impl CapacityModel {
     ) -> Result<EventPlan, Error> {
         let baseline_rps = non_negative("baseline RPS", baseline_rps)?;
         let event_rps = non_negative("event RPS", baseline_rps * buffer.multiplier)?;
-        let event_instances = self
-            .instances_for_valid(event_rps)
-            .max(baseline_instances);
+        let event_instances = self.instances_for_valid(event_rps).max(baseline_instances);
         let hold = buffer.lead_time.saturating_add(buffer.duration);
         let hold_hours = hold.as_secs_f64() / 3600.0;
         let surge = event_instances - baseline_instances;

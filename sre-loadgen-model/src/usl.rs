@@ -464,7 +464,9 @@ mod tests {
             // ±3 % multiplicative noise.
             let x: Vec<f64> = n
                 .iter()
-                .map(|&n| truth.throughput(n).unwrap() * (1.0 + 0.06 * (rng.next_f64_open_closed() - 0.5)))
+                .map(|&n| {
+                    truth.throughput(n).unwrap() * (1.0 + 0.06 * (rng.next_f64_open_closed() - 0.5))
+                })
                 .collect();
             let fit = Usl::fit(&n, &x).unwrap();
             let ours = Fit { n: &n, x: &x }.profile(fit.alpha(), fit.beta()).1;

@@ -36,13 +36,18 @@ fn reference_fleets(m: &CapacityModel, g: Growth, horizon: u32, decisions: &[u32
 fn horizons_past_the_bound_are_refused_at_once() {
     let m = CapacityModel::from_percent(10_000.0, 20, 40.0, 60.0).unwrap();
     let g = Growth::monthly(0.1).unwrap();
-    let e = m.plan(g, u32::MAX, &ProvisioningRule::SameMonth).unwrap_err();
+    let e = m
+        .plan(g, u32::MAX, &ProvisioningRule::SameMonth)
+        .unwrap_err();
     assert!(
         matches!(e, Error::TooLarge { value, max, .. } if value == u64::from(u32::MAX) && max == u64::from(MAX_HORIZON_MONTHS)),
         "{e}"
     );
     assert!(e.to_string().contains("horizon"));
-    assert!(m.plan(g, MAX_HORIZON_MONTHS, &ProvisioningRule::SameMonth).is_ok());
+    assert!(
+        m.plan(g, MAX_HORIZON_MONTHS, &ProvisioningRule::SameMonth)
+            .is_ok()
+    );
     // A decision month at the end of u32 no longer walks 4 × 10^9 months.
     let started = std::time::Instant::now();
     let rule = ProvisioningRule::CoverUntilNext {

@@ -61,7 +61,12 @@ fn derived_quantities_match_their_definitions() {
         "limit X",
     );
     for n in [1.0, 18.0, 96.0, 216.0] {
-        close(usl.latency(n).unwrap(), n / usl.throughput(n).unwrap(), 1e-14, "R(N)");
+        close(
+            usl.latency(n).unwrap(),
+            n / usl.throughput(n).unwrap(),
+            1e-14,
+            "R(N)",
+        );
     }
     close(
         usl.peak_throughput(),
@@ -102,5 +107,5 @@ fn every_dataset_fit_within_its_tolerance() {
             &format!("{name} N*"),
         );
     }
-    assert_eq!(sets.len(), 2);
+    assert!(!sets.is_empty(), "usl.json has no data sets");
 }
