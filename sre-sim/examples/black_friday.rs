@@ -12,7 +12,7 @@
 use core::time::Duration;
 use sre_sim::course::BlackFriday;
 use sre_sim::scenario::PolicyKind;
-use sre_sim::svg::render_svg;
+use sre_sim::svg::render_svg_with_load_label;
 use sre_sim::units::format_duration;
 use sre_sim::{Report, Simulation};
 use std::time::Instant;
@@ -197,8 +197,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let path_a = dir.join("black_friday.svg");
     let path_b = dir.join("black_friday_reactive.svg");
-    std::fs::write(&path_a, render_svg(&a, &a.scenario, &bands))?;
-    std::fs::write(&path_b, render_svg(&b, &b.scenario, &bands))?;
+    // The run is the course's traffic at 1:scale: say so on the load axis.
+    let load = format!(
+        "Load (simulated requests per second; 1 simulated = {:.0} real)",
+        bf.scale
+    );
+    std::fs::write(
+        &path_a,
+        render_svg_with_load_label(&a, &a.scenario, &bands, &load),
+    )?;
+    std::fs::write(
+        &path_b,
+        render_svg_with_load_label(&b, &b.scenario, &bands, &load),
+    )?;
     println!();
     println!("Pictures: {}", path_a.canonicalize()?.display());
     println!("          {}", path_b.canonicalize()?.display());

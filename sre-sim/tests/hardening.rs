@@ -260,3 +260,72 @@ fn overlapping_events_are_refused_by_index() {
         "{e}"
     );
 }
+
+/// D11: a TOML error quotes a bounded piece of a 200 KB line.
+#[test]
+fn toml_errors_quote_a_bounded_line() {
+    let long = format!("{BASE}\nnote = \"{}\n", "x".repeat(200_000));
+    let e = Scenario::from_toml(&long).unwrap_err().to_string();
+    assert!(e.len() < 2_000, "{} bytes", e.len());
+    assert!(e.contains('…'), "{e}");
+}
+
+/// D11: "an exponential distribution", not "a Exponential distribution".
+#[test]
+fn missing_parameters_read_as_english() {
+    let e = Scenario::from_toml(&BASE.replacen("mean = \"10ms\"", "", 1))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("an exponential distribution needs it"), "{e}");
+}
+
+/// D11: the binary refuses an output folder it cannot write before running (the
+/// scenario, 30 days at 1,000 RPS, would take minutes to run).
+#[test]
+fn the_binary_checks_the_output_folder_first() {
+    let dir = std::env::temp_dir().join(format!("sre-sim-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("long.toml");
+    std::fs::write(
+        &file,
+        BASE.replacen("\"1h\"", "\"30d\"", 1)
+            .replacen("100.0", "1000.0", 1),
+    )
+    .unwrap();
+    let not_a_dir = dir.join("plain-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sre-sim"))
+        .arg(&file)
+        .arg("--out")
+        .arg(not_a_dir.join("sub"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("the binary ran the scenario before checking --out");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("cannot create"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// D11: a scaled run's picture says what its load axis draws.
+#[test]
+fn the_load_axis_says_what_is_drawn() {
+    let s = Scenario::from_toml(&BASE.replacen("\"1h\"", "\"10m\"", 1)).unwrap();
+    let r = Simulation::new(s).unwrap().run().unwrap();
+    let label = "Load (simulated requests per second; 1 simulated = 200 real)";
+    let svg = sre_sim::svg::render_svg_with_load_label(&r, "t", &[], label);
+    assert!(svg.contains(label));
+    assert!(!svg.contains("Load (requests per second)"));
+}

@@ -132,6 +132,28 @@ pub enum Distribution {
     Fixed,
 }
 
+impl Distribution {
+    /// The name in scenario files (`log_normal`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Exponential => "exponential",
+            Self::LogNormal => "log_normal",
+            Self::Fixed => "fixed",
+        }
+    }
+
+    /// The distribution in prose with its article: "an exponential", "a log-normal".
+    #[must_use]
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            Self::Exponential => "an exponential",
+            Self::LogNormal => "a log-normal",
+            Self::Fixed => "a fixed",
+        }
+    }
+}
+
 /// How the servers serve.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -465,7 +487,10 @@ impl Scenario {
             v.ok_or_else(|| {
                 Error::field(
                     format!("service.{name}"),
-                    format!("is missing; a {:?} distribution needs it", s.distribution),
+                    format!(
+                        "is missing; {} distribution needs it",
+                        s.distribution.with_article()
+                    ),
                 )
             })
             .and_then(|v| nonzero(&format!("service.{name}"), v))
