@@ -13,7 +13,7 @@
 //! // Course text: 1000 RPS per instance, 3 min after a scale-up, 10 min before a scale-down,
 //! // and never outside [2, 20].
 //! let policy = Bounded::new(
-//!     Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0)?),
+//!     Cooldown::up_3m_down_10m(TargetTracking::new(Metric::Rps, 1000.0)?),
 //!     Bounds::new(2, 20)?,
 //! );
 //! let mut state = policy.initial_state();

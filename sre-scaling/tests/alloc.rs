@@ -97,8 +97,8 @@ fn steady_state_allocates_nothing() {
     );
 
     let composed = Bounded::new(
-        Cooldown::course(MaxOf::new(
-            Thresholds::course_cpu(),
+        Cooldown::up_3m_down_10m(MaxOf::new(
+            Thresholds::cpu_above_70_below_30(),
             TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
         )),
         Bounds::new(1, 1000).unwrap(),

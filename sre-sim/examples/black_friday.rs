@@ -11,7 +11,7 @@
 
 use core::time::Duration;
 use sre_sim::course::BlackFriday;
-use sre_sim::scenario::PolicyKind;
+use sre_sim::scenario::AutoscalerPolicy;
 use sre_sim::svg::render_svg_with_load_label;
 use sre_sim::units::format_duration;
 use sre_sim::{Report, Simulation};
@@ -26,10 +26,10 @@ fn when(at_s: f64) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let bf = BlackFriday::course()?;
+    let bf = BlackFriday::seed_at_1_to_200()?;
     let plan = bf.plan()?;
     let planned = bf.scenario()?;
-    let reactive = bf.reactive(PolicyKind::TargetTracking)?;
+    let reactive = bf.reactive(AutoscalerPolicy::TargetTracking)?;
     let steps: Vec<String> = plan.scale_down.iter().map(u32::to_string).collect();
 
     println!("Black Friday, simulated — the course's capacity plan on a simulated clock");

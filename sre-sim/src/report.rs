@@ -60,7 +60,7 @@ impl RequestCounts {
 /// Latency quantiles in milliseconds, from the histogram.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Latency {
+pub struct LatencySummary {
     /// Latencies recorded (served and timed-out requests).
     pub count: u64,
     /// Mean.
@@ -130,7 +130,7 @@ pub struct SloSummary {
 /// An alert transition from the burn-rate evaluator.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AlertEvent {
+pub struct AlertTransition {
     /// When, seconds since the start.
     pub at_s: f64,
     /// The alert's name, e.g. `page_1h_5m`.
@@ -234,13 +234,13 @@ pub struct Report {
     /// Requests by outcome.
     pub requests: RequestCounts,
     /// Latency over the whole run.
-    pub latency: Latency,
+    pub latency: LatencySummary,
     /// Exact queueing statistics.
     pub queueing: Queueing,
     /// The SLO and its budget.
     pub slo: SloSummary,
     /// Alert transitions in time order.
-    pub alerts: Vec<AlertEvent>,
+    pub alerts: Vec<AlertTransition>,
     /// Pool changes in time order.
     pub scaling: Vec<ScalingAction>,
     /// Capacity used.
@@ -257,7 +257,7 @@ impl Report {
     }
 
     /// Alerts that fired (not resolutions), in time order.
-    pub fn fired(&self) -> impl Iterator<Item = &AlertEvent> {
+    pub fn fired(&self) -> impl Iterator<Item = &AlertTransition> {
         self.alerts.iter().filter(|a| a.state == "firing")
     }
 }

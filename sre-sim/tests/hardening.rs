@@ -329,3 +329,31 @@ fn the_load_axis_says_what_is_drawn() {
     assert!(svg.contains(label));
     assert!(!svg.contains("Load (requests per second)"));
 }
+
+/// The objective reads as a fraction below 1 and a percentage otherwise: 0.999 and 99.9
+/// judge a run identically.
+#[test]
+fn objective_in_either_spelling() {
+    let run = |text: String| {
+        Simulation::new(Scenario::from_toml(&text).unwrap())
+            .unwrap()
+            .run()
+            .unwrap()
+            .to_json()
+            .unwrap()
+    };
+    let short = BASE.replacen("\"1h\"", "\"10m\"", 1);
+    let percent = run(short.clone());
+    let fraction = run(short.replacen("objective = 99.9", "objective = 0.999", 1));
+    assert_eq!(percent, fraction);
+    for bad in ["100.0", "0.0", "-5", "1e9"] {
+        let e = Scenario::from_toml(&short.replacen(
+            "objective = 99.9",
+            &format!("objective = {bad}"),
+            1,
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("slo.objective"), "{bad}: {e}");
+    }
+}

@@ -372,7 +372,6 @@ impl Hpa {
         for m in &spec.metrics {
             let t = m.target_milli();
             if t <= 0 {
-                #[allow(clippy::cast_precision_loss)]
                 return Err(Error::NonPositiveTarget {
                     what: "HPA metric target",
                     value: t as f64,
@@ -463,7 +462,6 @@ impl Hpa {
                 what: "HPA metric proposals",
             }));
         };
-        #[allow(clippy::cast_precision_loss)]
         let inputs = Inputs {
             metric,
             value: best.usage as f64,

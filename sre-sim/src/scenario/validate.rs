@@ -189,7 +189,7 @@ impl Scenario {
             ));
         }
         percent("servers.target_utilization", sv.target_utilization)?;
-        percent("slo.objective", self.slo.objective)?;
+        self.slo.objective()?;
         nonzero("slo.latency_threshold", self.slo.latency_threshold)?;
         nonzero("slo.period", self.slo.period)?;
         nonzero("slo.evaluation_interval", self.slo.evaluation_interval)?;

@@ -32,7 +32,7 @@
 
 use crate::control::{self, Controller};
 use crate::limits::{DEFAULT_MAX_QUEUE, MAX_EXPECTED_REQUESTS};
-use crate::report::{Capacity, Latency, Queueing, Report, RequestCounts, SloSummary};
+use crate::report::{Capacity, LatencySummary, Queueing, Report, RequestCounts, SloSummary};
 use crate::scenario::Scenario;
 use crate::station::{QueueLimits, Station, Usage};
 use crate::svg::Band;
@@ -277,7 +277,7 @@ impl Simulation {
 
         let snap = rec.hist.snapshot();
         let q = |p: f64| snap.quantile(p).map(ms).unwrap_or(0.0);
-        let latency = Latency {
+        let latency = LatencySummary {
             count: snap.count(),
             mean_ms: snap.mean().unwrap_or(0.0) / 1e6,
             p50_ms: q(0.5),
@@ -336,8 +336,7 @@ impl Simulation {
 /// period and an `sre-budget` evaluator of the workbook's alerts, errors naming the field.
 fn slo_parts(sc: &Scenario) -> Result<SloParts, Error> {
     let period = |e: &dyn core::fmt::Display| Error::field("slo.period", e.to_string());
-    let objective = Objective::from_percent(sc.slo.objective)
-        .map_err(|e| Error::field("slo.objective", e.to_string()))?;
+    let objective = sc.slo.objective()?;
     let sli = SliWindow::with_stripes(sc.slo.period.0, 1).map_err(|e| period(&e))?;
     let policy = AlertPolicy::workbook(sc.slo.period.0).map_err(|e| period(&e))?;
     let evaluator =

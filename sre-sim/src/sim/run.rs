@@ -6,7 +6,7 @@ use super::record::{Recorder, explain, ms};
 use super::{MINUTE_NS, Simulation};
 use crate::Error;
 use crate::control::Controller;
-use crate::report::{AlertEvent, Capacity, Interval, ScalingAction};
+use crate::report::{AlertTransition, Capacity, Interval, ScalingAction};
 use crate::scenario::Floor;
 use crate::station::{Station, Usage};
 use core::time::Duration;
@@ -20,7 +20,7 @@ pub(super) struct Run<'a> {
     pub(super) sim: &'a Simulation,
     pub(super) controller: Option<Box<dyn Controller>>,
     pub(super) evaluator: Evaluator,
-    pub(super) alerts: Vec<AlertEvent>,
+    pub(super) alerts: Vec<AlertTransition>,
     pub(super) actions: Vec<ScalingAction>,
     pub(super) timeline: Vec<Interval>,
     pub(super) capacity: Capacity,
@@ -117,7 +117,7 @@ impl Run<'_> {
                 Transition::Resolved => "resolved",
                 _ => continue,
             };
-            self.alerts.push(AlertEvent {
+            self.alerts.push(AlertTransition {
                 at_s: now.as_secs_f64(),
                 alert: self.evaluator.pair(e.pair).name().to_owned(),
                 severity: e.severity.as_str().to_owned(),
