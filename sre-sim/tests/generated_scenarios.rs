@@ -28,13 +28,15 @@ const RUN_REQUESTS: f64 = 10_000.0;
 const RUN_BOUNDARIES: f64 = 5_000.0;
 const RUN_SERVERS: u64 = 20_000;
 
-/// The allocation budget of a run: a fixed part (histogram, SLI window over the period,
-/// evaluator), then per request (queue slot, doubled), per boundary (a timeline point, an
-/// action with its reason, alert events) and per server (a heap slot and a pod sample a
-/// decision, each at most doubled).
+/// The allocation budget of a run, counted as bytes allocated over the run (not peak): a
+/// fixed part (histogram, SLI window over the period, evaluator), then per request (a
+/// queue slot, doubled), per boundary (an action with its reason, alert events), per
+/// timeline point (a histogram snapshot and its delta for the interval's quantiles, freed
+/// at once) and per server (a heap slot and a pod sample a decision, each at most doubled).
 const BASE_BYTES: u64 = 64 << 20;
 const BYTES_PER_REQUEST: u64 = 64;
 const BYTES_PER_BOUNDARY: u64 = 2048;
+const BYTES_PER_REPORT_POINT: u64 = 512 << 10;
 const BYTES_PER_SERVER: u64 = 512;
 
 /// A duration in scenario syntax from a nanosecond count spread over 1 ns … 10^21 ns.
@@ -313,6 +315,7 @@ fn check(text: &str) -> Result<Outcome, String> {
     let budget = BASE_BYTES
         + BYTES_PER_REQUEST * c.sent
         + BYTES_PER_BOUNDARY * sre_core::f64_to_u64_saturating(boundaries.ceil())
+        + BYTES_PER_REPORT_POINT * report.timeline.len() as u64
         + BYTES_PER_SERVER * sc.servers.max;
     if bytes > budget {
         return Err(format!("allocated {bytes} bytes, budget {budget}"));
