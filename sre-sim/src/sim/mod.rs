@@ -7,7 +7,7 @@
 //!    multipliers), each with a service time from the seeded [`ServiceSampler`](crate::ServiceSampler).
 //! 2. The [`Station`] queues and serves them; every outcome is recorded into an
 //!    `sre-metrics` [`Histogram`] (latency) and [`SliWindow`] (good = served within the
-//!    SLO's latency threshold; slow, timed-out and dropped requests are bad).
+//!    SLO's latency threshold; slow, timed-out, dropped and never-served requests are bad).
 //! 3. Every evaluation interval an `sre-budget` [`Evaluator`] runs the workbook's
 //!    multi-window, multi-burn-rate alerts on the SLI window and tracks the budget.
 //! 4. Every control interval the autoscaler ([`Controller`]) decides from the observed
@@ -22,13 +22,10 @@
 //! the SLI minute in which it completed. Requests still in service at the end finish
 //! (and are counted) after it, but capacity is integrated up to the end only.
 //!
-//! Throughput (`benches/benches/sim.rs`, `sim_throughput/*`: 10^6 requests through 50
-//! servers at ρ = 0.8, every outcome in the histogram and SLI window, the burn-rate
-//! evaluator every minute, a timeline point every 10 % of the run): about 1.4–1.7× the
-//! time of the bare FCFS recursion over the same requests, i.e. 27–35 million simulated
-//! requests a second on the shared 2-vCPU benchmark machine (1.4× when it is quiet,
-//! 1.6–1.7× when it is busy). The recorder batches its histogram records, and the
-//! station's 4-ary server heap walks half the levels of `std`'s binary heap per request.
+//! Cost: O(log₄ c) a request for c servers (one sift of the station's 4-ary server heap),
+//! O(c) a boundary, and nothing quadratic in the run's history; the recorder batches its
+//! histogram records. `benches/benches/sim.rs` (`sim_throughput/*`) measures it against
+//! the bare FCFS recursion over the same requests.
 
 use crate::control::{self, Controller};
 use crate::limits::{DEFAULT_MAX_QUEUE, MAX_EXPECTED_REQUESTS};
@@ -62,6 +59,8 @@ pub struct Simulation {
     controller: Option<Box<dyn Controller>>,
     /// The SLO machinery built (and so validated) by [`new`](Self::new), taken by the run.
     slo: Option<SloParts>,
+    /// The traffic, built (and its expected request count checked) by [`new`](Self::new).
+    profile: RateProfile,
 }
 
 /// The objective, the SLI window over the SLO period, and the burn-rate evaluator.
@@ -75,7 +74,8 @@ impl Simulation {
         // (and keep what was built for the run).
         let slo = slo_parts(&scenario)?;
         let service = scenario.service_time()?;
-        let expected = rate_profile(&scenario)?.total();
+        let profile = rate_profile(&scenario)?;
+        let expected = profile.total();
         if expected.is_nan() || expected > MAX_EXPECTED_REQUESTS {
             return Err(Error::field(
                 "traffic.mean_rps",
@@ -96,6 +96,7 @@ impl Simulation {
             service,
             controller,
             slo: Some(slo),
+            profile,
         })
     }
 
@@ -128,7 +129,7 @@ impl Simulation {
     /// more than the rest of the simulation together. At ±30 % the two differ by at most
     /// (2π/96)²/8 × 30 % ≈ 0.016 % of the mean rate.
     pub fn rate_profile(&self) -> Result<RateProfile, Error> {
-        rate_profile(&self.scenario)
+        Ok(self.profile.clone())
     }
 
     /// The scenario's traffic events as shaded bands for [`render_svg`](crate::svg::render_svg).
@@ -149,9 +150,8 @@ impl Simulation {
     /// Runs the scenario: Poisson arrivals over [`rate_profile`](Self::rate_profile)
     /// seeded with the scenario's seed, service times from a second stream of the same seed.
     pub fn run(self) -> Result<Report, Error> {
-        let profile = self.rate_profile()?;
         let seed = self.scenario.seed;
-        let arrivals = Poisson::new(profile, seed, Timestamp::ZERO);
+        let arrivals = Poisson::new(self.profile.clone(), seed, Timestamp::ZERO);
         // An independent stream for service times (SplitMix64's increment keeps it apart).
         let mut services = self.service.sampler(seed ^ 0x9E37_79B9_7F4A_7C15);
         self.run_requests(arrivals.map(move |t| (t.as_nanos(), services.next_ns())))
@@ -172,9 +172,9 @@ impl Simulation {
         };
         let period = sc.slo.period.0;
         let hist_config = HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
+            .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?;
         let hist = Histogram::with_shards(hist_config, 1)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
+            .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?;
         let mut rec = Recorder {
             hist,
             latencies: Vec::with_capacity(record::LATENCY_BATCH),

@@ -10,10 +10,10 @@ use sre_metrics::{Histogram, SliWindow};
 ///
 /// Latencies are gathered in a fixed buffer (allocated once) and recorded into the
 /// histogram a batch at a time: when the buffer is full and at every boundary, before
-/// anything reads the histogram. Each record is an atomic read-modify-write, which, in the
-/// event loop, waits for the heap's stores and holds up its loads; back to back they cost
-/// less. Whenever the histogram is read it holds exactly what per-event recording gives
-/// it (`tests/report_latency.rs` checks the report against per-event recording).
+/// anything reads the histogram. Recording back to back keeps the histogram's memory apart
+/// from the event loop's heap work. Whenever the histogram is read it holds exactly what
+/// per-event recording gives it (`tests/report_latency.rs` checks the report against
+/// per-event recording).
 ///
 /// SLI events are counted here (the exact counters) and handed to the window with one
 /// `record_counts` of the difference since the last hand-over at each boundary (every

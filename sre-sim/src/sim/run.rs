@@ -99,7 +99,7 @@ impl Run<'_> {
             let c = rec
                 .sli
                 .counts(Timestamp::from_nanos(t), Duration::from_secs(60))
-                .map_err(|e| Error::field("(sli window)", e.to_string()))?;
+                .map_err(|e| Error::Internal(format!("the SLI window: {e}")))?;
             if c.total > 0 && (c.total - c.good) as f64 > self.budget_fraction * c.total as f64 {
                 self.bad_minutes += 1;
             }
@@ -246,7 +246,7 @@ impl Run<'_> {
         let snap = rec.hist.snapshot();
         let delta = snap
             .delta(&self.last_snapshot)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
+            .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?;
         self.last_snapshot = snap;
         let quantile = |q: f64| {
             (!delta.is_empty())
