@@ -357,3 +357,32 @@ fn objective_in_either_spelling() {
         assert!(e.contains("slo.objective"), "{bad}: {e}");
     }
 }
+
+/// D2: a request sent at the clock's end is dropped (counted once), not lost.
+#[test]
+fn a_request_at_the_end_of_the_clock_is_counted() {
+    use sre_sim::{Outcomes, QueueLimits, Station};
+    #[derive(Default)]
+    struct Count(u64);
+    impl Outcomes for Count {
+        fn served(&mut self, _: u64, _: u64) {
+            self.0 += 1;
+        }
+        fn timed_out(&mut self, _: u64, _: u64) {
+            self.0 += 1;
+        }
+        fn dropped(&mut self, _: u64) {
+            self.0 += 1;
+        }
+    }
+    let mut s = Station::new(0, 1, 0, QueueLimits::default());
+    let mut c = Count::default();
+    s.arrive(5, u64::MAX, &mut c); // busy to the end of the clock
+    s.arrive(u64::MAX - 1, 1, &mut c);
+    s.arrive(u64::MAX, 1, &mut c);
+    within(10, "drain", move || {
+        s.drain(&mut c);
+        assert_eq!(c.0, 3);
+        assert_eq!(s.usage().arrivals, 3);
+    });
+}

@@ -48,12 +48,16 @@ pub trait Outcomes {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueLimits {
     /// At most this many requests wait (not counting those in service); more are dropped.
+    /// `None`: no limit, so the queue's memory grows with what is sent (16 bytes a waiting
+    /// request); a [`Simulation`](crate::Simulation) always sets one
+    /// ([`DEFAULT_MAX_QUEUE`](crate::limits::DEFAULT_MAX_QUEUE) when the scenario does not).
     pub max_queue: Option<u64>,
     /// A request whose response time would exceed this many nanoseconds times out.
     pub timeout_ns: Option<u64>,
 }
 
-/// No request to report (an idle server, or one whose outcome was reported).
+/// No request to report (an idle server, or one whose outcome was reported). Never a
+/// send time: [`Station::arrive`] drops a request sent at `u64::MAX` ns.
 const NONE: u64 = u64::MAX;
 
 #[derive(Debug, Clone, Copy)]
@@ -368,9 +372,15 @@ impl Station {
         });
     }
 
-    /// A request sent at `t` (≥ the clock) needing `service_ns` of work.
+    /// A request sent at `t` (≥ the clock) needing `service_ns` of work. One sent at the
+    /// clock's end (`u64::MAX` ns), where nothing can be served, is dropped.
     #[inline]
     pub fn arrive<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
+        if t == NONE {
+            self.arrivals += 1;
+            out.dropped(t);
+            return;
+        }
         // The common case, kept small enough to inline into the caller's loop: nothing is
         // pending (no queue, warm-up or retirement), so nothing but servers going idle
         // happens before `t`, and a free server takes the request.
