@@ -6,7 +6,7 @@
 //!    [`Poisson`] schedule over the scenario's [`RateProfile`] (diurnal, with event
 //!    multipliers), each with a service time from the seeded [`ServiceSampler`](crate::ServiceSampler).
 //! 2. The [`Station`] queues and serves them; every outcome is recorded into an
-//!    `sre-metrics` [`Histogram`] (latency) and [`SliWindow`] (good = served within the
+//!    `sre-metrics` [`Histogram`](sre_metrics::Histogram) (latency) and [`SliWindow`] (good = served within the
 //!    SLO's latency threshold; slow, timed-out, dropped and never-served requests are bad).
 //! 3. Every evaluation interval an `sre-budget` [`Evaluator`] runs the workbook's
 //!    multi-window, multi-burn-rate alerts on the SLI window and tracks the budget.
@@ -28,21 +28,23 @@
 //! the bare FCFS recursion over the same requests.
 
 use crate::control::{self, Controller};
-use crate::limits::{DEFAULT_MAX_QUEUE, MAX_EXPECTED_REQUESTS};
-use crate::report::{Capacity, LatencySummary, Queueing, Report, RequestCounts, SloSummary};
+use crate::limits::MAX_EXPECTED_REQUESTS;
+use crate::report::{LatencySummary, Queueing, Report, SloSummary};
 use crate::scenario::Scenario;
-use crate::station::{QueueLimits, Station, Usage};
+use crate::station::Station;
 use crate::svg::Band;
 use crate::{Error, ServiceTime};
 use core::time::Duration;
 use sre_budget::{AlertConfig, AlertPolicy, Evaluator};
 use sre_core::{Objective, Timestamp};
 use sre_loadgen_model::{Interpolation, Poisson, RateProfile};
-use sre_metrics::{Histogram, HistogramConfig, SliWindow, Snapshot};
+use sre_metrics::SliWindow;
 
+mod plan;
 mod record;
 mod run;
 
+use plan::Plan;
 use record::{Recorder, ms};
 use run::{Run, period_share};
 
@@ -61,6 +63,8 @@ pub struct Simulation {
     slo: Option<SloParts>,
     /// The traffic, built (and its expected request count checked) by [`new`](Self::new).
     profile: RateProfile,
+    /// The run's parameters, checked and converted once.
+    plan: Plan,
 }
 
 /// The objective, the SLI window over the SLO period, and the burn-rate evaluator.
@@ -74,6 +78,7 @@ impl Simulation {
         // (and keep what was built for the run).
         let slo = slo_parts(&scenario)?;
         let service = scenario.service_time()?;
+        let plan = Plan::new(&scenario, service)?;
         let profile = rate_profile(&scenario)?;
         let expected = profile.total();
         if expected.is_nan() || expected > MAX_EXPECTED_REQUESTS {
@@ -97,6 +102,7 @@ impl Simulation {
             controller,
             slo: Some(slo),
             profile,
+            plan,
         })
     }
 
@@ -164,74 +170,19 @@ impl Simulation {
     where
         I: IntoIterator<Item = (u64, u64)>,
     {
-        let slo = self.slo.take();
         let sc = &self.scenario;
-        let (objective, sli, evaluator) = match slo {
+        let (objective, sli, evaluator) = match self.slo.take() {
             Some(parts) => parts,
             None => slo_parts(sc)?,
         };
-        let period = sc.slo.period.0;
-        let hist_config = HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
-            .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?;
-        let hist = Histogram::with_shards(hist_config, 1)
-            .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?;
-        let mut rec = Recorder {
-            hist,
-            latencies: Vec::with_capacity(record::LATENCY_BATCH),
-            sli,
-            threshold_ns: sc.slo.latency_threshold.nanos(),
-            counts: RequestCounts::default(),
-            served_latency_ns: 0,
-            flushed_good: 0,
-            flushed_bad: 0,
-        };
-        let limits = QueueLimits {
-            max_queue: Some(sc.service.max_queue.unwrap_or(DEFAULT_MAX_QUEUE)),
-            timeout_ns: sc.service.timeout.map(|t| t.nanos()),
-        };
-        let mut station = Station::new(0, sc.servers.initial, sc.servers.warmup.nanos(), limits);
-        let control_every = sc
-            .autoscaler
-            .as_ref()
-            .map_or(MINUTE_NS, |a| a.control_interval.nanos());
-        let controller = self.controller.take();
-        let mut run = Run {
-            sim: &self,
-            controller,
-            evaluator,
-            alerts: Vec::new(),
-            actions: Vec::new(),
-            timeline: Vec::new(),
-            capacity: Capacity {
-                min_instances: sc.servers.initial,
-                max_instances: sc.servers.initial,
-                ..Capacity::default()
-            },
-            bad_minutes: 0,
-            budget_fraction: objective.error_budget(),
-            period_ns: sre_core::duration_to_nanos_saturating(period),
-            end: sc.duration.nanos(),
-            eval_every: sc.slo.evaluation_interval.nanos(),
-            control_every,
-            report_every: sc.report_interval.nanos(),
-            next_eval: sc.slo.evaluation_interval.nanos(),
-            next_control: 0,
-            next_report: sc.report_interval.nanos(),
-            next_minute: MINUTE_NS,
-            last_eval: 0,
-            floor_ix: 0,
-            pods: Vec::new(),
-            last_control: Usage::default(),
-            last_report: Usage::default(),
-            last_report_bad: 0,
-            last_snapshot: Snapshot::empty(hist_config),
-            mean_service_secs: self.service.mean_secs(),
-            target_utilization: sc.servers.target_utilization / 100.0,
-        };
+        let plan = &self.plan;
+        let mut rec = Recorder::new(plan, sli)?;
+        let mut station = Station::new(0, plan.initial, plan.warmup_ns, plan.limits);
+        let mut run = Run::new(plan, self.controller.take(), evaluator);
         // At 0 only the schedule acts (a policy has nothing to observe yet), so a plan's
         // first floor holds from the start.
         run.control(&mut station, &mut rec, 0, false)?;
-        run.next_control = control_every;
+        run.next_control = plan.control_every;
 
         let mut next = run.next_boundary();
         for (t, service_ns) in requests {
@@ -307,7 +258,7 @@ impl Simulation {
         let slo = SloSummary {
             objective: objective.get(),
             latency_threshold_ms: ms(sc.slo.latency_threshold.nanos()),
-            period_s: period.as_secs_f64(),
+            period_s: sc.slo.period.0.as_secs_f64(),
             compliance,
             met: compliance.is_none_or(|c| c >= objective.get()),
             burn_rate,

@@ -1,5 +1,7 @@
 //! Where outcomes go during a run ([`Recorder`]) and how decisions read in a report.
 
+use super::plan::Plan;
+use crate::Error;
 use crate::report::RequestCounts;
 use crate::station::Outcomes;
 use sre_core::Timestamp;
@@ -61,6 +63,21 @@ impl Outcomes for Recorder {
 }
 
 impl Recorder {
+    /// An empty recorder for `plan`, handing SLI events to `sli`.
+    pub(super) fn new(plan: &Plan, sli: SliWindow) -> Result<Self, Error> {
+        Ok(Self {
+            hist: Histogram::with_shards(plan.hist_config, 1)
+                .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?,
+            latencies: Vec::with_capacity(LATENCY_BATCH),
+            sli,
+            threshold_ns: plan.threshold_ns,
+            counts: RequestCounts::default(),
+            served_latency_ns: 0,
+            flushed_good: 0,
+            flushed_bad: 0,
+        })
+    }
+
     #[inline]
     fn record_latency(&mut self, latency_ns: u64) {
         if self.latencies.len() >= LATENCY_BATCH {
