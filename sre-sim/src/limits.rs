@@ -18,6 +18,7 @@
 //! | `traffic.events` | ≤ [`MAX_LIST`] entries | rate-profile knots |
 //! | `schedule` | ≤ [`MAX_LIST`] entries | planned floors |
 //! | `slo.period` | `sre-metrics`' SLI window bound (366 days) | the window's buckets |
+//! | the predictive autoscaler's history | one sample (16 bytes) a decision over a day plus `lead` | its seasonal forecast |
 //!
 //! Completion times past the clock's end saturate to `u64::MAX` ns (the end of
 //! simulated time) and are still reported once: the station has no "no event" time.
