@@ -56,6 +56,7 @@ impl Error {
 pub const QUOTE_CHARS: usize = 160;
 
 /// `text` with every line cut to [`QUOTE_CHARS`] characters (marked with `…`).
+#[cfg(feature = "serde")]
 fn clip_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4096));
     for (i, line) in text.lines().enumerate() {

@@ -10,6 +10,7 @@
 //! `SRE_SIM_GENERATED_CASES=5000 cargo test --release -p sre-sim --test generated_scenarios`.
 //!
 //! One test function only: the counting allocator counts every thread.
+#![cfg(feature = "serde")]
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

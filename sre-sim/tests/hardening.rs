@@ -1,5 +1,6 @@
 //! Regression tests for inputs that once hung, aborted or gave a wrong verdict, and the
 //! report's invariant that every request sent ends exactly once.
+#![cfg(feature = "serde")]
 
 use core::time::Duration;
 use sre_sim::scenario::{Floor, Span};
