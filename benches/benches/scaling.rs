@@ -39,9 +39,9 @@ fn scaling_decide(c: &mut Criterion) {
     let hpa = Hpa::new(HpaSpec::new(1, 1000, vec![HpaMetric::cpu_utilization(50)])).expect("valid");
     let (state, now, _) = warmed(&hpa, &mut pods);
     assert!(
-        state.recommendations.len() >= 20,
+        state.recommendations().len() >= 20,
         "{}",
-        state.recommendations.len()
+        state.recommendations().len()
     );
     let later = now + core::time::Duration::from_secs(15);
     let obs = Observation::new(100).with_pods(&pods);

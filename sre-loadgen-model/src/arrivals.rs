@@ -152,7 +152,7 @@ impl Iterator for Deterministic {
         if self.n >= self.end {
             return None;
         }
-        #[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
+
         let y = self.n as f64 + self.alignment.phase;
         self.n += 1;
         let y = y.min(self.profile.total());
@@ -263,7 +263,6 @@ impl Iterator for FixedCount {
             return None;
         }
         let v = self.rng.next_f64_open_closed();
-        #[allow(clippy::cast_precision_loss)]
         let k = self.remaining as f64;
         self.u = (1.0 - (1.0 - self.u) * v.powf(1.0 / k)).clamp(self.u, 1.0);
         self.remaining -= 1;
@@ -332,7 +331,6 @@ mod tests {
         for &t in &first {
             y += -rng.next_f64_open_closed().ln();
             let expect = (y / 1000.0 * 1e9).round();
-            #[allow(clippy::cast_precision_loss)]
             let got = t as f64;
             assert!((got - expect).abs() <= 1.0, "{got} vs {expect}");
         }

@@ -40,6 +40,10 @@
 
 use crate::Error;
 use crate::error::{non_negative, positive};
+
+/// The longest plan [`CapacityModel::plan`] makes: 1,200 months (100 years), a
+/// `PlanMonth` each.
+pub const MAX_HORIZON_MONTHS: u32 = 1200;
 use core::time::Duration;
 use sre_core::f64_to_u64_saturating;
 
@@ -214,11 +218,11 @@ impl CapacityModel {
     /// # Errors
     /// An `rps` that is NaN, infinite or negative (it would otherwise read as 0 instances).
     pub fn instances_for(&self, rps: f64) -> Result<u32, Error> {
-        Ok(self.instances_for_checked(non_negative("RPS", rps)?))
+        Ok(self.instances_for_valid(non_negative("RPS", rps)?))
     }
 
     /// [`instances_for`](Self::instances_for) of an RPS already known finite and ≥ 0.
-    fn instances_for_checked(&self, rps: f64) -> u32 {
+    fn instances_for_valid(&self, rps: f64) -> u32 {
         u32_count(rps / self.rps_per_instance_at_target())
     }
 
@@ -231,23 +235,34 @@ impl CapacityModel {
         if instances == 0 {
             return Err(Error::domain("instances", 0.0, "1 or more"));
         }
-        Ok(self.utilization_at_checked(rps, instances))
+        Ok(self.utilization_at_valid(rps, instances))
     }
 
     /// [`utilization_at`](Self::utilization_at) of a finite RPS ≥ 0 on 1 or more instances.
-    fn utilization_at_checked(&self, rps: f64, instances: u32) -> f64 {
+    fn utilization_at_valid(&self, rps: f64, instances: u32) -> f64 {
         rps / (f64::from(instances) * self.rps_per_instance_at_full())
     }
 
     /// A month-by-month plan over `horizon` months starting from today's fleet. The
-    /// fleet never shrinks; `rule` decides when and how far it grows. Errors on a trigger
-    /// threshold outside (0, 1] or an empty list of decision months.
+    /// fleet never shrinks; `rule` decides when and how far it grows. O(horizon + d log d)
+    /// for d decision months.
+    ///
+    /// # Errors
+    /// A `horizon` past [`MAX_HORIZON_MONTHS`] ([`Error::TooLarge`]); a trigger threshold
+    /// outside (0, 1]; an empty list of decision months.
     pub fn plan(
         &self,
         growth: Growth,
         horizon: u32,
         rule: &ProvisioningRule,
     ) -> Result<ProvisioningPlan, Error> {
+        if horizon > MAX_HORIZON_MONTHS {
+            return Err(Error::TooLarge {
+                what: "plan horizon (months)",
+                value: u64::from(horizon),
+                max: u64::from(MAX_HORIZON_MONTHS),
+            });
+        }
         match rule {
             ProvisioningRule::TriggerAt { utilization } => {
                 let u = positive("trigger utilization", *utilization)?;
@@ -268,34 +283,47 @@ impl CapacityModel {
             _ => {}
         }
         let demand = |m: u32| growth.demand(self.current_rps, m.min(horizon));
+        // The decision months within the horizon, sorted once (months past it change nothing
+        // but where the last decision's cover ends, which the horizon caps anyway).
+        let mut decisions: Vec<u32> = match rule {
+            ProvisioningRule::CoverUntilNext { decision_months } => decision_months.clone(),
+            _ => Vec::new(),
+        };
+        decisions.sort_unstable();
+        decisions.dedup();
+        let mut next_decision = 0;
         let mut months = Vec::with_capacity(usize::try_from(horizon).unwrap_or(0) + 1);
         let mut fleet = self.instances;
         for m in 0..=horizon {
             let d = demand(m);
-            let needed = self.instances_for_checked(d);
+            let needed = self.instances_for_valid(d);
             let before = fleet;
             let want = match rule {
                 ProvisioningRule::SameMonth => needed,
                 ProvisioningRule::LookAhead { months } => {
-                    self.instances_for_checked(demand(m.saturating_add(*months)))
+                    self.instances_for_valid(demand(m.saturating_add(*months)))
                 }
                 ProvisioningRule::TriggerAt { utilization } => {
-                    if self.utilization_at_checked(d, fleet) > *utilization {
+                    if self.utilization_at_valid(d, fleet) > *utilization {
                         needed
                     } else {
                         fleet
                     }
                 }
-                ProvisioningRule::CoverUntilNext { decision_months } => {
-                    if decision_months.contains(&m) {
-                        let next = decision_months
-                            .iter()
-                            .copied()
-                            .filter(|&x| x > m)
-                            .min()
-                            .map_or(m, |x| x - 1);
+                ProvisioningRule::CoverUntilNext { .. } => {
+                    while decisions.get(next_decision).is_some_and(|&x| x < m) {
+                        next_decision += 1;
+                    }
+                    if decisions.get(next_decision) == Some(&m) {
+                        next_decision += 1;
+                        // Cover until the month before the next decision; demand past the
+                        // horizon is the horizon's, so the walk stops there.
+                        let next = decisions
+                            .get(next_decision)
+                            .map_or(m, |&x| x - 1)
+                            .min(horizon.max(m));
                         (m..=next)
-                            .map(|k| self.instances_for_checked(demand(k)))
+                            .map(|k| self.instances_for_valid(demand(k)))
                             .max()
                             .unwrap_or(needed)
                     } else {
@@ -310,7 +338,7 @@ impl CapacityModel {
                 needed,
                 fleet,
                 added: fleet - before,
-                utilization: self.utilization_at_checked(d, fleet),
+                utilization: self.utilization_at_valid(d, fleet),
             });
         }
         Ok(ProvisioningPlan { months })
@@ -330,9 +358,7 @@ impl CapacityModel {
     ) -> Result<EventPlan, Error> {
         let baseline_rps = non_negative("baseline RPS", baseline_rps)?;
         let event_rps = non_negative("event RPS", baseline_rps * buffer.multiplier)?;
-        let event_instances = self
-            .instances_for_checked(event_rps)
-            .max(baseline_instances);
+        let event_instances = self.instances_for_valid(event_rps).max(baseline_instances);
         let hold = buffer.lead_time.saturating_add(buffer.duration);
         let hold_hours = hold.as_secs_f64() / 3600.0;
         let surge = event_instances - baseline_instances;

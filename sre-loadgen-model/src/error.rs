@@ -97,6 +97,17 @@ pub enum Error {
         right: usize,
     },
 
+    /// A size that drives allocation or iteration is past its documented bound.
+    #[error("{what} is {value}; at most {max}")]
+    TooLarge {
+        /// The quantity.
+        what: &'static str,
+        /// The rejected value.
+        value: u64,
+        /// The bound.
+        max: u64,
+    },
+
     /// A value is outside the range a model is defined on (the message says which).
     #[error("{what} is {value}, outside {expected}")]
     OutOfDomain {

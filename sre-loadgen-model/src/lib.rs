@@ -37,6 +37,20 @@
 //! - [`queueing`]: Erlang B/C, M/M/c waits and percentiles, M/G/1, Little's law, staffing.
 //! - [`error`]: the crate's [`Error`].
 //!
+//! # Bounds
+//!
+//! Every input that drives allocation or iteration, and what bounds it (each refusal is
+//! a typed [`Error`] naming the quantity, the value and the bound):
+//!
+//! | input | bound | cost |
+//! |---|---|---|
+//! | [`CapacityModel::plan`](capacity::CapacityModel::plan) horizon | ≤ [`MAX_HORIZON_MONTHS`](capacity::MAX_HORIZON_MONTHS) ([`Error::TooLarge`]) | O(horizon + d log d), d decision months |
+//! | multiplier windows ([`RateProfile::with_multipliers`]) | as many as given, no overlaps | O((k + n) log (k + n)) |
+//! | servers `c` (Erlang B/C, [`MMc`](queueing::MMc), `servers_for`) | `u32` | O(c) |
+//! | USL concurrency N | finite, ≥ 0 | O(1) |
+//! | arrival schedules ([`Poisson`], [`Deterministic`], …) | lazy iterators over the profile | O(1) an arrival |
+//! | profiles from samples (`replay`, `stages`, `steps`) | as many as given | linear |
+//!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for the crate's data types.

@@ -182,7 +182,7 @@ pub fn ln(x: f64) -> f64 {
     let t2 = z * (LG[0] + w * (LG[2] + w * (LG[4] + w * LG[6])));
     let r = t2 + t1;
     let hfsq = 0.5 * f * f;
-    #[allow(clippy::cast_precision_loss)] // |k| ≤ 1077
+
     let dk = k as f64;
     dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f)
 }

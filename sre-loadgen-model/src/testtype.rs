@@ -2,10 +2,10 @@
 //!
 //! | type | shape | course preset |
 //! |---|---|---|
-//! | load | sustained expected load | [`course_load`]: 1000 RPS for 1 h |
-//! | stress | ramp up until it breaks | [`course_stress`]: 1000 RPS + 500 every 5 min, with [`StressController`] |
-//! | soak | long, steady | [`course_soak`]: 1000 RPS for 24 h |
-//! | spike | sudden burst and back | [`course_spike`]: 1000 → 5000 → 1000 |
+//! | load | sustained expected load | [`load_1000_rps_1h`]: 1000 RPS for 1 h |
+//! | stress | ramp up until it breaks | [`stress_1000_rps_plus_500_every_5m`]: 1000 RPS + 500 every 5 min, with [`StressController`] |
+//! | soak | long, steady | [`soak_1000_rps_24h`]: 1000 RPS for 24 h |
+//! | spike | sudden burst and back | [`spike_1000_to_5000_rps`]: 1000 → 5000 → 1000 |
 //!
 //! The course gives the rates and the soak's 24 h; the other durations (1 h load test,
 //! 5-minute stress steps, the spike's 10-minute plateaus and 1-minute ramps) are this
@@ -13,13 +13,13 @@
 //!
 //! ```
 //! use core::time::Duration;
-//! use sre_loadgen_model::testtype::{course_spike, StressController, StressLimits, StepObservation, StressVerdict};
+//! use sre_loadgen_model::testtype::{spike_1000_to_5000_rps, StressController, StressLimits, StepObservation, StressVerdict};
 //!
-//! let spike = course_spike()?;
+//! let spike = spike_1000_to_5000_rps()?;
 //! assert_eq!(spike.rate(0.0), 1000.0);
 //! assert_eq!(spike.rate(11.0 * 60.0 + 1.0), 5000.0);
 //!
-//! let mut ctl = StressController::new(1000.0, 500.0, StressLimits::course())?;
+//! let mut ctl = StressController::new(1000.0, 500.0, StressLimits::p99_500ms_errors_1pct())?;
 //! let ok = StepObservation { offered_rps: 1000.0, achieved_rps: 1000.0, p99: Duration::from_millis(80), error_rate: 0.0 };
 //! assert_eq!(ctl.observe(ok), StressVerdict::Continue { next_rps: 1500.0 });
 //! let slow = StepObservation { offered_rps: 1500.0, achieved_rps: 1300.0, ..ok };
@@ -72,23 +72,23 @@ pub fn stress_test(
 }
 
 /// The course's load test: 1000 RPS for one hour.
-pub fn course_load() -> Result<RateProfile, Error> {
+pub fn load_1000_rps_1h() -> Result<RateProfile, Error> {
     load_test(1000.0, 60 * MIN)
 }
 
 /// The course's soak test: 1000 RPS for 24 hours.
-pub fn course_soak() -> Result<RateProfile, Error> {
+pub fn soak_1000_rps_24h() -> Result<RateProfile, Error> {
     soak_test(1000.0, 24 * 60 * MIN)
 }
 
 /// The course's spike test: 1000 RPS for 10 min, 1-minute ramp to 5000, 10 min at 5000,
 /// 1-minute ramp back, 10 min at 1000.
-pub fn course_spike() -> Result<RateProfile, Error> {
+pub fn spike_1000_to_5000_rps() -> Result<RateProfile, Error> {
     spike_test(1000.0, 5000.0, 10 * MIN, MIN, 10 * MIN)
 }
 
 /// The course's stress test: from 1000 RPS, +500 every 5 minutes, 20 steps (to 10,500).
-pub fn course_stress() -> Result<RateProfile, Error> {
+pub fn stress_1000_rps_plus_500_every_5m() -> Result<RateProfile, Error> {
     stress_test(1000.0, 500.0, 5 * MIN, 20)
 }
 
@@ -108,7 +108,7 @@ pub struct StressLimits {
 impl StressLimits {
     /// p99 ≤ 500 ms, errors ≤ 1 %, achieved / offered ≥ 0.95.
     #[must_use]
-    pub fn course() -> Self {
+    pub fn p99_500ms_errors_1pct() -> Self {
         Self {
             p99: Some(Duration::from_millis(500)),
             error_rate: Some(0.01),
@@ -261,17 +261,17 @@ mod tests {
 
     #[test]
     fn course_shapes() {
-        let load = course_load().unwrap();
+        let load = load_1000_rps_1h().unwrap();
         assert_eq!(load.total(), 3_600_000.0);
-        let soak = course_soak().unwrap();
+        let soak = soak_1000_rps_24h().unwrap();
         assert_eq!(soak.duration_secs(), 86_400.0);
         assert_eq!(soak.rate(86_399.0), 1000.0);
-        let spike = course_spike().unwrap();
+        let spike = spike_1000_to_5000_rps().unwrap();
         assert_eq!(spike.rate(5.0 * 60.0), 1000.0);
         assert_eq!(spike.rate(10.5 * 60.0), 3000.0);
         assert_eq!(spike.rate(15.0 * 60.0), 5000.0);
         assert_eq!(spike.rate(30.0 * 60.0), 1000.0);
-        let stress = course_stress().unwrap();
+        let stress = stress_1000_rps_plus_500_every_5m().unwrap();
         assert_eq!(stress.rate(0.0), 1000.0);
         assert_eq!(stress.rate(5.0 * 60.0), 1500.0);
         assert_eq!(stress.rate(99.0 * 60.0), 10_500.0);

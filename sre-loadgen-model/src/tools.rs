@@ -91,7 +91,6 @@ impl K6RampingVus {
         let (mut t0, mut from) = (0.0, self.start_vus);
         for &(d, to) in &self.stages {
             let d = d.as_secs_f64();
-            #[allow(clippy::cast_precision_loss)]
             let (f, g) = (from as f64, to as f64);
             if d == 0.0 {
                 if to != from {
@@ -99,12 +98,10 @@ impl K6RampingVus {
                 }
             } else if to > from {
                 for v in from + 1..=to {
-                    #[allow(clippy::cast_precision_loss)]
                     out.push((t0 + d * ((v as f64 - f) / (g - f)), v));
                 }
             } else {
                 for v in (to..from).rev() {
-                    #[allow(clippy::cast_precision_loss)]
                     out.push((t0 + d * ((f - v as f64) / (f - g)), v));
                 }
             }
@@ -177,7 +174,6 @@ impl Gatling {
     /// `constantUsersPerSec(rate).during(d)`: `round(rate · whole seconds)` users, ramped.
     pub fn constant_users_per_sec(rate: f64, during: Duration) -> Result<Self, Error> {
         let rate = non_negative("users per second", rate)?;
-        #[allow(clippy::cast_precision_loss)]
         let users = f64_to_u64_saturating((rate * during.as_secs() as f64).round());
         Ok(Self::ramp_users(users, during))
     }
@@ -192,12 +188,10 @@ impl Gatling {
         if secs == 0 {
             return Ok(Self::from_seconds(Vec::new()));
         }
-        #[allow(clippy::cast_precision_loss)]
         let a = (to - from) / (2.0 * secs as f64);
         let mut pending = 0.0;
         let per_second = (0..secs)
             .map(|s| {
-                #[allow(clippy::cast_precision_loss)]
                 let x = a * (2.0 * s as f64 + 1.0) + from + pending;
                 let scaled = (x * 1e10).round() / 1e10;
                 let n = scaled.trunc();
@@ -223,13 +217,11 @@ impl Gatling {
     #[must_use]
     pub fn stress_peak_users(users: u64, during: Duration) -> Self {
         let d_ms = u64::try_from(during.as_millis()).unwrap_or(u64::MAX);
-        #[allow(clippy::cast_precision_loss)]
         let inv = |u: u64| erfinv(2.0 * (u as f64 / (users as f64 + 2.0)) - 1.0);
         let times = if d_ms == 0 {
             vec![0; usize::try_from(users).unwrap_or(0)]
         } else {
             let t0 = inv(1).abs();
-            #[allow(clippy::cast_precision_loss)]
             let k = d_ms as f64 / (2.0 * t0);
             (1..=users)
                 .map(|i| f64_to_u64_saturating(k * (inv(i) + t0)))
@@ -249,7 +241,6 @@ impl Gatling {
 /// [`Gatling::stress_peak_users`].
 #[must_use]
 pub fn gatling_steepness(users: u64) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
     erfinv(1.0 - 2.0 / (users as f64 + 2.0))
 }
 

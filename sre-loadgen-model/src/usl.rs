@@ -11,11 +11,11 @@
 //!
 //! let usl = Usl::new(0.02, 0.02, 1.0)?;
 //! assert!((usl.peak_concurrency() - 7.0).abs() < 1e-12);
-//! assert!((usl.throughput(7.0) - 3.571_428_571_428_571).abs() < 1e-12);
+//! assert!((usl.throughput(7.0)? - 3.571_428_571_428_571).abs() < 1e-12);
 //!
 //! // Fit from measurements (N, X): bounded α, β ∈ [0, 1], γ ≥ 0.
 //! let n = [1.0, 2.0, 4.0, 6.0, 8.0, 10.0];
-//! let x: Vec<f64> = n.iter().map(|&n| usl.throughput(n)).collect();
+//! let x = n.iter().map(|&n| usl.throughput(n)).collect::<Result<Vec<f64>, _>>()?;
 //! let fit = Usl::fit(&n, &x)?;
 //! assert!((fit.alpha() - 0.02).abs() < 1e-6 && (fit.beta() - 0.02).abs() < 1e-6);
 //! # Ok::<(), sre_loadgen_model::Error>(())
@@ -79,42 +79,57 @@ impl Usl {
         1.0 + self.alpha * (n - 1.0) + self.beta * n * (n - 1.0)
     }
 
-    /// Throughput X(N).
-    #[must_use]
-    pub fn throughput(&self, n: f64) -> f64 {
+    /// X(N) for an N already known finite and ≥ 0.
+    fn x(&self, n: f64) -> f64 {
         self.gamma * n / self.denominator(n)
     }
 
-    /// Relative capacity C(N) = X(N) / X(1), Amdahl's "speedup" when β = 0.
-    #[must_use]
-    pub fn speedup(&self, n: f64) -> f64 {
-        n / self.denominator(n)
+    /// Throughput X(N), for N ≥ 0 workers (X(0) = 0).
+    ///
+    /// # Errors
+    /// An `n` that is negative, NaN or infinite.
+    pub fn throughput(&self, n: f64) -> Result<f64, Error> {
+        Ok(self.x(non_negative("USL concurrency N", n)?))
     }
 
-    /// Response time R(N) = N / X(N) with N in the system and no think time.
-    #[must_use]
-    pub fn latency(&self, n: f64) -> f64 {
-        self.denominator(n) / self.gamma
+    /// Relative capacity C(N) = X(N) / X(1), Amdahl's "speedup" when β = 0, for N ≥ 0.
+    ///
+    /// # Errors
+    /// An `n` that is negative, NaN or infinite.
+    pub fn speedup(&self, n: f64) -> Result<f64, Error> {
+        let n = non_negative("USL concurrency N", n)?;
+        Ok(n / self.denominator(n))
     }
 
-    /// N* = √((1 − α) / β), where throughput peaks; infinite when β = 0.
-    /// (`codahale/usl`'s `MaxConcurrency` floors it.)
+    /// Response time R(N) = N / X(N) with N ≥ 0 in the system and no think time.
+    ///
+    /// # Errors
+    /// An `n` that is negative, NaN or infinite.
+    pub fn latency(&self, n: f64) -> Result<f64, Error> {
+        let n = non_negative("USL concurrency N", n)?;
+        Ok(self.denominator(n) / self.gamma)
+    }
+
+    /// Where throughput peaks over N ≥ 1 workers: N* = √((1 − α) / β), or 1 when that is
+    /// below one worker (α near 1: every added worker only adds contention); infinite
+    /// when β = 0. (`codahale/usl`'s `MaxConcurrency` floors it.)
     #[must_use]
     pub fn peak_concurrency(&self) -> f64 {
         if self.beta == 0.0 {
             f64::INFINITY
         } else {
-            ((1.0 - self.alpha) / self.beta).sqrt()
+            ((1.0 - self.alpha) / self.beta).sqrt().max(1.0)
         }
     }
 
-    /// X(N*), the most throughput the system reaches; γ/α when β = 0.
+    /// X(N*), the most throughput the system reaches with at least one worker; γ/α when
+    /// β = 0 (infinite when α = 0 too). Never NaN.
     #[must_use]
     pub fn peak_throughput(&self) -> f64 {
         if self.beta == 0.0 {
             self.limit_throughput()
         } else {
-            self.throughput(self.peak_concurrency())
+            self.x(self.peak_concurrency())
         }
     }
 
@@ -449,7 +464,9 @@ mod tests {
             // ±3 % multiplicative noise.
             let x: Vec<f64> = n
                 .iter()
-                .map(|&n| truth.throughput(n) * (1.0 + 0.06 * (rng.next_f64_open_closed() - 0.5)))
+                .map(|&n| {
+                    truth.throughput(n).unwrap() * (1.0 + 0.06 * (rng.next_f64_open_closed() - 0.5))
+                })
                 .collect();
             let fit = Usl::fit(&n, &x).unwrap();
             let ours = Fit { n: &n, x: &x }.profile(fit.alpha(), fit.beta()).1;
@@ -465,11 +482,11 @@ mod tests {
     fn amdahl_is_the_beta_zero_case() {
         let a = Usl::amdahl(0.05, 1.0).unwrap();
         assert!(a.peak_concurrency().is_infinite());
-        assert!((a.speedup(1e12) - 20.0).abs() < 1e-6);
+        assert!((a.speedup(1e12).unwrap() - 20.0).abs() < 1e-6);
         assert!((a.limit_throughput() - 20.0).abs() < 1e-12);
         // 1/(α + (1 − α)/N), the textbook form.
         for n in [1.0, 2.0, 16.0, 1000.0] {
-            assert!((a.speedup(n) - 1.0 / (0.05 + 0.95 / n)).abs() < 1e-12);
+            assert!((a.speedup(n).unwrap() - 1.0 / (0.05 + 0.95 / n)).abs() < 1e-12);
         }
     }
 }

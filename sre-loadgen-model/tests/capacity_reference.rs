@@ -107,9 +107,10 @@ fn derived_numbers() {
 #[test]
 fn every_month() {
     let (m, g, doc) = course();
-    let plan = m.plan(g, 12, &ProvisioningRule::SameMonth).unwrap();
     let months = doc["monthly"].as_array().unwrap();
-    assert_eq!(months.len(), 13);
+    assert!(!months.is_empty(), "capacity_seed.json has no months");
+    let horizon = months.iter().map(|r| u(&r["month"])).max().unwrap();
+    let plan = m.plan(g, horizon, &ProvisioningRule::SameMonth).unwrap();
     for row in months {
         let k = u(&row["month"]);
         let p = plan.months()[usize::try_from(k).unwrap()];

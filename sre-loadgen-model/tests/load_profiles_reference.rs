@@ -48,7 +48,6 @@ fn ns(t: f64) -> f64 {
 fn assert_times(got: &[Timestamp], want_s: &[f64], what: &str) {
     assert_eq!(got.len(), want_s.len(), "{what}: count");
     for (i, (g, w)) in got.iter().zip(want_s).enumerate() {
-        #[allow(clippy::cast_precision_loss)]
         let g = g.as_nanos() as f64;
         assert!((g - ns(*w)).abs() <= 1.0, "{what}[{i}]: {g} ns, want {w} s");
     }

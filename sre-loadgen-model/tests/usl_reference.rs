@@ -14,7 +14,7 @@ fn pure_function_points() {
         let usl = Usl::new(num(&p["alpha"]), num(&p["beta"]), num(&p["gamma"])).unwrap();
         if let Some(n) = p.get("N") {
             close(
-                usl.throughput(num(n)),
+                usl.throughput(num(n)).unwrap(),
                 num(&p["X"]),
                 1e-12,
                 &format!("X({})", num(n)),
@@ -61,11 +61,16 @@ fn derived_quantities_match_their_definitions() {
         "limit X",
     );
     for n in [1.0, 18.0, 96.0, 216.0] {
-        close(usl.latency(n), n / usl.throughput(n), 1e-14, "R(N)");
+        close(
+            usl.latency(n).unwrap(),
+            n / usl.throughput(n).unwrap(),
+            1e-14,
+            "R(N)",
+        );
     }
     close(
         usl.peak_throughput(),
-        usl.throughput(usl.peak_concurrency()),
+        usl.throughput(usl.peak_concurrency()).unwrap(),
         0.0,
         "peak X",
     );
@@ -102,5 +107,5 @@ fn every_dataset_fit_within_its_tolerance() {
             &format!("{name} N*"),
         );
     }
-    assert_eq!(sets.len(), 2);
+    assert!(!sets.is_empty(), "usl.json has no data sets");
 }

@@ -17,7 +17,7 @@ use sre_core::Timestamp;
 /// use sre_core::Timestamp;
 /// use sre_scaling::{MaxOf, Metric, Observation, Policy, TargetTracking, Thresholds};
 ///
-/// let p = MaxOf::new(Thresholds::course_cpu(), TargetTracking::new(Metric::Rps, 1000.0)?);
+/// let p = MaxOf::new(Thresholds::cpu_above_70_below_30(), TargetTracking::new(Metric::Rps, 1000.0)?);
 /// let s = p.initial_state();
 /// // CPU says scale in (20 % < 30 %), RPS says hold at 3: hold.
 /// let obs = Observation::new(3).with_cpu(20.0).with_rps(2500.0);

@@ -19,7 +19,7 @@ use sre_core::Timestamp;
 /// use sre_core::Timestamp;
 /// use sre_scaling::{Cooldown, Observation, Policy, Thresholds};
 ///
-/// let p = Cooldown::course(Thresholds::course_cpu()); // 3 min up, 10 min down
+/// let p = Cooldown::up_3m_down_10m(Thresholds::cpu_above_70_below_30()); // 3 min up, 10 min down
 /// let mut s = p.initial_state();
 /// let t0 = Timestamp::from_secs(0);
 /// assert_eq!(p.step(t0, &Observation::new(4).with_cpu(80.0), &mut s)?.desired, 5);
@@ -55,7 +55,7 @@ impl<P> Cooldown<P> {
     }
 
     /// The course text's cooldowns: 3 minutes after a scale-up, 10 minutes before a scale-down.
-    pub const fn course(inner: P) -> Self {
+    pub const fn up_3m_down_10m(inner: P) -> Self {
         Self::new(inner, Duration::from_secs(180), Duration::from_secs(600))
     }
 

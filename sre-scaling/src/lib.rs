@@ -13,7 +13,7 @@
 //! // Course text: 1000 RPS per instance, 3 min after a scale-up, 10 min before a scale-down,
 //! // and never outside [2, 20].
 //! let policy = Bounded::new(
-//!     Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0)?),
+//!     Cooldown::up_3m_down_10m(TargetTracking::new(Metric::Rps, 1000.0)?),
 //!     Bounds::new(2, 20)?,
 //! );
 //! let mut state = policy.initial_state();
@@ -72,6 +72,19 @@
 //! - [`hpa`]: [`Hpa`], the Kubernetes HPA, exact (replica calculator, behavior, legacy).
 //! - [`kpa`]: [`Kpa`], the Knative KPA decider, exact (stable/panic windows, delay).
 //! - [`error`]: the crate's [`Error`].
+//!
+//! # Bounds
+//!
+//! What a policy's state holds, and what a decision costs, in the length of its history
+//! (times non-decreasing, the [`Policy`] protocol's order):
+//!
+//! | policy | state | a decision |
+//! |---|---|---|
+//! | [`Hpa`] | recommendations within the stabilization windows (each ≤ 1 hour, refused beyond); scale events within the longest rate-policy period | amortized O(1) in the recommendations; O(events in the period) |
+//! | [`Predictive`] seasonal | one sample a commit over a season plus the lead | O(log k), k the samples within the lead |
+//! | [`Predictive`] Holt, thresholds, target, queue, step, cooldown, bounds | O(1) | O(1) |
+//! | [`Kpa`] | samples within the stable window | O(samples in the window) |
+//! | [`Decision::limits`](Decision) | at most 8 limits, further ones counted, not stored | O(1) |
 //!
 //! # Features
 //!

@@ -7,6 +7,7 @@ use crate::threshold::ceil_u32;
 use crate::{Decision, Inputs, LimitKind, Metric, Observation, Policy, Reason};
 use core::time::Duration;
 use sre_core::Timestamp;
+use std::collections::VecDeque;
 
 /// How the metric is forecast.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,8 +73,10 @@ pub struct Predictive<P> {
 pub struct PredictiveState<S> {
     /// The reactive policy's state.
     pub reactive: S,
-    /// Samples `(time, value)` kept for the seasonal forecaster (one season plus the lead).
-    pub samples: Vec<(Timestamp, f64)>,
+    /// Samples `(time, value)` kept for the seasonal forecaster (one season plus the lead),
+    /// in time order (commit keeps them so; samples committed at one time stay in the
+    /// order they came).
+    pub samples: VecDeque<(Timestamp, f64)>,
     /// Holt: `(time, level, trend per second)` after the last sample.
     pub holt: Option<(Timestamp, f64, f64)>,
 }
@@ -128,14 +131,12 @@ impl<P> Predictive<P> {
     ) -> Option<Timestamp> {
         match self.forecaster {
             Forecaster::Seasonal { period } => {
-                let at = (now + self.lead).checked_sub(period);
-                state
-                    .samples
-                    .iter()
-                    .map(|(t, _)| *t)
-                    .filter(|t| at.is_none_or(|a| *t > a))
-                    .min()
-                    .map(|t| (t + period).saturating_sub(self.lead))
+                // The earliest sample after the forecast's: the first one past `at`.
+                let next = match (now + self.lead).checked_sub(period) {
+                    Some(at) => state.samples.get(count_at_or_before(&state.samples, at)),
+                    None => state.samples.front(),
+                };
+                next.map(|&(t, _)| (t + period).saturating_sub(self.lead))
                     .filter(|t| *t > now)
             }
             Forecaster::Holt { .. } => {
@@ -168,12 +169,11 @@ impl<P> Predictive<P> {
     pub fn forecast<S>(&self, now: Timestamp, state: &PredictiveState<S>) -> Option<f64> {
         match self.forecaster {
             Forecaster::Seasonal { period } => {
+                // The latest sample at or before `at` (the last of equal times).
                 let at = (now + self.lead).checked_sub(period)?;
-                state
-                    .samples
-                    .iter()
-                    .filter(|(t, _)| *t <= at)
-                    .max_by_key(|(t, _)| *t)
+                count_at_or_before(&state.samples, at)
+                    .checked_sub(1)
+                    .and_then(|i| state.samples.get(i))
                     .map(|&(_, v)| v)
             }
             Forecaster::Holt { .. } => {
@@ -191,7 +191,7 @@ impl<P: Policy> Policy for Predictive<P> {
     fn initial_state(&self) -> Self::State {
         PredictiveState {
             reactive: self.reactive.initial_state(),
-            samples: Vec::new(),
+            samples: VecDeque::new(),
             holt: None,
         }
     }
@@ -243,20 +243,26 @@ impl<P: Policy> Policy for Predictive<P> {
         match self.forecaster {
             Forecaster::Seasonal { period } => {
                 let keep = period.saturating_add(self.lead);
-                // Keep one sample at or before the horizon so the oldest forecast still has one.
-                let horizon = now.checked_sub(keep);
-                if let Some(h) = horizon {
-                    let newest_old = state
-                        .samples
-                        .iter()
-                        .filter(|(t, _)| *t <= h)
-                        .map(|(t, _)| *t)
-                        .max();
-                    state
-                        .samples
-                        .retain(|(t, _)| *t > h || Some(*t) == newest_old);
+                // Keep the samples after the horizon and the newest at or before it (all
+                // of that time), so the oldest forecast still has one. Amortized O(1):
+                // each sample is passed over once when it ages out.
+                if let Some(h) = now.checked_sub(keep) {
+                    let old = count_at_or_before(&state.samples, h);
+                    if let Some(&(newest_old, _)) =
+                        old.checked_sub(1).and_then(|i| state.samples.get(i))
+                    {
+                        while state.samples.front().is_some_and(|&(t, _)| t < newest_old) {
+                            state.samples.pop_front();
+                        }
+                    }
                 }
-                state.samples.push((now, v));
+                // In time order: at the back unless committed out of order.
+                if state.samples.back().is_none_or(|&(t, _)| t <= now) {
+                    state.samples.push_back((now, v));
+                } else {
+                    let i = state.samples.partition_point(|&(t, _)| t <= now);
+                    state.samples.insert(i, (now, v));
+                }
             }
             Forecaster::Holt { alpha, beta } => {
                 state.holt = Some(match state.holt {
@@ -275,4 +281,26 @@ impl<P: Policy> Policy for Predictive<P> {
             }
         }
     }
+}
+
+/// How many of the time-ordered `samples` are at or before `at`, searched from the front
+/// (galloping, then binary): O(log k) for an answer k, whatever the history's length. The
+/// seasonal forecast's sample sits within the lead (plus one sample) of the front.
+fn count_at_or_before(samples: &VecDeque<(Timestamp, f64)>, at: Timestamp) -> usize {
+    let n = samples.len();
+    let mut hi = 1;
+    while hi <= n && samples[hi - 1].0 <= at {
+        hi *= 2;
+    }
+    // samples[..lo] are all ≤ at; the answer is in lo..=min(hi - 1, n).
+    let (mut lo, mut end) = (hi / 2, (hi - 1).min(n));
+    while lo < end {
+        let mid = lo + (end - lo) / 2;
+        if samples[mid].0 <= at {
+            lo = mid + 1;
+        } else {
+            end = mid;
+        }
+    }
+    lo
 }

@@ -16,7 +16,7 @@ use sre_core::Timestamp;
 /// use sre_core::Timestamp;
 /// use sre_scaling::{Observation, Policy, QueueDepth};
 ///
-/// let p = QueueDepth::course();
+/// let p = QueueDepth::above_1000_down_after_5m_empty();
 /// let mut s = p.initial_state();
 /// let t = Timestamp::from_secs;
 /// assert_eq!(p.step(t(0), &Observation::new(3).with_queue_depth(1500.0), &mut s)?.desired, 4);
@@ -69,7 +69,7 @@ impl QueueDepth {
 
     /// The course text's rule: up above 1000, down after 5 minutes empty, one at a time.
     #[must_use]
-    pub fn course() -> Self {
+    pub fn above_1000_down_after_5m_empty() -> Self {
         Self {
             above: 1000.0,
             empty_for: Duration::from_secs(300),

@@ -144,7 +144,6 @@ impl StepScaling {
     /// to the minimum magnitude.
     #[must_use]
     pub fn percent_change(current: u32, adjustment: i64, min_magnitude: u32) -> i64 {
-        #[allow(clippy::cast_precision_loss)]
         let raw = f64::from(current) * adjustment as f64 / 100.0;
         let rounded = if !(-1.0..=1.0).contains(&raw) {
             raw.trunc()

@@ -27,14 +27,14 @@ pub enum ThresholdAction {
 /// below `lower`, otherwise hold. Never recommends fewer than one instance (a per-instance
 /// average of zero instances means nothing).
 ///
-/// The course text's rule is [`Thresholds::course_cpu`]: up above 70 %, down below 30 %,
+/// The course text's rule is [`Thresholds::cpu_above_70_below_30`]: up above 70 %, down below 30 %,
 /// one instance at a time.
 ///
 /// ```
 /// use sre_core::Timestamp;
 /// use sre_scaling::{Observation, Policy, Reason, Thresholds};
 ///
-/// let p = Thresholds::course_cpu();
+/// let p = Thresholds::cpu_above_70_below_30();
 /// let s = p.initial_state();
 /// let t = Timestamp::ZERO;
 /// assert_eq!(p.decide(t, &Observation::new(4).with_cpu(70.1), &s)?.desired, 5);
@@ -107,7 +107,7 @@ impl Thresholds {
 
     /// The course text's CPU rule: up above 70 %, down below 30 %, one instance per step.
     #[must_use]
-    pub fn course_cpu() -> Self {
+    pub fn cpu_above_70_below_30() -> Self {
         Self {
             metric: Metric::Cpu,
             lower: 30.0,

@@ -347,11 +347,11 @@ fn check_hpa(v: &Value) -> R<()> {
                 return Err(format!("reason {} != expected {r}", why.as_str()));
             }
             // And through the policy (empty history: stabilization changes nothing).
-            let state = HpaState {
-                recommendations: Vec::new(),
-                scale_up_events: events(input, "scale_up_events")?,
-                scale_down_events: events(input, "scale_down_events")?,
-            };
+            let state = HpaState::from_history(
+                &[],
+                events(input, "scale_up_events")?,
+                events(input, "scale_down_events")?,
+            );
             let bounds = (
                 u32_of(input, "min_replicas")?,
                 u32_of(input, "max_replicas")?,
@@ -401,10 +401,7 @@ fn check_hpa(v: &Value) -> R<()> {
                 scale_up: wide(secs(&input["scale_up_stabilization_window_s"])?)?,
                 scale_down: wide(secs(&input["scale_down_stabilization_window_s"])?)?,
             };
-            let state = HpaState {
-                recommendations: history(input)?,
-                ..HpaState::default()
-            };
+            let state = HpaState::from_history(&history(input)?, Vec::new(), Vec::new());
             let current = u32_of(input, "current_replicas")?;
             let raw = u32_of(input, "desired_replicas_raw")?;
             match via_policy(now_of(input), current, raw, (0, u32::MAX), b, &state)? {
@@ -439,11 +436,11 @@ fn check_hpa(v: &Value) -> R<()> {
                 spec.behavior = None; // the controller tests' HPAs have no behavior
             }
             let policy = Hpa::new(spec).map_err(|e| e.to_string())?;
-            let state = HpaState {
-                recommendations: history(input)?,
-                scale_up_events: events(input, "scale_up_events")?,
-                scale_down_events: events(input, "scale_down_events")?,
-            };
+            let state = HpaState::from_history(
+                &history(input)?,
+                events(input, "scale_up_events")?,
+                events(input, "scale_down_events")?,
+            );
             let mut proposals = Vec::new();
             for p in input
                 .get("metric_proposals")

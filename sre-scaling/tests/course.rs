@@ -15,7 +15,7 @@ fn t(secs: u64) -> Timestamp {
 
 #[test]
 fn cpu_thresholds_70_30_step() {
-    let p = Thresholds::course_cpu();
+    let p = Thresholds::cpu_above_70_below_30();
     let cases = [
         (100.0, 5, Reason::AboveThreshold),
         (70.01, 5, Reason::AboveThreshold),
@@ -92,7 +92,7 @@ fn request_target_3000_on_2_is_3() {
 /// every 30 s, and checks the exact times the count changed.
 #[test]
 fn cooldowns_3_min_up_10_min_down() {
-    let p = Cooldown::course(Thresholds::course_cpu());
+    let p = Cooldown::up_3m_down_10m(Thresholds::cpu_above_70_below_30());
     let mut s = p.initial_state();
     let mut n = 4;
     let mut ups = Vec::new();
@@ -131,7 +131,7 @@ fn cooldowns_3_min_up_10_min_down() {
 
 #[test]
 fn scale_down_cooldown_never_blocks_a_scale_up() {
-    let p = Cooldown::course(Thresholds::course_cpu());
+    let p = Cooldown::up_3m_down_10m(Thresholds::cpu_above_70_below_30());
     let mut s = p.initial_state();
     // A scale-down at t=0 ...
     let d = p
@@ -154,7 +154,7 @@ fn scale_down_cooldown_never_blocks_a_scale_up() {
 
 #[test]
 fn a_failed_rescale_starts_no_cooldown() {
-    let p = Cooldown::course(Thresholds::course_cpu());
+    let p = Cooldown::up_3m_down_10m(Thresholds::cpu_above_70_below_30());
     let mut s = p.initial_state();
     let obs = Observation::new(4).with_cpu(90.0);
     let d = p.decide(t(0), &obs, &s).unwrap();
@@ -165,7 +165,11 @@ fn a_failed_rescale_starts_no_cooldown() {
 
 #[test]
 fn zero_cooldowns_never_hold() {
-    let p = Cooldown::new(Thresholds::course_cpu(), Duration::ZERO, Duration::ZERO);
+    let p = Cooldown::new(
+        Thresholds::cpu_above_70_below_30(),
+        Duration::ZERO,
+        Duration::ZERO,
+    );
     let mut s = p.initial_state();
     let mut n = 3;
     for k in 0..5 {

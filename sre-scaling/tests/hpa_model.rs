@@ -86,7 +86,6 @@ fn model_utilization(
             return Err("no requests".into());
         }
         let util = total * 100 / req;
-        #[allow(clippy::cast_precision_loss)]
         Ok((util as f64 / target as f64, util))
     };
     let (ratio, util) = ratio_of(&metrics)?;
@@ -96,7 +95,6 @@ fn model_utilization(
         if within(tol, ratio) {
             return Ok((cur, util));
         }
-        #[allow(clippy::cast_precision_loss)]
         return Ok((ceil_i64(ratio * ready as f64), util));
     }
     if !missing.is_empty() {
@@ -123,7 +121,6 @@ fn model_utilization(
     {
         return Ok((cur, util));
     }
-    #[allow(clippy::cast_precision_loss)]
     let n = ceil_i64(new_ratio * metrics.len() as f64);
     if (new_ratio < 1.0 && n > cur) || (new_ratio > 1.0 && n < cur) {
         return Ok((cur, util));
@@ -158,7 +155,6 @@ fn model_plain(
     let ratio_of = |m: &Metrics| {
         let total: i64 = m.values().sum();
         let avg = total / i64::try_from(m.len()).unwrap();
-        #[allow(clippy::cast_precision_loss)]
         (avg as f64 / target as f64, avg)
     };
     let (ratio, avg) = ratio_of(&metrics);
@@ -168,7 +164,6 @@ fn model_plain(
         if within(tol, ratio) {
             return Ok((cur, avg));
         }
-        #[allow(clippy::cast_precision_loss)]
         return Ok((ceil_i64(ratio * ready as f64), avg));
     }
     if !missing.is_empty() {
@@ -194,7 +189,6 @@ fn model_plain(
     {
         return Ok((cur, avg));
     }
-    #[allow(clippy::cast_precision_loss)]
     let n = ceil_i64(new_ratio * metrics.len() as f64);
     if (new_ratio < 1.0 && n > cur) || (new_ratio > 1.0 && n < cur) {
         return Ok((cur, avg));

@@ -15,7 +15,7 @@ fn t(secs: u64) -> Timestamp {
 
 #[test]
 fn queue_course_rule_up_above_1000_down_after_5_min_empty() {
-    let p = QueueDepth::course();
+    let p = QueueDepth::above_1000_down_after_5m_empty();
     let mut s = p.initial_state();
     let mut n = 2;
     // 1000 is not "above 1000"; 1001 is.
@@ -357,7 +357,7 @@ fn holt_follows_a_linear_trend_exactly() {
 #[test]
 fn max_of_any_may_scale_out_all_must_agree_to_scale_in() {
     let p = MaxOf::new(
-        Thresholds::course_cpu(),
+        Thresholds::cpu_above_70_below_30(),
         TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
     );
     let s = p.initial_state();
@@ -377,7 +377,7 @@ fn max_of_any_may_scale_out_all_must_agree_to_scale_in() {
 /// to skip the commit, and `MaxOf` to fall back: both now share one rule.
 #[test]
 fn wrappers_record_the_scale_event_even_when_the_inner_policy_cannot_redecide() {
-    let reactive = Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0).unwrap());
+    let reactive = Cooldown::up_3m_down_10m(TargetTracking::new(Metric::Rps, 1000.0).unwrap());
     let p = Predictive::new(
         reactive,
         Metric::Rps,
@@ -399,8 +399,8 @@ fn wrappers_record_the_scale_event_even_when_the_inner_policy_cannot_redecide() 
     assert_eq!(s.reactive.last_scale_up, Some(now));
 
     let both = MaxOf::new(
-        Cooldown::course(TargetTracking::new(Metric::Rps, 1000.0).unwrap()),
-        Cooldown::course(TargetTracking::new(Metric::Cpu, 50.0).unwrap()),
+        Cooldown::up_3m_down_10m(TargetTracking::new(Metric::Rps, 1000.0).unwrap()),
+        Cooldown::up_3m_down_10m(TargetTracking::new(Metric::Cpu, 50.0).unwrap()),
     );
     let mut s = both.initial_state();
     let obs = Observation::new(2).with_rps(5000.0).with_cpu(50.0);

@@ -89,8 +89,8 @@ proptest! {
             prop_assert!((min..=max).contains(&d), "{d} outside [{min}, {max}]");
             Ok(())
         };
-        drive(&Bounded::new(Thresholds::course_cpu(), b), start, &ts, check)?;
-        drive(&Bounded::new(Cooldown::course(QueueDepth::course()), b), start, &ts, check)?;
+        drive(&Bounded::new(Thresholds::cpu_above_70_below_30(), b), start, &ts, check)?;
+        drive(&Bounded::new(Cooldown::up_3m_down_10m(QueueDepth::above_1000_down_after_5m_empty()), b), start, &ts, check)?;
         drive(&Bounded::new(Keda::new(100.0, 5.0).unwrap(), b), start, &ts, check)?;
         drive(&Bounded::new(Kpa::new(KpaSpec::new(10.0).unwrap()).unwrap(), b), start, &ts, check)?;
         // The HPA keeps its own bounds (except "scaling disabled" at zero replicas).
@@ -110,7 +110,7 @@ proptest! {
     #[test]
     fn cooldowns_never_violated(ts in ticks(80), up in 0u64..400, down in 0u64..900, start in 1u32..10) {
         let (up, down) = (Duration::from_secs(up), Duration::from_secs(down));
-        let p = Cooldown::new(MaxOf::new(Thresholds::course_cpu(), QueueDepth::course()), up, down);
+        let p = Cooldown::new(MaxOf::new(Thresholds::cpu_above_70_below_30(), QueueDepth::above_1000_down_after_5m_empty()), up, down);
         // An independent model of the rule, fed only with what was actually applied.
         let mut last_up: Option<Timestamp> = None;
         let mut last_any: Option<Timestamp> = None;
@@ -141,8 +141,8 @@ mod replay {
 
     fn composed() -> Bounded<Cooldown<MaxOf<Thresholds, TargetTracking>>> {
         Bounded::new(
-            Cooldown::course(MaxOf::new(
-                Thresholds::course_cpu(),
+            Cooldown::up_3m_down_10m(MaxOf::new(
+                Thresholds::cpu_above_70_below_30(),
                 TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
             )),
             Bounds::new(2, 15).unwrap(),
@@ -162,7 +162,7 @@ mod replay {
         kspec.scale_down_delay = Duration::from_secs(120);
         kspec.scale_to_zero_grace = Duration::from_secs(30);
         replay(&Kpa::new(kspec).unwrap(), start, &ts, cut)?;
-        replay(&Cooldown::course(Keda::new(100.0, 5.0).unwrap()), start, &ts, cut)?;
+        replay(&Cooldown::up_3m_down_10m(Keda::new(100.0, 5.0).unwrap()), start, &ts, cut)?;
         let pred = Predictive::new(
             TargetTracking::new(Metric::Rps, 1000.0).unwrap(),
             Metric::Rps,
@@ -295,14 +295,14 @@ proptest! {
     fn nothing_changes_before_next_change(ts in ticks(40), start in 1u32..12) {
         use sre_scaling::predictive::{Forecaster, Predictive};
         use sre_scaling::{Metric, TargetTracking};
-        next_change_is_honest(&Cooldown::course(MaxOf::new(Thresholds::course_cpu(), QueueDepth::course())), start, &ts)?;
+        next_change_is_honest(&Cooldown::up_3m_down_10m(MaxOf::new(Thresholds::cpu_above_70_below_30(), QueueDepth::above_1000_down_after_5m_empty())), start, &ts)?;
         next_change_is_honest(&Hpa::new(HpaSpec::new(1, 40, vec![HpaMetric::cpu_utilization(60)])).unwrap(), start, &ts)?;
         next_change_is_honest(&Hpa::new(HpaSpec::legacy(1, 40, vec![HpaMetric::cpu_utilization(60)])).unwrap(), start, &ts)?;
         let mut k = KpaSpec::new(10.0).unwrap();
         k.scale_down_delay = Duration::from_secs(90);
         k.scale_to_zero_grace = Duration::from_secs(30);
         next_change_is_honest(&Kpa::new(k).unwrap(), start, &ts)?;
-        next_change_is_honest(&Cooldown::course(Keda::new(100.0, 5.0).unwrap()), start, &ts)?;
+        next_change_is_honest(&Cooldown::up_3m_down_10m(Keda::new(100.0, 5.0).unwrap()), start, &ts)?;
         for f in [Forecaster::Holt { alpha: 0.5, beta: 0.3 }, Forecaster::Seasonal { period: Duration::from_secs(900) }] {
             let p = Predictive::new(TargetTracking::new(Metric::Rps, 1000.0).unwrap(), Metric::Rps, 1000.0, f, Duration::from_secs(120)).unwrap();
             next_change_is_honest(&p, start, &ts)?;

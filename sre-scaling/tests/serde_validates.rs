@@ -43,8 +43,8 @@ fn valid_configs_round_trip() {
     round_trips(&Bounds::new(2, 10).unwrap());
     round_trips(&Tolerance::new(0.1, 0.05).unwrap());
     round_trips(&TargetTracking::new(Metric::Rps, 1000.0).unwrap());
-    round_trips(&Thresholds::course_cpu());
-    round_trips(&QueueDepth::course());
+    round_trips(&Thresholds::cpu_above_70_below_30());
+    round_trips(&QueueDepth::above_1000_down_after_5m_empty());
     round_trips(&RatePolicy::pods(4, Duration::from_secs(15)).unwrap());
     let mut k = Keda::new(100.0, 5.0).unwrap();
     k.min_replicas = 1;

@@ -11,8 +11,8 @@
 
 use core::time::Duration;
 use sre_sim::course::BlackFriday;
-use sre_sim::scenario::PolicyKind;
-use sre_sim::svg::render_svg;
+use sre_sim::scenario::AutoscalerPolicy;
+use sre_sim::svg::render_svg_with_load_label;
 use sre_sim::units::format_duration;
 use sre_sim::{Report, Simulation};
 use std::time::Instant;
@@ -26,10 +26,10 @@ fn when(at_s: f64) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let bf = BlackFriday::course()?;
+    let bf = BlackFriday::seed_at_1_to_200()?;
     let plan = bf.plan()?;
     let planned = bf.scenario()?;
-    let reactive = bf.reactive(PolicyKind::TargetTracking)?;
+    let reactive = bf.reactive(AutoscalerPolicy::TargetTracking)?;
     let steps: Vec<String> = plan.scale_down.iter().map(u32::to_string).collect();
 
     println!("Black Friday, simulated — the course's capacity plan on a simulated clock");
@@ -197,8 +197,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let path_a = dir.join("black_friday.svg");
     let path_b = dir.join("black_friday_reactive.svg");
-    std::fs::write(&path_a, render_svg(&a, &a.scenario, &bands))?;
-    std::fs::write(&path_b, render_svg(&b, &b.scenario, &bands))?;
+    // The run is the course's traffic at 1:scale: say so on the load axis.
+    let load = format!(
+        "Load (simulated requests per second; 1 simulated = {:.0} real)",
+        bf.scale
+    );
+    std::fs::write(
+        &path_a,
+        render_svg_with_load_label(&a, &a.scenario, &bands, &load),
+    )?;
+    std::fs::write(
+        &path_b,
+        render_svg_with_load_label(&b, &b.scenario, &bands, &load),
+    )?;
     println!();
     println!("Pictures: {}", path_a.canonicalize()?.display());
     println!("          {}", path_b.canonicalize()?.display());

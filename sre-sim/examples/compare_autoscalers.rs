@@ -11,21 +11,27 @@
 
 use core::time::Duration;
 use sre_sim::course::BlackFriday;
-use sre_sim::scenario::PolicyKind;
+use sre_sim::scenario::AutoscalerPolicy;
 use sre_sim::units::format_duration;
 use sre_sim::{Report, Simulation};
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut bf = BlackFriday::course()?;
+    let mut bf = BlackFriday::seed_at_1_to_200()?;
     bf.days_before = 2;
     bf.days_after = 0;
     let policies = [
-        ("fixed fleet (20, no autoscaler)", PolicyKind::None),
-        ("CPU threshold 70/30, ±1", PolicyKind::CpuThreshold),
-        ("target tracking, 60 % CPU", PolicyKind::TargetTracking),
-        ("Kubernetes HPA, 60 % CPU", PolicyKind::Hpa),
-        ("predictive (yesterday) + tracking", PolicyKind::Predictive),
+        ("fixed fleet (20, no autoscaler)", AutoscalerPolicy::None),
+        ("CPU threshold 70/30, ±1", AutoscalerPolicy::CpuThreshold),
+        (
+            "target tracking, 60 % CPU",
+            AutoscalerPolicy::TargetTracking,
+        ),
+        ("Kubernetes HPA, 60 % CPU", AutoscalerPolicy::Hpa),
+        (
+            "predictive (yesterday) + tracking",
+            AutoscalerPolicy::Predictive,
+        ),
     ];
     let scenarios = policies
         .iter()

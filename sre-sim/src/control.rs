@@ -7,7 +7,7 @@
 //! [`commit`](Policy::commit)s what it applied — the protocol `sre-scaling` defines.
 
 use crate::Error;
-use crate::scenario::{Autoscaler, PolicyKind, Servers};
+use crate::scenario::{Autoscaler, AutoscalerPolicy, Servers};
 use core::fmt;
 use core::time::Duration;
 use sre_core::Timestamp;
@@ -99,8 +99,8 @@ pub fn from_scenario(
     )?;
     let (up, down) = (a.scale_up_cooldown.0, a.scale_down_cooldown.0);
     Ok(match a.policy {
-        PolicyKind::None => None,
-        PolicyKind::CpuThreshold => {
+        AutoscalerPolicy::None => None,
+        AutoscalerPolicy::CpuThreshold => {
             let t = Thresholds::new(
                 Metric::Cpu,
                 a.scale_down_below,
@@ -112,14 +112,14 @@ pub fn from_scenario(
                 Bounded::new(Cooldown::new(t, up, down), bounds),
             )))
         }
-        PolicyKind::TargetTracking => {
+        AutoscalerPolicy::TargetTracking => {
             let t = TargetTracking::new(Metric::Cpu, a.target_utilization)?;
             Some(Box::new(PolicyController::new(
                 "target_tracking",
                 Bounded::new(Cooldown::new(t, up, down), bounds),
             )))
         }
-        PolicyKind::Hpa => {
+        AutoscalerPolicy::Hpa => {
             // Kubernetes HPA on CPU utilization with the default behavior (scale-down
             // stabilization 5 min; scale-up 100 % or 4 pods per 15 s): no extra cooldown.
             let pct = sre_core::f64_to_u64_saturating(a.target_utilization.round());
@@ -132,14 +132,14 @@ pub fn from_scenario(
             );
             Some(Box::new(PolicyController::new("hpa", Hpa::new(spec)?)))
         }
-        PolicyKind::Queue => {
+        AutoscalerPolicy::Queue => {
             let q = QueueDepth::new(a.queue_high as f64, Duration::from_secs(300), 1)?;
             Some(Box::new(PolicyController::new(
                 "queue",
                 Bounded::new(Cooldown::new(q, up, down), bounds),
             )))
         }
-        PolicyKind::Predictive => {
+        AutoscalerPolicy::Predictive => {
             let tt = TargetTracking::new(Metric::Cpu, a.target_utilization)?;
             // Requests per second one instance serves at the target utilization.
             let per_instance = a.target_utilization / 100.0 / mean_service_secs;

@@ -13,7 +13,8 @@
 //! run stays near 10^8 requests.
 
 use crate::scenario::{
-    Autoscaler, Floor, PolicyKind, Scenario, Servers, Service, Slo, Span, Traffic, TrafficEvent,
+    Autoscaler, AutoscalerPolicy, Floor, Scenario, Servers, Service, Slo, Span, Traffic,
+    TrafficEvent,
 };
 use crate::units::secs_saturating;
 use crate::{Error, ServiceTime};
@@ -47,7 +48,7 @@ pub struct BlackFriday {
 impl BlackFriday {
     /// The course's numbers at 1:200, ±30 % diurnal traffic, 8 days before the event
     /// (so the week-ahead pre-scale happens on day 1) and 1 day after.
-    pub fn course() -> Result<Self, Error> {
+    pub fn seed_at_1_to_200() -> Result<Self, Error> {
         Ok(Self {
             scale: 200.0,
             amplitude: 0.3,
@@ -193,7 +194,7 @@ impl BlackFriday {
                 period: Span::secs(30 * DAY),
                 evaluation_interval: Span::secs(60),
             },
-            autoscaler: Some(course_autoscaler(PolicyKind::TargetTracking)),
+            autoscaler: Some(Autoscaler::with_defaults(AutoscalerPolicy::TargetTracking)),
             schedule: self.schedule()?,
         };
         s.validate()?;
@@ -201,30 +202,12 @@ impl BlackFriday {
     }
 
     /// The same traffic with no plan: only the baseline floor, `policy` alone.
-    pub fn reactive(&self, policy: PolicyKind) -> Result<Scenario, Error> {
+    pub fn reactive(&self, policy: AutoscalerPolicy) -> Result<Scenario, Error> {
         let mut s = self.scenario()?;
         s.name = format!("Black Friday: {} alone (no pre-scale)", policy.name());
         s.schedule.truncate(1);
-        s.autoscaler = Some(course_autoscaler(policy));
+        s.autoscaler = Some(Autoscaler::with_defaults(policy));
         Ok(s)
-    }
-}
-
-/// The course's autoscaler settings for `policy`: CPU 70/30 thresholds, a 60 % target,
-/// queue above 1000, cooldowns 3 min up / 10 min down, decisions every minute, a
-/// 10-minute forecast lead.
-#[must_use]
-pub fn course_autoscaler(policy: PolicyKind) -> Autoscaler {
-    Autoscaler {
-        policy,
-        control_interval: Span::secs(60),
-        target_utilization: 60.0,
-        scale_up_above: 70.0,
-        scale_down_below: 30.0,
-        queue_high: 1000,
-        scale_up_cooldown: Span::secs(180),
-        scale_down_cooldown: Span::secs(600),
-        lead: Span::secs(600),
     }
 }
 
@@ -235,7 +218,7 @@ mod tests {
     /// `capacity_seed.json` → `black_friday`: the plan's arithmetic at the daily peak.
     #[test]
     fn the_plan_is_the_courses() {
-        let bf = BlackFriday::course().unwrap();
+        let bf = BlackFriday::seed_at_1_to_200().unwrap();
         assert_eq!(bf.baseline_instances().unwrap(), 20);
         let plan = bf.plan().unwrap();
         // 13,000 RPS × 3 = 39,000 at 750 RPS per instance (60 % of 1,250): 52 instances.
@@ -262,7 +245,7 @@ mod tests {
         for scale in [-1.0, 0.0, f64::NAN, f64::INFINITY] {
             let bf = BlackFriday {
                 scale,
-                ..BlackFriday::course().unwrap()
+                ..BlackFriday::seed_at_1_to_200().unwrap()
             };
             let e = bf.scenario().unwrap_err().to_string();
             assert!(e.contains("BlackFriday::scale"), "{scale}: {e}");

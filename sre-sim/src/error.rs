@@ -24,10 +24,16 @@ pub enum Error {
         /// What is wrong and what would be right.
         problem: String,
     },
+    /// The simulator broke one of its own guarantees (e.g. a report whose request counts
+    /// do not add up, or a histogram or SLI window refusing what the run built). A bug:
+    /// please report it with the scenario.
+    #[error("internal error (a bug in sre-sim): {0}")]
+    Internal(String),
     /// The scenario file is not valid TOML or does not have the scenario's shape; the
     /// message carries the line, the column and the key.
+    /// The message quotes at most [`QUOTE_CHARS`] characters of any line of the file.
     #[cfg(feature = "serde")]
-    #[error("scenario file: {0}")]
+    #[error("scenario file: {}", clip_lines(&.0.to_string()))]
     Toml(#[from] toml::de::Error),
     /// The report could not be written as JSON.
     #[cfg(feature = "serde")]
@@ -43,4 +49,27 @@ impl Error {
             problem: problem.into(),
         }
     }
+}
+
+/// The most characters of one line an error message quotes (a scenario file may hold a
+/// line of any length).
+pub const QUOTE_CHARS: usize = 160;
+
+/// `text` with every line cut to [`QUOTE_CHARS`] characters (marked with `…`).
+#[cfg(feature = "serde")]
+fn clip_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match line.char_indices().nth(QUOTE_CHARS) {
+            Some((cut, _)) => {
+                out.push_str(&line[..cut]);
+                out.push('…');
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }

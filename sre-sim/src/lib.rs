@@ -8,8 +8,7 @@
 //!
 //! ```
 //! use core::time::Duration;
-//! use sre_sim::course::course_autoscaler;
-//! use sre_sim::scenario::PolicyKind;
+//! use sre_sim::scenario::{Autoscaler, AutoscalerPolicy};
 //! use sre_sim::{Scenario, ServiceTime, Simulation};
 //!
 //! // 10 minutes of 400 RPS on 2 servers of 10 ms: overloaded until target tracking
@@ -18,7 +17,7 @@
 //! let mut scenario = Scenario::fixed_pool("demo", 400.0, service, 2, Duration::from_secs(600));
 //! scenario.servers.max = 50;
 //! scenario.service.timeout = Some(sre_sim::scenario::Span(Duration::from_secs(1)));
-//! scenario.autoscaler = Some(course_autoscaler(PolicyKind::TargetTracking));
+//! scenario.autoscaler = Some(Autoscaler::with_defaults(AutoscalerPolicy::TargetTracking));
 //!
 //! let report = Simulation::new(scenario)?.run()?;
 //! assert!(report.scaling[0].to > 2);          // it scaled up, and says why:
@@ -44,6 +43,7 @@
 //! - [`course`]: the course's capacity plan and Black Friday as scenarios.
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
 //! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
+//! - [`limits`]: the bound on every input, in one table.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
@@ -55,6 +55,7 @@ pub mod baseline;
 pub mod control;
 pub mod course;
 pub mod error;
+pub mod limits;
 pub mod report;
 pub mod scenario;
 pub mod service;

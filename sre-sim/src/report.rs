@@ -5,7 +5,10 @@
 //! order and float formatting are fixed, so the same scenario and seed give a
 //! byte-identical JSON report.
 
-/// Counts of requests by outcome.
+/// Counts of requests by outcome: every request sent ends exactly once, in one of
+/// served (good or slow), timed out, dropped or never served, and is good or bad for the
+/// SLO. [`adds_up`](Self::adds_up) checks it; a run never returns a report whose counts
+/// do not add up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RequestCounts {
@@ -21,14 +24,43 @@ pub struct RequestCounts {
     pub timed_out: u64,
     /// Refused because the queue was full; errors.
     pub dropped: u64,
-    /// Still queued at the end with no server left to take them (not counted in the SLI).
-    pub stranded: u64,
+    /// Still queued at the end of the run with no server left to take them; bad for the
+    /// SLI (the client never got an answer).
+    pub never_served: u64,
+}
+
+impl RequestCounts {
+    /// Bad for the SLO: slow, timed out, dropped or never served.
+    #[must_use]
+    pub const fn bad(&self) -> u64 {
+        self.slow + self.timed_out + self.dropped + self.never_served
+    }
+
+    /// Whether every request sent ended exactly once: `sent = served + timed_out +
+    /// dropped + never_served`, `served = good + slow`, so `sent = good + bad`.
+    ///
+    /// ```
+    /// use sre_sim::report::RequestCounts;
+    /// let c = RequestCounts { sent: 10, served: 7, good: 6, slow: 1, timed_out: 1, dropped: 1, never_served: 1 };
+    /// assert!(c.adds_up());
+    /// assert_eq!(c.good + c.bad(), c.sent);
+    /// assert!(!RequestCounts { never_served: 0, ..c }.adds_up());
+    /// ```
+    #[must_use]
+    pub fn adds_up(&self) -> bool {
+        let ended = u128::from(self.served)
+            + u128::from(self.timed_out)
+            + u128::from(self.dropped)
+            + u128::from(self.never_served);
+        ended == u128::from(self.sent)
+            && u128::from(self.good) + u128::from(self.slow) == u128::from(self.served)
+    }
 }
 
 /// Latency quantiles in milliseconds, from the histogram.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Latency {
+pub struct LatencySummary {
     /// Latencies recorded (served and timed-out requests).
     pub count: u64,
     /// Mean.
@@ -98,7 +130,7 @@ pub struct SloSummary {
 /// An alert transition from the burn-rate evaluator.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AlertEvent {
+pub struct AlertTransition {
     /// When, seconds since the start.
     pub at_s: f64,
     /// The alert's name, e.g. `page_1h_5m`.
@@ -202,13 +234,13 @@ pub struct Report {
     /// Requests by outcome.
     pub requests: RequestCounts,
     /// Latency over the whole run.
-    pub latency: Latency,
+    pub latency: LatencySummary,
     /// Exact queueing statistics.
     pub queueing: Queueing,
     /// The SLO and its budget.
     pub slo: SloSummary,
     /// Alert transitions in time order.
-    pub alerts: Vec<AlertEvent>,
+    pub alerts: Vec<AlertTransition>,
     /// Pool changes in time order.
     pub scaling: Vec<ScalingAction>,
     /// Capacity used.
@@ -225,7 +257,7 @@ impl Report {
     }
 
     /// Alerts that fired (not resolutions), in time order.
-    pub fn fired(&self) -> impl Iterator<Item = &AlertEvent> {
+    pub fn fired(&self) -> impl Iterator<Item = &AlertTransition> {
         self.alerts.iter().filter(|a| a.state == "firing")
     }
 }

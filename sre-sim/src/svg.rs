@@ -216,6 +216,19 @@ fn max_of(points: &[(f64, Option<f64>)]) -> f64 {
 /// Alert firings are red vertical lines across all panels.
 #[must_use]
 pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
+    render_svg_with_load_label(report, title, bands, "Load (requests per second)")
+}
+
+/// [`render_svg`] with the load panel's axis labelled `load_label`: say what the numbers
+/// drawn are when the run is a scaled model (e.g. "simulated requests per second,
+/// 1 = 200 real").
+#[must_use]
+pub fn render_svg_with_load_label(
+    report: &Report,
+    title: &str,
+    bands: &[Band],
+    load_label: &str,
+) -> String {
     let height = TOP + 4.0 * PANEL_H + 3.0 * GAP + BOTTOM;
     let x_max = report.duration_s.max(1.0);
     let tl = &report.timeline;
@@ -263,7 +276,7 @@ pub fn render_svg(report: &Report, title: &str, bands: &[Band]) -> String {
         points: pts(&|p| Some(p.rps)),
     };
     let p1 = panel(0, 0.0, nice_ceiling(max_of(&load.points)), false);
-    y_axis(&mut out, &p1, "Load (requests per second)", false);
+    y_axis(&mut out, &p1, load_label, false);
     polyline(&mut out, &p1, &load);
     legend(&mut out, &p1, &[(load.label, load.color, false)]);
 

@@ -97,7 +97,7 @@ fn simulate(name: &str, requests: f64, seed: u64) -> Agreement {
     sc.seed = seed;
     let r = Simulation::new(sc).unwrap().run().unwrap();
     assert_eq!(
-        r.requests.dropped + r.requests.timed_out + r.requests.stranded,
+        r.requests.dropped + r.requests.timed_out + r.requests.never_served,
         0
     );
     let to_unit = |ms: f64| ms / 1e3 / unit_s;

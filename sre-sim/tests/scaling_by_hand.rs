@@ -25,8 +25,7 @@
 use core::time::Duration;
 use sre_core::Timestamp;
 use sre_loadgen_model::{Alignment, Deterministic, RateProfile};
-use sre_sim::course::course_autoscaler;
-use sre_sim::scenario::{Autoscaler, PolicyKind, Span};
+use sre_sim::scenario::{Autoscaler, AutoscalerPolicy, Span};
 use sre_sim::{Report, Scenario, ServiceTime, Simulation};
 
 fn min(m: u64) -> Duration {
@@ -62,7 +61,7 @@ fn run_by_hand(name: &str, autoscaler: Autoscaler) -> (Report, Vec<(f64, u64, u6
 
 #[test]
 fn step_in_load_gives_the_hand_computed_actions() {
-    let mut a = course_autoscaler(PolicyKind::TargetTracking);
+    let mut a = Autoscaler::with_defaults(AutoscalerPolicy::TargetTracking);
     a.target_utilization = 55.0;
     let (report, actions) = run_by_hand("by hand", a);
     assert_eq!(
@@ -117,7 +116,7 @@ fn step_in_load_gives_the_hand_computed_actions() {
 fn cpu_thresholds_step_one_at_a_time() {
     let (report, actions) = run_by_hand(
         "by hand, thresholds",
-        course_autoscaler(PolicyKind::CpuThreshold),
+        Autoscaler::with_defaults(AutoscalerPolicy::CpuThreshold),
     );
     assert_eq!(
         actions,

@@ -1,5 +1,6 @@
 //! Scenario files: the shipped one runs; malformed or inconsistent ones are refused with
 //! a message naming the field; the same file and seed give a byte-identical report.
+#![cfg(feature = "serde")]
 
 use sre_sim::{Scenario, Simulation};
 use std::process::Command;

@@ -3,7 +3,7 @@
 
 use super::RateProfile;
 use crate::Error;
-use crate::error::non_negative;
+use crate::error::{non_negative, positive};
 use crate::segment::Segment;
 
 /// A multiplier window as written in a file: seconds from the start, seconds long.
@@ -44,14 +44,14 @@ impl From<RateProfile> for ProfileSpec {
 impl TryFrom<ProfileSpec> for RateProfile {
     type Error = Error;
     fn try_from(s: ProfileSpec) -> Result<Self, Error> {
-        let mut p = Self::from_segments(s.segments)?;
+        let p = Self::from_segments(s.segments)?;
+        let mut windows = Vec::with_capacity(s.multipliers.len());
         for m in s.multipliers {
-            p = p.with_multiplier_secs(
-                non_negative("multiplier start (seconds)", m.start)?,
-                m.duration,
-                m.factor,
-            )?;
+            let start = non_negative("multiplier start (seconds)", m.start)?;
+            let factor = non_negative("multiplier", m.factor)?;
+            let duration = positive("multiplier window (seconds)", m.duration)?;
+            windows.push((start, start + duration, factor));
         }
-        Ok(p)
+        p.with_windows_secs(windows)
     }
 }

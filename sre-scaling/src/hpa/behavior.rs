@@ -409,7 +409,6 @@ pub fn scale_up_limit(
             + change_in_period(now, p.period, down_events);
         let proposed = match p.kind {
             PolicyKind::Pods => start + i64::from(p.value),
-            #[allow(clippy::cast_precision_loss)]
             PolicyKind::Percent => {
                 trunc_i64((start as f64 * (1.0 + f64::from(p.value) / 100.0)).ceil())
             }
@@ -440,7 +439,6 @@ pub fn scale_down_limit(
             + change_in_period(now, p.period, down_events);
         let proposed = match p.kind {
             PolicyKind::Pods => start - i64::from(p.value),
-            #[allow(clippy::cast_precision_loss)]
             PolicyKind::Percent => trunc_i64(start as f64 * (1.0 - f64::from(p.value) / 100.0)),
         };
         result = Some(result.map_or(proposed, |r| pick(r, proposed)));

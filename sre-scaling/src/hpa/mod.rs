@@ -36,6 +36,7 @@
 //! ```
 
 pub mod behavior;
+mod history;
 pub mod replica;
 
 pub use behavior::{
@@ -50,6 +51,7 @@ use crate::observation::{Metric, Observation};
 use crate::policy::Policy;
 use core::time::Duration;
 use sre_core::{Timestamp, f64_to_u64_saturating};
+use std::collections::VecDeque;
 
 /// A resource the kubelet reports per pod.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -290,15 +292,58 @@ impl HpaSpec {
 
 /// What the HPA remembers: recommendations (for stabilization) and scale events (for
 /// rate policies). Both stop growing once their windows are full.
+///
+/// Recommendations are kept per stabilization window as sliding windows, so a decision
+/// costs amortized O(1) in how many there are; their answers are those of the
+/// controller's list ([`behavior::stabilize`]) for non-decreasing times. Scale events are
+/// the controller's list (a decision scans the events of the longest policy period).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HpaState {
-    /// Recent recommendations.
-    pub recommendations: Vec<Recommendation>,
+    /// The scale-up window's recommendations (its minimum).
+    up: history::Window<true>,
+    /// The scale-down (or legacy) window's recommendations (its maximum).
+    down: history::Window<false>,
     /// Recent scale-ups.
     pub scale_up_events: Vec<ScaleEvent>,
     /// Recent scale-downs.
     pub scale_down_events: Vec<ScaleEvent>,
+}
+
+impl HpaState {
+    /// A state holding `recommendations` (any order) and the given scale events, as a
+    /// controller's recorded history would.
+    #[must_use]
+    pub fn from_history(
+        recommendations: &[Recommendation],
+        scale_up_events: Vec<ScaleEvent>,
+        scale_down_events: Vec<ScaleEvent>,
+    ) -> Self {
+        let mut sorted = recommendations.to_vec();
+        sorted.sort_by_key(|r| r.at);
+        let mut s = Self {
+            scale_up_events,
+            scale_down_events,
+            ..Self::default()
+        };
+        for r in sorted {
+            s.up.push(r);
+            s.down.push(r);
+        }
+        s
+    }
+
+    /// The recommendations still inside a stabilization window (as of the last commit),
+    /// oldest first.
+    #[must_use]
+    pub fn recommendations(&self) -> &VecDeque<Recommendation> {
+        // One window's entries are a suffix of the longer one's.
+        if self.up.len() > self.down.len() {
+            self.up.entries()
+        } else {
+            self.down.entries()
+        }
+    }
 }
 
 /// The Kubernetes HPA as a [`Policy`]. See the [module docs](self).
@@ -327,7 +372,6 @@ impl Hpa {
         for m in &spec.metrics {
             let t = m.target_milli();
             if t <= 0 {
-                #[allow(clippy::cast_precision_loss)]
                 return Err(Error::NonPositiveTarget {
                     what: "HPA metric target",
                     value: t as f64,
@@ -418,7 +462,6 @@ impl Hpa {
                 what: "HPA metric proposals",
             }));
         };
-        #[allow(clippy::cast_precision_loss)]
         let inputs = Inputs {
             metric,
             value: best.usage as f64,
@@ -448,10 +491,19 @@ impl Hpa {
         let (min, max) = (self.spec.min_replicas, self.spec.max_replicas);
         let cur = d.current;
         let (up_w, down_w) = self.windows();
-        let hist = &state.recommendations;
         let (stabilized, (limited, why)) = match &self.spec.behavior {
             Some(b) => {
-                let s = behavior::stabilize(now, cur, d.recommended, up_w, down_w, hist);
+                // `behavior::stabilize` over the windows' entries.
+                let desired = d.recommended;
+                let up = state
+                    .up
+                    .extreme(now, up_w, true)
+                    .map_or(desired, |m| m.min(desired));
+                let down = state
+                    .down
+                    .extreme(now, down_w, true)
+                    .map_or(desired, |m| m.max(desired));
+                let s = cur.max(up).min(down);
                 let l = behavior::limit_rate(
                     now,
                     cur,
@@ -465,7 +517,11 @@ impl Hpa {
                 (s, l)
             }
             None => {
-                let s = behavior::stabilize_legacy(now, d.recommended, down_w, hist);
+                // `behavior::stabilize_legacy`: the window includes its start.
+                let s = state
+                    .down
+                    .extreme(now, down_w, false)
+                    .map_or(d.recommended, |m| m.max(d.recommended));
                 (s, behavior::limit_legacy(cur, s, min, max))
             }
         };
@@ -495,9 +551,12 @@ impl Hpa {
         let (up_w, down_w) = self.windows();
         match &self.spec.behavior {
             Some(b) => {
-                for r in &state.recommendations {
-                    consider(r.at + up_w);
-                    consider(r.at + down_w);
+                // The oldest entry inside each window leaves it first.
+                if let Some(t) = state.up.oldest(now, up_w, true) {
+                    consider(t + up_w);
+                }
+                if let Some(t) = state.down.oldest(now, down_w, true) {
+                    consider(t + down_w);
                 }
                 for (events, rules) in [
                     (&state.scale_up_events, &b.scale_up),
@@ -522,8 +581,8 @@ impl Hpa {
                 }
             }
             None => {
-                for r in &state.recommendations {
-                    consider(r.at + down_w + Duration::from_nanos(1));
+                if let Some(t) = state.down.oldest(now, down_w, false) {
+                    consider(t + down_w + Duration::from_nanos(1));
                 }
             }
         }
@@ -570,12 +629,19 @@ impl Policy for Hpa {
         ) {
             return;
         }
-        behavior::record_recommendation(
-            &mut state.recommendations,
-            now,
-            decision.recommended,
-            self.windows(),
-        );
+        let (up_w, down_w) = self.windows();
+        let strict = self.spec.behavior.is_some();
+        let rec = Recommendation {
+            at: now,
+            replicas: decision.recommended,
+        };
+        // The legacy path reads only the down window.
+        if strict {
+            state.up.prune(now, up_w, true);
+            state.up.push(rec);
+        }
+        state.down.prune(now, down_w, strict);
+        state.down.push(rec);
         if let Some(b) = &self.spec.behavior {
             let cur = decision.current;
             if applied > cur {

@@ -67,7 +67,6 @@ pub struct Proposal {
 
 fn check_milli(what: &'static str, v: i64) -> Result<i64, Error> {
     if v < 0 {
-        #[allow(clippy::cast_precision_loss)]
         Err(sre_core::Error::Negative {
             what,
             value: v as f64,
@@ -80,7 +79,6 @@ fn check_milli(what: &'static str, v: i64) -> Result<i64, Error> {
 
 fn check_target(what: &'static str, v: i64) -> Result<i64, Error> {
     if v <= 0 {
-        #[allow(clippy::cast_precision_loss)]
         Err(Error::NonPositiveTarget {
             what,
             value: v as f64,
@@ -208,7 +206,6 @@ pub fn resource_utilization(
     // if higher.
     let t = tally(pods, |p| p.usage_milli, cpu, true, target.max(100))?;
     let util = utilization(t.total, t.requests)?;
-    #[allow(clippy::cast_precision_loss)]
     let ratio = util as f64 / target as f64;
     let scale_up_with_unready = t.unready > 0 && ratio > 1.0;
     let keep = Proposal {
@@ -245,7 +242,6 @@ pub fn resource_utilization(
         n += t.unready;
     }
     let new_util = utilization(total, requests)?;
-    #[allow(clippy::cast_precision_loss)]
     let new_ratio = new_util as f64 / target as f64;
     Ok(recheck(current, ratio, new_ratio, n, tolerance, keep))
 }
@@ -267,7 +263,6 @@ pub fn pods_average(
     let target = check_target("target average value", target_milli)?;
     let t = tally(pods, value, cpu, false, 0)?;
     let avg = t.total / i64::from(t.ready);
-    #[allow(clippy::cast_precision_loss)]
     let ratio = avg as f64 / target as f64;
     let scale_up_with_unready = t.unready > 0 && ratio > 1.0;
     let keep = Proposal {
@@ -299,7 +294,6 @@ pub fn pods_average(
         n += t.unready;
     }
     let new_avg = total / i64::from(n);
-    #[allow(clippy::cast_precision_loss)]
     let new_ratio = new_avg as f64 / target as f64;
     Ok(recheck(current, ratio, new_ratio, n, tolerance, keep))
 }
@@ -350,7 +344,6 @@ pub fn per_pod_total(
 ) -> Result<Proposal, Error> {
     let target = check_target("target average value", target_average_milli)?;
     let total = check_milli("metric total", total_milli)?;
-    #[allow(clippy::cast_precision_loss)]
     let (tf, uf) = (target as f64, total as f64);
     let ratio = uf / (tf * f64::from(status_replicas));
     let replicas = if tolerance.is_within(ratio) {
@@ -388,7 +381,6 @@ pub fn value_ratio(
 ) -> Result<Proposal, Error> {
     let target = check_target("target value", target_milli)?;
     let v = check_milli("metric value", value_milli)?;
-    #[allow(clippy::cast_precision_loss)]
     let ratio = v as f64 / target as f64;
     let replicas = if current == 0 {
         ceil_u32(ratio)

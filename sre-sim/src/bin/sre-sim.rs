@@ -45,6 +45,13 @@ fn run() -> Result<(), (u8, String)> {
         }
     }
     let file = file.ok_or((2, USAGE.to_owned()))?;
+    // The output folder must be writable before the run, not found wanting after it.
+    std::fs::create_dir_all(&out)
+        .map_err(|e| (1, format!("cannot create {}: {e}", out.display())))?;
+    let probe = out.join(format!(".sre-sim-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .map_err(|e| (1, format!("cannot write in {}: {e}", out.display())))?;
+    let _ = std::fs::remove_file(&probe);
     let text = std::fs::read_to_string(&file)
         .map_err(|e| (1, format!("cannot read {}: {e}", file.display())))?;
     let mut scenario =
@@ -58,8 +65,6 @@ fn run() -> Result<(), (u8, String)> {
     let stem = file
         .file_stem()
         .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    std::fs::create_dir_all(&out)
-        .map_err(|e| (1, format!("cannot create {}: {e}", out.display())))?;
     let json_path = out.join(format!("{stem}.json"));
     let svg_path = out.join(format!("{stem}.svg"));
     let json = report.to_json().map_err(|e| (1, e.to_string()))?;

@@ -24,7 +24,7 @@
 //! max = 100
 //!
 //! [slo]
-//! objective = 99.9              # percent
+//! objective = 99.9              # percent, or 0.999 as a fraction
 //! latency_threshold = "300ms"
 //!
 //! [autoscaler]
@@ -33,7 +33,8 @@
 //! ```
 //!
 //! Durations are strings with a unit (see [`units`](crate::units)). Unknown keys are
-//! refused. [`Scenario::validate`] checks what the shape cannot: ranges and consistency,
+//! refused. Every input that drives allocation or iteration is bounded; the bounds are in
+//! [`limits`](crate::limits). [`Scenario::validate`] checks what the shape cannot: ranges and consistency,
 //! with an [`Error::Scenario`] naming the field.
 
 mod validate;
@@ -131,6 +132,28 @@ pub enum Distribution {
     Fixed,
 }
 
+impl Distribution {
+    /// The name in scenario files (`log_normal`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Exponential => "exponential",
+            Self::LogNormal => "log_normal",
+            Self::Fixed => "fixed",
+        }
+    }
+
+    /// The distribution in prose with its article: "an exponential", "a log-normal".
+    #[must_use]
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            Self::Exponential => "an exponential",
+            Self::LogNormal => "a log-normal",
+            Self::Fixed => "a fixed",
+        }
+    }
+}
+
 /// How the servers serve.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -150,7 +173,9 @@ pub struct Service {
     /// The fixed time (fixed).
     #[cfg_attr(feature = "serde", serde(default))]
     pub time: Option<Span>,
-    /// Queue capacity; arrivals beyond it are dropped.
+    /// Queue capacity; arrivals beyond it are dropped. Absent:
+    /// [`DEFAULT_MAX_QUEUE`](crate::limits::DEFAULT_MAX_QUEUE); at most
+    /// [`MAX_QUEUE`](crate::limits::MAX_QUEUE).
     #[cfg_attr(feature = "serde", serde(default))]
     pub max_queue: Option<u64>,
     /// Client timeout on the response time.
@@ -198,7 +223,9 @@ fn sixty() -> f64 {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Slo {
-    /// Objective, percent in (0, 100), e.g. 99.9.
+    /// Objective, as a percentage (`99.9`) or a fraction (`0.999`): a number below 1 is a
+    /// fraction, 1 or more a percentage (so an objective under 1 % cannot be written;
+    /// no SLO promises that little). See [`Slo::objective`].
     pub objective: f64,
     /// A request is good when served within this.
     pub latency_threshold: Span,
@@ -209,6 +236,35 @@ pub struct Slo {
     /// How often the burn-rate alerts are evaluated (at most 10^7 times over the run).
     #[cfg_attr(feature = "serde", serde(default = "one_minute"))]
     pub evaluation_interval: Span,
+}
+
+impl Slo {
+    /// The objective, read as a fraction when below 1 and as a percentage otherwise
+    /// (`0.999` and `99.9` are the same objective); the error names `slo.objective`.
+    ///
+    /// ```
+    /// use sre_sim::scenario::{Slo, Span};
+    /// let slo = |objective| Slo { objective, latency_threshold: Span::secs(1), period: Span::secs(30 * 86_400), evaluation_interval: Span::secs(60) };
+    /// assert_eq!(slo(99.9).objective()?, slo(0.999).objective()?);
+    /// assert!(slo(100.0).objective().is_err() && slo(1.0).objective().is_ok());
+    /// # Ok::<(), sre_sim::Error>(())
+    /// ```
+    pub fn objective(&self) -> Result<sre_core::Objective, Error> {
+        let v = self.objective;
+        let o = if v < 1.0 {
+            sre_core::Objective::new(v)
+        } else {
+            sre_core::Objective::from_percent(v)
+        };
+        o.map_err(|e| {
+            Error::field(
+                "slo.objective",
+                format!(
+                    "is {v}: {e}; write a percentage (99.9) or a fraction (0.999): below 1 is a fraction"
+                ),
+            )
+        })
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -224,7 +280,7 @@ fn one_minute() -> Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum PolicyKind {
+pub enum AutoscalerPolicy {
     /// A fixed pool (only the schedule changes it).
     None,
     /// Up above `scale_up_above` % CPU, down below `scale_down_below` %.
@@ -239,7 +295,7 @@ pub enum PolicyKind {
     Hpa,
 }
 
-impl PolicyKind {
+impl AutoscalerPolicy {
     /// The name used in scenario files and reports (`target_tracking`).
     #[must_use]
     pub const fn name(self) -> &'static str {
@@ -260,7 +316,7 @@ impl PolicyKind {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Autoscaler {
     /// Which policy.
-    pub policy: PolicyKind,
+    pub policy: AutoscalerPolicy,
     /// How often it decides (at most 10^7 times over the run).
     #[cfg_attr(feature = "serde", serde(default = "one_minute"))]
     pub control_interval: Span,
@@ -285,6 +341,27 @@ pub struct Autoscaler {
     /// How far ahead the predictive policy looks.
     #[cfg_attr(feature = "serde", serde(default = "ten_minutes"))]
     pub lead: Span,
+}
+
+impl Autoscaler {
+    /// `policy` with the settings a scenario file gets when it names only the policy:
+    /// decisions every minute, a 60 % target, CPU thresholds 70 / 30 %, a queue of 1000,
+    /// cooldowns 3 min after a scale-up and 10 min before a scale-down, a 10-minute
+    /// forecast lead.
+    #[must_use]
+    pub const fn with_defaults(policy: AutoscalerPolicy) -> Self {
+        Self {
+            policy,
+            control_interval: Span::secs(60),
+            target_utilization: 60.0,
+            scale_up_above: 70.0,
+            scale_down_below: 30.0,
+            queue_high: 1000,
+            scale_up_cooldown: Span::secs(180),
+            scale_down_cooldown: Span::secs(600),
+            lead: Span::secs(600),
+        }
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -462,7 +539,10 @@ impl Scenario {
             v.ok_or_else(|| {
                 Error::field(
                     format!("service.{name}"),
-                    format!("is missing; a {:?} distribution needs it", s.distribution),
+                    format!(
+                        "is missing; {} distribution needs it",
+                        s.distribution.with_article()
+                    ),
                 )
             })
             .and_then(|v| nonzero(&format!("service.{name}"), v))

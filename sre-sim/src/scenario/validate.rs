@@ -2,6 +2,7 @@
 
 use super::{Scenario, Span};
 use crate::Error;
+use crate::limits::{MAX_DURATION, MAX_LIST, MAX_QUEUE, MAX_REPORT_POINTS, MAX_SERVERS, MAX_TICKS};
 use core::time::Duration;
 
 fn positive(field: &str, v: f64) -> Result<f64, Error> {
@@ -37,14 +38,6 @@ pub(super) fn nonzero(field: &str, s: Span) -> Result<Span, Error> {
     }
 }
 
-/// The most timeline points a report may hold (`duration / report_interval`).
-const MAX_REPORT_POINTS: u64 = 1_000_000;
-/// The most evaluations or control decisions a run may make (`duration / interval`).
-const MAX_TICKS: u64 = 10_000_000;
-/// The largest pool (`servers.max`): the station keeps a slot per server, and a policy
-/// observes one pod sample per server.
-const MAX_SERVERS: u64 = 1_000_000;
-
 /// `interval` must not divide `duration` into more than `max` ticks.
 fn ticks(field: &str, duration: Span, interval: Span, max: u64, what: &str) -> Result<(), Error> {
     let n = duration.0.as_nanos() / interval.0.as_nanos().max(1);
@@ -62,16 +55,47 @@ fn ticks(field: &str, duration: Span, interval: Span, max: u64, what: &str) -> R
     Ok(())
 }
 
+fn list(field: &str, len: usize) -> Result<(), Error> {
+    if len > MAX_LIST {
+        return Err(Error::field(
+            field,
+            format!("has {len} entries; give at most {MAX_LIST}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Traffic events must not overlap: the one starting earliest first, each ending by the
+/// next one's start (`with_multipliers`' rule, named by the events' indices here).
+fn events_disjoint(events: &[super::TrafficEvent]) -> Result<(), Error> {
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by_key(|&i| events[i].start);
+    for w in order.windows(2) {
+        let (a, b) = (&events[w[0]], &events[w[1]]);
+        if a.start.0.saturating_add(a.duration.0) > b.start.0 {
+            return Err(Error::field(
+                format!("traffic.events[{}]", w[1]),
+                format!(
+                    "starts at {:?}, inside traffic.events[{}] ({:?} for {:?}); events must not overlap",
+                    b.start.0, w[0], a.start.0, a.duration.0
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Scenario {
     /// Checks ranges and consistency; the error names the first bad field.
     pub fn validate(&self) -> Result<(), Error> {
         nonzero("duration", self.duration)?;
-        if u64::try_from(self.duration.0.as_nanos()).is_err() {
+        if self.duration.0 > MAX_DURATION {
             return Err(Error::field(
                 "duration",
                 format!(
-                    "is {:?}, past the simulated clock's range (u64 nanoseconds, about 584 years)",
-                    self.duration.0
+                    "is {:?}; give at most {:?} (10^7 minutes, about 19 years: the run checks \
+                     the SLI every minute)",
+                    self.duration.0, MAX_DURATION
                 ),
             ));
         }
@@ -106,11 +130,26 @@ impl Scenario {
                 "is a time of day; give less than \"24h\"",
             ));
         }
+        list("traffic.events", t.events.len())?;
+        list("schedule", self.schedule.len())?;
         for (i, e) in t.events.iter().enumerate() {
             nonzero(&format!("traffic.events[{i}].duration"), e.duration)?;
             positive(&format!("traffic.events[{i}].multiplier"), e.multiplier)?;
         }
+        events_disjoint(&t.events)?;
         let st = self.service_time()?;
+        if let Some(q) = self.service.max_queue
+            && q > MAX_QUEUE
+        {
+            return Err(Error::field(
+                "service.max_queue",
+                format!(
+                    "is {q}; give at most {MAX_QUEUE} (the queue's memory is bounded; \
+                     absent, it is {})",
+                    crate::limits::DEFAULT_MAX_QUEUE
+                ),
+            ));
+        }
         if let Some(q) = self.service.timeout {
             nonzero("service.timeout", q)?;
         }
@@ -150,7 +189,7 @@ impl Scenario {
             ));
         }
         percent("servers.target_utilization", sv.target_utilization)?;
-        percent("slo.objective", self.slo.objective)?;
+        self.slo.objective()?;
         nonzero("slo.latency_threshold", self.slo.latency_threshold)?;
         nonzero("slo.period", self.slo.period)?;
         nonzero("slo.evaluation_interval", self.slo.evaluation_interval)?;
@@ -209,10 +248,13 @@ impl Scenario {
                 ));
             }
             last = Some(f.at);
-            if f.servers > sv.max {
+            if !(sv.min..=sv.max).contains(&f.servers) {
                 return Err(Error::field(
                     format!("schedule[{i}].servers"),
-                    format!("is {} but servers.max is {}", f.servers, sv.max),
+                    format!(
+                        "is {}, outside servers.min..=servers.max ({}..={})",
+                        f.servers, sv.min, sv.max
+                    ),
                 ));
             }
         }

@@ -6,8 +6,8 @@
 //!    [`Poisson`] schedule over the scenario's [`RateProfile`] (diurnal, with event
 //!    multipliers), each with a service time from the seeded [`ServiceSampler`](crate::ServiceSampler).
 //! 2. The [`Station`] queues and serves them; every outcome is recorded into an
-//!    `sre-metrics` [`Histogram`] (latency) and [`SliWindow`] (good = served within the
-//!    SLO's latency threshold; slow, timed-out and dropped requests are bad).
+//!    `sre-metrics` [`Histogram`](sre_metrics::Histogram) (latency) and [`SliWindow`] (good = served within the
+//!    SLO's latency threshold; slow, timed-out, dropped and never-served requests are bad).
 //! 3. Every evaluation interval an `sre-budget` [`Evaluator`] runs the workbook's
 //!    multi-window, multi-burn-rate alerts on the SLI window and tracks the budget.
 //! 4. Every control interval the autoscaler ([`Controller`]) decides from the observed
@@ -22,29 +22,29 @@
 //! the SLI minute in which it completed. Requests still in service at the end finish
 //! (and are counted) after it, but capacity is integrated up to the end only.
 //!
-//! Throughput (`benches/benches/sim.rs`, `sim_throughput/*`: 10^6 requests through 50
-//! servers at ρ = 0.8, every outcome in the histogram and SLI window, the burn-rate
-//! evaluator every minute, a timeline point every 10 % of the run): about 1.4–1.7× the
-//! time of the bare FCFS recursion over the same requests, i.e. 27–35 million simulated
-//! requests a second on the shared 2-vCPU benchmark machine (1.4× when it is quiet,
-//! 1.6–1.7× when it is busy). The recorder batches its histogram records, and the
-//! station's 4-ary server heap walks half the levels of `std`'s binary heap per request.
+//! Cost: O(log₄ c) a request for c servers (one sift of the station's 4-ary server heap),
+//! O(c) a boundary, and nothing quadratic in the run's history; the recorder batches its
+//! histogram records. `benches/benches/sim.rs` (`sim_throughput/*`) measures it against
+//! the bare FCFS recursion over the same requests.
 
 use crate::control::{self, Controller};
-use crate::report::{Capacity, Latency, Queueing, Report, RequestCounts, SloSummary};
+use crate::limits::MAX_EXPECTED_REQUESTS;
+use crate::report::{LatencySummary, Queueing, Report, SloSummary};
 use crate::scenario::Scenario;
-use crate::station::{QueueLimits, Station, Usage};
+use crate::station::Station;
 use crate::svg::Band;
 use crate::{Error, ServiceTime};
 use core::time::Duration;
 use sre_budget::{AlertConfig, AlertPolicy, Evaluator};
 use sre_core::{Objective, Timestamp};
 use sre_loadgen_model::{Interpolation, Poisson, RateProfile};
-use sre_metrics::{Histogram, HistogramConfig, SliWindow, Snapshot};
+use sre_metrics::SliWindow;
 
+mod plan;
 mod record;
 mod run;
 
+use plan::Plan;
 use record::{Recorder, ms};
 use run::{Run, period_share};
 
@@ -61,6 +61,10 @@ pub struct Simulation {
     controller: Option<Box<dyn Controller>>,
     /// The SLO machinery built (and so validated) by [`new`](Self::new), taken by the run.
     slo: Option<SloParts>,
+    /// The traffic, built (and its expected request count checked) by [`new`](Self::new).
+    profile: RateProfile,
+    /// The run's parameters, checked and converted once.
+    plan: Plan,
 }
 
 /// The objective, the SLI window over the SLO period, and the burn-rate evaluator.
@@ -74,6 +78,20 @@ impl Simulation {
         // (and keep what was built for the run).
         let slo = slo_parts(&scenario)?;
         let service = scenario.service_time()?;
+        let plan = Plan::new(&scenario, service)?;
+        let profile = rate_profile(&scenario)?;
+        let expected = profile.total();
+        if expected.is_nan() || expected > MAX_EXPECTED_REQUESTS {
+            return Err(Error::field(
+                "traffic.mean_rps",
+                format!(
+                    "is {}: over `duration` ({:?}), with the events' multipliers, the run \
+                     expects {expected:.4e} requests, beyond the budget of {MAX_EXPECTED_REQUESTS:e} \
+                     a run; shorten the run or scale the rate down (as the course examples do)",
+                    scenario.traffic.mean_rps, scenario.duration.0
+                ),
+            ));
+        }
         let controller = match &scenario.autoscaler {
             Some(a) => control::from_scenario(a, &scenario.servers, service.mean_secs())?,
             None => None,
@@ -83,6 +101,8 @@ impl Simulation {
             service,
             controller,
             slo: Some(slo),
+            profile,
+            plan,
         })
     }
 
@@ -115,34 +135,7 @@ impl Simulation {
     /// more than the rest of the simulation together. At ±30 % the two differ by at most
     /// (2π/96)²/8 × 30 % ≈ 0.016 % of the mean rate.
     pub fn rate_profile(&self) -> Result<RateProfile, Error> {
-        const KNOT: f64 = 900.0;
-        let t = &self.scenario.traffic;
-        let d = self.scenario.duration.0;
-        let lg = |field: &str, e: sre_loadgen_model::Error| Error::field(field, e.to_string());
-        let mut p = if t.diurnal_amplitude > 0.0 {
-            let sine =
-                RateProfile::diurnal(t.mean_rps, t.mean_rps * t.diurnal_amplitude, t.peak_at.0, d)
-                    .map_err(|e| lg("traffic", e))?;
-            let end = d.as_secs_f64();
-            let knots = sre_core::f64_to_u64_saturating((end / KNOT).ceil());
-            let samples: Vec<(Duration, f64)> = (0..=knots)
-                .map(|k| {
-                    let at = (k as f64 * KNOT).min(end);
-                    // The profile's rate is 0 at its end (past it); sample just before.
-                    (Duration::from_secs_f64(at), sine.rate(at.min(end - 1e-3)))
-                })
-                .collect();
-            RateProfile::replay(&samples, 1.0, Interpolation::Linear)
-                .map_err(|e| lg("traffic", e))?
-        } else {
-            RateProfile::constant(t.mean_rps, d).map_err(|e| lg("traffic.mean_rps", e))?
-        };
-        for (i, e) in t.events.iter().enumerate() {
-            p = p
-                .with_multiplier(e.start.0, e.duration.0, e.multiplier)
-                .map_err(|err| lg(&format!("traffic.events[{i}]"), err))?;
-        }
-        Ok(p)
+        Ok(self.profile.clone())
     }
 
     /// The scenario's traffic events as shaded bands for [`render_svg`](crate::svg::render_svg).
@@ -163,9 +156,8 @@ impl Simulation {
     /// Runs the scenario: Poisson arrivals over [`rate_profile`](Self::rate_profile)
     /// seeded with the scenario's seed, service times from a second stream of the same seed.
     pub fn run(self) -> Result<Report, Error> {
-        let profile = self.rate_profile()?;
         let seed = self.scenario.seed;
-        let arrivals = Poisson::new(profile, seed, Timestamp::ZERO);
+        let arrivals = Poisson::new(self.profile.clone(), seed, Timestamp::ZERO);
         // An independent stream for service times (SplitMix64's increment keeps it apart).
         let mut services = self.service.sampler(seed ^ 0x9E37_79B9_7F4A_7C15);
         self.run_requests(arrivals.map(move |t| (t.as_nanos(), services.next_ns())))
@@ -178,74 +170,19 @@ impl Simulation {
     where
         I: IntoIterator<Item = (u64, u64)>,
     {
-        let slo = self.slo.take();
         let sc = &self.scenario;
-        let (objective, sli, evaluator) = match slo {
+        let (objective, sli, evaluator) = match self.slo.take() {
             Some(parts) => parts,
             None => slo_parts(sc)?,
         };
-        let period = sc.slo.period.0;
-        let hist_config = HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
-        let hist = Histogram::with_shards(hist_config, 1)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
-        let mut rec = Recorder {
-            hist,
-            latencies: Vec::with_capacity(record::LATENCY_BATCH),
-            sli,
-            threshold_ns: sc.slo.latency_threshold.nanos(),
-            counts: RequestCounts::default(),
-            served_latency_ns: 0,
-            flushed_good: 0,
-            flushed_bad: 0,
-        };
-        let limits = QueueLimits {
-            max_queue: sc.service.max_queue,
-            timeout_ns: sc.service.timeout.map(|t| t.nanos()),
-        };
-        let mut station = Station::new(0, sc.servers.initial, sc.servers.warmup.nanos(), limits);
-        let control_every = sc
-            .autoscaler
-            .as_ref()
-            .map_or(MINUTE_NS, |a| a.control_interval.nanos());
-        let controller = self.controller.take();
-        let mut run = Run {
-            sim: &self,
-            controller,
-            evaluator,
-            alerts: Vec::new(),
-            actions: Vec::new(),
-            timeline: Vec::new(),
-            capacity: Capacity {
-                min_instances: sc.servers.initial,
-                max_instances: sc.servers.initial,
-                ..Capacity::default()
-            },
-            bad_minutes: 0,
-            budget_fraction: objective.error_budget(),
-            period_ns: sre_core::duration_to_nanos_saturating(period),
-            end: sc.duration.nanos(),
-            eval_every: sc.slo.evaluation_interval.nanos(),
-            control_every,
-            report_every: sc.report_interval.nanos(),
-            next_eval: sc.slo.evaluation_interval.nanos(),
-            next_control: 0,
-            next_report: sc.report_interval.nanos(),
-            next_minute: MINUTE_NS,
-            last_eval: 0,
-            floor_ix: 0,
-            pods: Vec::new(),
-            last_control: Usage::default(),
-            last_report: Usage::default(),
-            last_report_bad: 0,
-            last_snapshot: Snapshot::empty(hist_config),
-            mean_service_secs: self.service.mean_secs(),
-            target_utilization: sc.servers.target_utilization / 100.0,
-        };
+        let plan = &self.plan;
+        let mut rec = Recorder::new(plan, sli)?;
+        let mut station = Station::new(0, plan.initial, plan.warmup_ns, plan.limits);
+        let mut run = Run::new(plan, self.controller.take(), evaluator);
         // At 0 only the schedule acts (a policy has nothing to observe yet), so a plan's
         // first floor holds from the start.
         run.control(&mut station, &mut rec, 0, false)?;
-        run.next_control = control_every;
+        run.next_control = plan.control_every;
 
         let mut next = run.next_boundary();
         for (t, service_ns) in requests {
@@ -267,10 +204,17 @@ impl Simulation {
         let usage = station.usage();
         run.finish_capacity(&usage);
         station.drain(&mut rec);
+        // Requests still queued with no server left never get an answer: bad.
+        rec.counts.never_served = station.queue_len();
         // Requests that finish after the end land in the window's last minutes as one batch.
         rec.flush(station.now_ns());
         rec.counts.sent = usage.arrivals;
-        rec.counts.stranded = station.queue_len();
+        if !rec.counts.adds_up() {
+            return Err(Error::Internal(format!(
+                "request counts do not add up: {:?}",
+                rec.counts
+            )));
+        }
         let (alerts, actions, timeline, capacity, bad_minutes) = (
             run.alerts,
             run.actions,
@@ -284,7 +228,7 @@ impl Simulation {
 
         let snap = rec.hist.snapshot();
         let q = |p: f64| snap.quantile(p).map(ms).unwrap_or(0.0);
-        let latency = Latency {
+        let latency = LatencySummary {
             count: snap.count(),
             mean_ms: snap.mean().unwrap_or(0.0) / 1e6,
             p50_ms: q(0.5),
@@ -314,7 +258,7 @@ impl Simulation {
         let slo = SloSummary {
             objective: objective.get(),
             latency_threshold_ms: ms(sc.slo.latency_threshold.nanos()),
-            period_s: period.as_secs_f64(),
+            period_s: sc.slo.period.0.as_secs_f64(),
             compliance,
             met: compliance.is_none_or(|c| c >= objective.get()),
             burn_rate,
@@ -343,11 +287,42 @@ impl Simulation {
 /// period and an `sre-budget` evaluator of the workbook's alerts, errors naming the field.
 fn slo_parts(sc: &Scenario) -> Result<SloParts, Error> {
     let period = |e: &dyn core::fmt::Display| Error::field("slo.period", e.to_string());
-    let objective = Objective::from_percent(sc.slo.objective)
-        .map_err(|e| Error::field("slo.objective", e.to_string()))?;
+    let objective = sc.slo.objective()?;
     let sli = SliWindow::with_stripes(sc.slo.period.0, 1).map_err(|e| period(&e))?;
     let policy = AlertPolicy::workbook(sc.slo.period.0).map_err(|e| period(&e))?;
     let evaluator =
         Evaluator::new(objective, policy, AlertConfig::default()).map_err(|e| period(&e))?;
     Ok((objective, sli, evaluator))
+}
+
+/// [`Simulation::rate_profile`] of `scenario`.
+fn rate_profile(scenario: &Scenario) -> Result<RateProfile, Error> {
+    const KNOT: f64 = 900.0;
+    let t = &scenario.traffic;
+    let d = scenario.duration.0;
+    let lg = |field: &str, e: sre_loadgen_model::Error| Error::field(field, e.to_string());
+    let p = if t.diurnal_amplitude > 0.0 {
+        let sine =
+            RateProfile::diurnal(t.mean_rps, t.mean_rps * t.diurnal_amplitude, t.peak_at.0, d)
+                .map_err(|e| lg("traffic", e))?;
+        let end = d.as_secs_f64();
+        let knots = sre_core::f64_to_u64_saturating((end / KNOT).ceil());
+        let samples: Vec<(Duration, f64)> = (0..=knots)
+            .map(|k| {
+                let at = (k as f64 * KNOT).min(end);
+                // The profile's rate is 0 at its end (past it); sample just before.
+                (Duration::from_secs_f64(at), sine.rate(at.min(end - 1e-3)))
+            })
+            .collect();
+        RateProfile::replay(&samples, 1.0, Interpolation::Linear).map_err(|e| lg("traffic", e))?
+    } else {
+        RateProfile::constant(t.mean_rps, d).map_err(|e| lg("traffic.mean_rps", e))?
+    };
+    // All windows at once: one sort, O(n log n) for n events.
+    p.with_multipliers(
+        t.events
+            .iter()
+            .map(|e| (e.start.0, e.duration.0, e.multiplier)),
+    )
+    .map_err(|err| lg("traffic.events", err))
 }

@@ -1,5 +1,7 @@
 //! Where outcomes go during a run ([`Recorder`]) and how decisions read in a report.
 
+use super::plan::Plan;
+use crate::Error;
 use crate::report::RequestCounts;
 use crate::station::Outcomes;
 use sre_core::Timestamp;
@@ -10,10 +12,10 @@ use sre_metrics::{Histogram, SliWindow};
 ///
 /// Latencies are gathered in a fixed buffer (allocated once) and recorded into the
 /// histogram a batch at a time: when the buffer is full and at every boundary, before
-/// anything reads the histogram. Each record is an atomic read-modify-write, which, in the
-/// event loop, waits for the heap's stores and holds up its loads; back to back they cost
-/// less. Whenever the histogram is read it holds exactly what per-event recording gives
-/// it (`tests/report_latency.rs` checks the report against per-event recording).
+/// anything reads the histogram. Recording back to back keeps the histogram's memory apart
+/// from the event loop's heap work. Whenever the histogram is read it holds exactly what
+/// per-event recording gives it (`tests/report_latency.rs` checks the report against
+/// per-event recording).
 ///
 /// SLI events are counted here (the exact counters) and handed to the window with one
 /// `record_counts` of the difference since the last hand-over at each boundary (every
@@ -61,6 +63,21 @@ impl Outcomes for Recorder {
 }
 
 impl Recorder {
+    /// An empty recorder for `plan`, handing SLI events to `sli`.
+    pub(super) fn new(plan: &Plan, sli: SliWindow) -> Result<Self, Error> {
+        Ok(Self {
+            hist: Histogram::with_shards(plan.hist_config, 1)
+                .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?,
+            latencies: Vec::with_capacity(LATENCY_BATCH),
+            sli,
+            threshold_ns: plan.threshold_ns,
+            counts: RequestCounts::default(),
+            served_latency_ns: 0,
+            flushed_good: 0,
+            flushed_bad: 0,
+        })
+    }
+
     #[inline]
     fn record_latency(&mut self, latency_ns: u64) {
         if self.latencies.len() >= LATENCY_BATCH {
@@ -94,7 +111,7 @@ impl Recorder {
     }
 
     pub(super) fn bad(&self) -> u64 {
-        self.counts.slow + self.counts.timed_out + self.counts.dropped
+        self.counts.bad()
     }
 }
 

@@ -2,12 +2,12 @@
 //! (evaluation, control, report, the minute's SLI check), in the order the
 //! [module docs](super) give.
 
+use super::MINUTE_NS;
+use super::plan::{Plan, PlannedFloor};
 use super::record::{Recorder, explain, ms};
-use super::{MINUTE_NS, Simulation};
 use crate::Error;
 use crate::control::Controller;
-use crate::report::{AlertEvent, Capacity, Interval, ScalingAction};
-use crate::scenario::Floor;
+use crate::report::{AlertTransition, Capacity, Interval, ScalingAction};
 use crate::station::{Station, Usage};
 use core::time::Duration;
 use sre_budget::{Evaluator, Transition};
@@ -17,10 +17,10 @@ use sre_scaling::{Observation, PodSample};
 
 /// Everything that changes during a run besides the station and the recorder.
 pub(super) struct Run<'a> {
-    pub(super) sim: &'a Simulation,
+    pub(super) plan: &'a Plan,
     pub(super) controller: Option<Box<dyn Controller>>,
     pub(super) evaluator: Evaluator,
-    pub(super) alerts: Vec<AlertEvent>,
+    pub(super) alerts: Vec<AlertTransition>,
     pub(super) actions: Vec<ScalingAction>,
     pub(super) timeline: Vec<Interval>,
     pub(super) capacity: Capacity,
@@ -65,7 +65,48 @@ pub(super) fn period_share(consumed: f64, elapsed_ns: u64, period_ns: u64) -> f6
     consumed * (elapsed_ns.min(period_ns) as f64 / period_ns as f64)
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The state at the start of a run of `plan`.
+    pub(super) fn new(
+        plan: &'a Plan,
+        controller: Option<Box<dyn Controller>>,
+        evaluator: Evaluator,
+    ) -> Self {
+        Self {
+            plan,
+            controller,
+            evaluator,
+            alerts: Vec::new(),
+            actions: Vec::new(),
+            timeline: Vec::new(),
+            capacity: Capacity {
+                min_instances: plan.initial,
+                max_instances: plan.initial,
+                ..Capacity::default()
+            },
+            bad_minutes: 0,
+            budget_fraction: plan.objective.error_budget(),
+            period_ns: plan.period_ns,
+            end: plan.end_ns,
+            eval_every: plan.eval_every,
+            control_every: plan.control_every,
+            report_every: plan.report_every,
+            next_eval: plan.eval_every,
+            next_control: 0,
+            next_report: plan.report_every,
+            next_minute: MINUTE_NS,
+            last_eval: 0,
+            floor_ix: 0,
+            pods: Vec::new(),
+            last_control: Usage::default(),
+            last_report: Usage::default(),
+            last_report_bad: 0,
+            last_snapshot: Snapshot::empty(plan.hist_config),
+            mean_service_secs: plan.mean_service_secs,
+            target_utilization: plan.target_utilization,
+        }
+    }
+
     pub(super) fn next_boundary(&self) -> u64 {
         self.next_eval
             .min(self.next_control)
@@ -99,7 +140,7 @@ impl Run<'_> {
             let c = rec
                 .sli
                 .counts(Timestamp::from_nanos(t), Duration::from_secs(60))
-                .map_err(|e| Error::field("(sli window)", e.to_string()))?;
+                .map_err(|e| Error::Internal(format!("the SLI window: {e}")))?;
             if c.total > 0 && (c.total - c.good) as f64 > self.budget_fraction * c.total as f64 {
                 self.bad_minutes += 1;
             }
@@ -117,7 +158,7 @@ impl Run<'_> {
                 Transition::Resolved => "resolved",
                 _ => continue,
             };
-            self.alerts.push(AlertEvent {
+            self.alerts.push(AlertTransition {
                 at_s: now.as_secs_f64(),
                 alert: self.evaluator.pair(e.pair).name().to_owned(),
                 severity: e.severity.as_str().to_owned(),
@@ -131,9 +172,9 @@ impl Run<'_> {
     }
 
     /// The planned floor in force at `t`, if any.
-    pub(super) fn floor(&mut self, t: u64) -> Option<&Floor> {
-        let schedule = &self.sim.scenario.schedule;
-        while self.floor_ix < schedule.len() && schedule[self.floor_ix].at.nanos() <= t {
+    pub(super) fn floor(&mut self, t: u64) -> Option<&'a PlannedFloor> {
+        let schedule = &self.plan.floors;
+        while self.floor_ix < schedule.len() && schedule[self.floor_ix].at_ns <= t {
             self.floor_ix += 1;
         }
         self.floor_ix.checked_sub(1).map(|i| &schedule[i])
@@ -197,9 +238,16 @@ impl Run<'_> {
         let (target, by, reason) = match self.controller.as_mut().filter(|_| policy) {
             Some(c) => {
                 let d = c.decide(now, &obs)?;
-                let mut target = u64::from(d.desired);
                 let mut by = c.name().to_owned();
                 let mut reason = explain(&d);
+                // A controller given through `with_controller` may ignore the pool's
+                // bounds; the pool never leaves `servers.min..=servers.max`.
+                let (lo, hi) = (self.plan.min, self.plan.max);
+                let mut target = u64::from(d.desired).clamp(lo, hi);
+                if target != u64::from(d.desired) {
+                    use core::fmt::Write as _;
+                    let _ = write!(reason, "; held to servers.min..=max ({lo}..={hi})");
+                }
                 if let Some((f, label)) = floor
                     && f > target
                 {
@@ -239,7 +287,7 @@ impl Run<'_> {
         let snap = rec.hist.snapshot();
         let delta = snap
             .delta(&self.last_snapshot)
-            .map_err(|e| Error::field("(histogram)", e.to_string()))?;
+            .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?;
         self.last_snapshot = snap;
         let quantile = |q: f64| {
             (!delta.is_empty())

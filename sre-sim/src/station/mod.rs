@@ -48,12 +48,16 @@ pub trait Outcomes {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueLimits {
     /// At most this many requests wait (not counting those in service); more are dropped.
+    /// `None`: no limit, so the queue's memory grows with what is sent (16 bytes a waiting
+    /// request); a [`Simulation`](crate::Simulation) always sets one
+    /// ([`DEFAULT_MAX_QUEUE`](crate::limits::DEFAULT_MAX_QUEUE) when the scenario does not).
     pub max_queue: Option<u64>,
     /// A request whose response time would exceed this many nanoseconds times out.
     pub timeout_ns: Option<u64>,
 }
 
-/// No request to report (an idle server, or one whose outcome was reported).
+/// No request to report (an idle server, or one whose outcome was reported). Never a
+/// send time: [`Station::arrive`] drops a request sent at `u64::MAX` ns.
 const NONE: u64 = u64::MAX;
 
 #[derive(Debug, Clone, Copy)]
@@ -299,19 +303,27 @@ impl Station {
     /// just becomes idle where it is.) Moves the clock to `t`.
     #[inline]
     fn step_to<O: Outcomes>(&mut self, t: u64, out: &mut O) {
+        // Each turn consumes a warming server, a queued request or a draining server, so
+        // the loop ends even when events sit at the end of the clock (`u64::MAX`): "no
+        // event" is `None`, never a time.
         loop {
-            let ready = self.warming.front().copied().unwrap_or(u64::MAX);
+            let ready = self.warming.front().copied();
             let free = if self.queue.is_empty() && self.draining == 0 {
-                u64::MAX
+                None
             } else {
-                self.servers.peek().map_or(u64::MAX, |s| s.free_at)
+                self.servers.peek().map(|s| s.free_at)
             };
-            let next = ready.min(free);
+            let (next, warm) = match (ready, free) {
+                (None, None) => break,
+                (Some(r), None) => (r, true),
+                (None, Some(f)) => (f, false),
+                (Some(r), Some(f)) => (r.min(f), r <= f),
+            };
             if next > t {
                 break;
             }
             self.now_ns = self.now_ns.max(next);
-            if ready <= free {
+            if warm {
                 // Warm: the server joins and takes work like any freed server.
                 self.integrate();
                 self.warming.pop_front();
@@ -360,9 +372,15 @@ impl Station {
         });
     }
 
-    /// A request sent at `t` (≥ the clock) needing `service_ns` of work.
+    /// A request sent at `t` (≥ the clock) needing `service_ns` of work. One sent at the
+    /// clock's end (`u64::MAX` ns), where nothing can be served, is dropped.
     #[inline]
     pub fn arrive<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
+        if t == NONE {
+            self.arrivals += 1;
+            out.dropped(t);
+            return;
+        }
         // The common case, kept small enough to inline into the caller's loop: nothing is
         // pending (no queue, warm-up or retirement), so nothing but servers going idle
         // happens before `t`, and a free server takes the request.
@@ -465,15 +483,17 @@ impl Station {
     /// servers remain, reports every outcome, and moves the clock to the last completion.
     pub fn drain<O: Outcomes>(&mut self, out: &mut O) -> u64 {
         while !self.queue.is_empty() {
-            let next = self
-                .servers
-                .peek()
-                .map_or(u64::MAX, |s| s.free_at)
-                .min(self.warming.front().copied().unwrap_or(u64::MAX));
-            if next == u64::MAX {
-                break; // no server will ever take them: stranded
-            }
+            let next = match (self.servers.peek(), self.warming.front()) {
+                (None, None) => break, // no server will ever take them: never served
+                (Some(s), None) => s.free_at,
+                (None, Some(&r)) => r,
+                (Some(s), Some(&r)) => s.free_at.min(r),
+            };
+            let queued = self.queue.len();
             self.step_to(next, out);
+            if self.queue.len() == queued && self.now_ns == u64::MAX {
+                break; // the clock's end: nothing can start after it
+            }
         }
         let last = self
             .servers
