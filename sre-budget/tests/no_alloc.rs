@@ -57,17 +57,25 @@ fn ticks<S: EventCounts>(src: &S, mut record: impl FnMut(u64), n: u64) -> (usize
 
 #[test]
 fn ticks_do_not_allocate() {
-    let sli = SliWindow::new(MONTH).unwrap();
-    let (t, allocs, bytes) = ticks(
-        &sli,
-        |m| {
-            let b = bad_at(m);
-            sli.record_counts(Timestamp::from_mins(m), 1_000 - b, b);
-        },
-        3_000,
-    );
+    // The counter is process-wide: the test harness's own threads may allocate while a
+    // region is open (seen on loaded machines: a few hundred bytes). An allocation on the
+    // tick path shows in every run, so the fewest of three runs is the tick path's.
+    let runs: Vec<(usize, usize, usize)> = (0..3)
+        .map(|_| {
+            let sli = SliWindow::new(MONTH).unwrap();
+            ticks(
+                &sli,
+                |m| {
+                    let b = bad_at(m);
+                    sli.record_counts(Timestamp::from_mins(m), 1_000 - b, b);
+                },
+                3_000,
+            )
+        })
+        .collect();
+    let (t, allocs, bytes) = runs.iter().copied().min_by_key(|r| (r.1, r.2)).unwrap();
     assert!(t >= 8, "the run must include transitions, saw {t}");
-    assert_eq!((allocs, bytes), (0, 0), "SliWindow ticks allocated");
+    assert_eq!((allocs, bytes), (0, 0), "SliWindow ticks allocated in every run: {runs:?}");
 
     // MinuteSeries needs `&mut` to push, so the series is rebuilt outside the region and
     // the allocation check covers the evaluation of each tick alone.

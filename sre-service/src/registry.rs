@@ -110,11 +110,11 @@ impl RegistryBuilder {
 
     /// The latency histogram of every route: its range and precision. The default, 1 µs
     /// to 1 h at 2 significant digits (quantiles within 1 %, HdrHistogram's layout),
-    /// keeps a route's histogram at 3,456 counters a shard (27 KiB). A route holds its
+    /// keeps a route's histogram at 3,410 counters a shard (27 kB). A route holds its
     /// histogram's shards (one per stripe, plus a shared one) and, for scrapes, a copy of
-    /// them ([`Route::latency_snapshot`](crate::Route::latency_snapshot)): about 170 KiB
+    /// them ([`Route::latency_snapshot`](crate::Route::latency_snapshot)): about 165 kB
     /// a route with two stripes. A scrape reads the shards written since the previous
-    /// scrape. Three digits give 0.1 % at 24,576 counters a shard: 7× the memory, and 7×
+    /// scrape. Three digits give 0.1 % at 24,205 counters a shard: 7× the memory, and 7×
     /// the scrape time of a busy route. The classic buckets (and so the SLO's latency
     /// bucket) are exact counters whatever the precision.
     #[must_use]

@@ -149,30 +149,30 @@ fn a_traceparent_becomes_the_exemplar_of_its_bucket() {
     assert!(!r.render_text().body.contains(" # {"));
 }
 
-#[test]
-fn no_allocation_per_request_beyond_the_inner_service() {
-    let r = registry();
-    let mut svc = SreLayer::new(&r, route).layer(Inner);
-    let mut bare = Inner;
-    let requests: Vec<_> = (0..1000u16)
-        .map(|i| request("/r/1", 200 + i % 3, None))
-        .collect();
-    let bare_requests = requests.clone();
-    // Warm up: the route's series are created at its first request.
-    let _ = poll_once(svc.call(request("/r/1", 200, None)));
+/// Allocations while `n` requests go through `svc` (each polled to completion).
+fn allocations<S>(svc: &mut S, n: u16) -> usize
+where
+    S: Service<Request<()>>,
+{
+    let requests: Vec<_> = (0..n).map(|i| request("/r/1", 200 + i % 3, None)).collect();
     let region = Region::new(GLOBAL);
     for req in requests {
         assert!(poll_once(svc.call(req)).is_ready());
     }
-    let layered = region.change();
-    let region = Region::new(GLOBAL);
-    for req in bare_requests {
-        assert!(poll_once(bare.call(req)).is_ready());
-    }
-    let alone = region.change();
-    assert_eq!(
-        layered.allocations, alone.allocations,
-        "layer {layered:?} vs inner {alone:?}"
-    );
-    assert_eq!(r.sli("api").unwrap().totals().total, 1001);
+    let c = region.change();
+    c.allocations + c.reallocations
+}
+
+#[test]
+fn no_allocation_per_request_beyond_the_inner_service() {
+    let r = registry();
+    let mut svc = SreLayer::new(&r, route).layer(Inner);
+    // Warm up: the route's series are created at its first request.
+    let _ = poll_once(svc.call(request("/r/1", 200, None)));
+    // The counter is process-wide and the test harness's threads may allocate while a
+    // region is open: the fewest of three runs is the code's own.
+    let layered = (0..3).map(|_| allocations(&mut svc, 1000)).min().unwrap();
+    let alone = (0..3).map(|_| allocations(&mut Inner, 1000)).min().unwrap();
+    assert_eq!(layered, alone, "the layer allocated per request");
+    assert_eq!(r.sli("api").unwrap().totals().total, 3001);
 }

@@ -107,9 +107,9 @@ fn text_page_passes_promtool_and_counts_what_was_recorded() {
     assert!(page.contains(
         r#"sre_slo_alert_state{slo="work",alert="page_1h_5m",severity="page",state="inactive"} 1"#
     ));
-    // The summary's quantiles are the histogram's.
+    // The summary's quantiles are the histogram's: within 1 % (2 significant digits).
     let p50 = one(r#"http_server_request_duration_exact_seconds{route="/work",quantile="0.5"}"#);
-    assert!((p50 - 0.020).abs() < 0.020 * 1e-3, "{p50}");
+    assert!((p50 - 0.020).abs() <= 0.020 * 1e-2, "{p50}");
 }
 
 #[test]
@@ -316,11 +316,11 @@ fn bad_configurations_are_refused_with_what_is_wrong() {
 
 #[test]
 fn the_default_route_histogram_is_as_documented() {
-    // RegistryBuilder::latency_histogram's docs: 2 digits, 1 µs to 1 h, 3,456 counters a
-    // shard; 3 digits 24,576.
+    // RegistryBuilder::latency_histogram's docs: 2 digits, 1 µs to 1 h, 3,410 counters a
+    // shard; 3 digits 24,205.
     let two = sre_metrics::HistogramConfig::new(1_000, 3_600_000_000_000, 2).unwrap();
     let three = sre_metrics::HistogramConfig::new(1_000, 3_600_000_000_000, 3).unwrap();
-    assert_eq!((two.counters(), three.counters()), (3_456, 24_576));
+    assert_eq!((two.counters(), three.counters()), (3_410, 24_205));
     assert!(sre_metrics::Histogram::shard_bytes(&two) <= 28 * 1024);
     let r = Registry::builder().build().unwrap();
     let route = r.route("/x");
