@@ -22,7 +22,9 @@
 //!
 //! # Modules
 //!
-//! - [`time`]: [`Timestamp`], u64 nanoseconds, arithmetic that never wraps.
+//! - [`time`]: [`Timestamp`], u64 nanoseconds, arithmetic that never wraps; the time
+//!   constants ([`MINUTE`], [`NANOS_PER_MINUTE`], …) and the period bound [`MAX_PERIOD`].
+//! - [`duration`]: the one duration grammar (`30d`, `1h30m`, `1.5h`, `250ms`).
 //! - [`clock`]: the [`Clock`] trait, [`MonotonicClock`] and [`ManualClock`].
 //! - [`num`]: validated numbers: [`Objective`], [`Fraction`], [`Rate`], [`Positive`].
 //! - [`error`]: the crate's [`Error`].
@@ -37,6 +39,7 @@
 
 pub mod clock;
 mod de;
+pub mod duration;
 pub mod error;
 pub mod num;
 pub mod sync;
@@ -45,4 +48,8 @@ pub mod time;
 pub use clock::{Clock, ManualClock, MonotonicClock};
 pub use error::Error;
 pub use num::{Fraction, Objective, Positive, Rate, f64_to_u64_saturating};
-pub use time::{Timestamp, duration_to_nanos_saturating};
+pub use time::{
+    DAY, HOUR, MAX_PERIOD, MAX_PERIOD_MINUTES, MINUTE, MINUTES_PER_DAY, NANOS_PER_DAY,
+    NANOS_PER_HOUR, NANOS_PER_MINUTE, NANOS_PER_SEC, SECS_PER_DAY, SECS_PER_HOUR, SECS_PER_MINUTE,
+    Timestamp, check_period, duration_to_nanos_saturating,
+};
