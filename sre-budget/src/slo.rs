@@ -50,8 +50,6 @@ use crate::Error;
 use core::time::Duration;
 use sre_core::Objective;
 
-const DAY: u64 = 86_400;
-
 /// The period an SLO is judged over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeWindow {
@@ -70,7 +68,7 @@ impl TimeWindow {
     pub fn period(self) -> Duration {
         match self {
             Self::Rolling(d) => d,
-            Self::CalendarMonth => Duration::from_secs(30 * DAY),
+            Self::CalendarMonth => 30 * sre_core::DAY,
         }
     }
 }
@@ -168,10 +166,8 @@ impl Slo {
     ) -> Result<Self, Error> {
         let name = name.into();
         check_name("SLO name", &name, true)?;
-        if let TimeWindow::Rolling(p) = window
-            && p < Duration::from_secs(60)
-        {
-            return Err(Error::BadPeriod { period: p });
+        if let TimeWindow::Rolling(p) = window {
+            crate::budget::check_period(p)?;
         }
         if let Indicator::Latency {
             threshold_seconds, ..
@@ -286,14 +282,18 @@ impl TryFrom<SloSpec> for Slo {
         let window = match (s.time_window.is_rolling, s.time_window.duration.as_str()) {
             (false, "1M") => TimeWindow::CalendarMonth,
             (false, other) => {
-                return Err(Error::BadDuration {
-                    text: other.to_owned(),
-                    reason: "a calendar (isRolling = false) window must be \"1M\", the month",
+                return Err(Error::BadCalendarWindow {
+                    duration: sre_core::error::excerpt(other),
                 });
             }
             (true, d) => TimeWindow::Rolling(crate::duration::parse_duration(d)?),
         };
-        Slo::new(s.name, Objective::new(s.target)?, window, s.indicator)
+        Slo::new(
+            s.name,
+            Objective::from_fraction_or_percent(s.target)?,
+            window,
+            s.indicator,
+        )
     }
 }
 
@@ -360,7 +360,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(TimeWindow::CalendarMonth.period().as_secs(), 30 * DAY);
+        assert_eq!(TimeWindow::CalendarMonth.period().as_secs(), 30 * 86_400);
     }
 
     #[cfg(feature = "serde")]

@@ -54,8 +54,8 @@ fn malformed_spec_files() {
     for (json, needle) in [
         ("{\"name\": \"a\"", "EOF"),
         (
-            "{\"name\": \"a\", \"target\": 1.5, \"timeWindow\": {\"duration\": \"30d\", \"isRolling\": true}, \"indicator\": {\"ratioMetric\": {\"good\": \"g\", \"total\": \"t\"}}}",
-            "outside the open interval (0, 1)",
+            "{\"name\": \"a\", \"target\": 100, \"timeWindow\": {\"duration\": \"30d\", \"isRolling\": true}, \"indicator\": {\"ratioMetric\": {\"good\": \"g\", \"total\": \"t\"}}}",
+            "a fraction in (0, 1) such as 0.999 or a percentage in (1, 100)",
         ),
         (
             "{\"name\": \"a\", \"target\": 0.99, \"timeWindow\": {\"duration\": \"30 days\", \"isRolling\": true}, \"indicator\": {\"ratioMetric\": {\"good\": \"g\", \"total\": \"t\"}}}",
