@@ -137,7 +137,10 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
         let saturated = shards.saturated();
         let interval_saturated = saturated.wrapping_sub(self.saturated);
         self.saturated = saturated;
-        let interval = found.finish(*histogram.config(), interval_saturated);
+        let mut interval = found.finish(*histogram.config(), interval_saturated);
+        if shards.overflowed() {
+            interval.mark_overflowed();
+        }
         self.hint = interval.iter().len().max(64);
         interval
     }
@@ -147,6 +150,7 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
     #[must_use]
     pub fn cumulative(&self) -> Snapshot {
         let mut builder = Builder::with_capacity(self.hint);
+        let mut carry = self.histogram.shards.overflowed();
         let mut sums = [0_u64; BLOCK];
         for start in (0..self.len).step_by(BLOCK) {
             let end = (start + BLOCK).min(self.len);
@@ -155,12 +159,18 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
             for seen in self.seen.chunks_exact(self.len) {
                 let seen = seen.get(start..end).unwrap_or_default();
                 for (sum, &c) in sums.iter_mut().zip(seen) {
-                    *sum = sum.wrapping_add(c);
+                    let (s, over) = sum.overflowing_add(c);
+                    *sum = s;
+                    carry |= over;
                 }
             }
             builder.extend_dense(start, sums);
         }
-        builder.finish(*self.histogram.config(), self.saturated)
+        let mut s = builder.finish(*self.histogram.config(), self.saturated);
+        if carry {
+            s.mark_overflowed();
+        }
+        s
     }
 }
 
