@@ -57,7 +57,7 @@ use core::fmt;
 use core::time::Duration;
 
 /// What is wrong with a duration's text (the `reason` of
-/// [`Error::BadDuration`](crate::Error::BadDuration)).
+/// [`Error::BadDuration`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DurationProblem {
@@ -218,7 +218,7 @@ pub fn format_duration(d: Duration) -> String {
             continue;
         }
         let size = size / MS;
-        if matches!(unit, "y" | "w") && ms % size != 0 {
+        if matches!(unit, "y" | "w") && !ms.is_multiple_of(size) {
             continue;
         }
         let n = ms / size;

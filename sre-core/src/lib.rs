@@ -32,6 +32,16 @@
 //! - [`deserialize_via!`]: `Deserialize` through a validating constructor, for the
 //!   family's types with private fields.
 //!
+//! # Limits
+//!
+//! | input | bound | beyond it |
+//! |---|---|---|
+//! | a period or horizon anywhere in the family | longer than 0, at most [`MAX_PERIOD`] (366 days), checked by [`check_period`] | [`Error::ZeroDuration`], [`Error::PeriodTooLong`] |
+//! | duration text ([`duration::parse_duration`]) | the grammar, at most [`Duration::MAX`](core::time::Duration::MAX) | [`Error::BadDuration`] with a [`duration::DurationProblem`] |
+//! | [`Timestamp`] | `u64::MAX` nanoseconds (584 years) | arithmetic saturates or returns `None` (see [`Timestamp`]) |
+//! | [`Objective`] | a fraction in (0, 1), a percentage in (0, 100), or either by [`Objective::from_fraction_or_percent`] | [`Error::OutOfRange`], [`Error::NotANumber`], [`Error::Infinite`] |
+//! | input quoted in an error | [`error::EXCERPT_CHARS`] characters ([`error::excerpt`]) | cut, with `…` |
+//!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for every type here; validation runs on input.

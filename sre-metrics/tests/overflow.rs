@@ -30,7 +30,11 @@ fn a_histogram_total_past_u64_is_reported_not_wrapped() {
         let mut r = h.intervals();
         assert!(r.next_interval().is_overflowed());
         assert!(r.cumulative().is_overflowed());
-        assert!(s.delta(&sre_metrics::Snapshot::empty(config())).unwrap().is_overflowed());
+        assert!(
+            s.delta(&sre_metrics::Snapshot::empty(config()))
+                .unwrap()
+                .is_overflowed()
+        );
     }
 }
 
@@ -86,7 +90,10 @@ fn sli_window_totals_past_u64_are_refused_and_ratios_stay_right() {
     let m = Duration::from_secs(60);
     let sli = SliWindow::with_stripes(Duration::from_secs(3600), 1).unwrap();
     sli.record_counts(now, max, max);
-    assert!(!sli.is_saturated(), "u64::MAX of each kind is within the bound");
+    assert!(
+        !sli.is_saturated(),
+        "u64::MAX of each kind is within the bound"
+    );
     // good + bad = 2^65 − 2: no u64 total; the error was a ratio of 0 (total saturated
     // to the good count).
     assert_eq!(
@@ -119,5 +126,8 @@ fn sli_window_sum_of_stripes_past_u64_is_refused() {
     });
     // If both threads landed on one stripe it wrapped; else the sum does: either way.
     assert!(sli.is_saturated());
-    assert_eq!(sli.counts(now, Duration::from_secs(60)), Err(Error::SliSaturated));
+    assert_eq!(
+        sli.counts(now, Duration::from_secs(60)),
+        Err(Error::SliSaturated)
+    );
 }

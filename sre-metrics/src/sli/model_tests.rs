@@ -381,7 +381,10 @@ fn huge_counts_give_the_exact_ratios() {
     let (g, b) = (g1 + g2 + u64::MAX / 2, b1 + b2);
     let [_, r, _] = sli.error_ratios(now, &plan).unwrap();
     let closed = b as f64 / (u128::from(g) + u128::from(b)) as f64;
-    assert!((r.unwrap() - closed).abs() <= f64::EPSILON * closed, "{r:?} vs {closed}");
+    assert!(
+        (r.unwrap() - closed).abs() <= f64::EPSILON * closed,
+        "{r:?} vs {closed}"
+    );
 }
 
 #[test]
