@@ -87,3 +87,27 @@ fn replay_line_errors_name_the_line() {
         "{e}"
     );
 }
+
+/// A spec with a 200 KB line: the error says where, and stays short (toml's own message
+/// quoted the whole line).
+#[cfg(feature = "serde")]
+#[test]
+fn spec_errors_never_echo_a_long_line() {
+    use sre_budget::Slo;
+    let long = "x".repeat(200_000);
+    let toml = format!("name = \"a\"\ntarget = 0.99\ntimeWindow = {long}\n");
+    let e = Slo::from_toml(&toml).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    assert!(e.contains("line 3"), "{e}");
+    let json = format!("{{\"name\": \"a\", \"{long}\": 1}}");
+    let e = Slo::from_json(&json).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    let json = format!(
+        "{{\"name\": \"a\", \"target\": 0.99, \"timeWindow\": {{\"duration\": \"{long}\", \"isRolling\": true}}, \"indicator\": {{\"ratioMetric\": {{\"good\": \"g\", \"total\": \"t\"}}}}}}"
+    );
+    let e = Slo::from_json(&json).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    let json = json.replace("true", "false");
+    let e = Slo::from_json(&json).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+}

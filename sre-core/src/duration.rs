@@ -99,9 +99,9 @@ const UNITS: [(&str, u128); 11] = [
     ("y", 365 * NS_DAY),
     ("w", 7 * NS_DAY),
     ("d", NS_DAY),
-    ("h", 3_600 * NS_SEC),
-    ("m", 60 * NS_SEC),
-    ("min", 60 * NS_SEC),
+    ("h", NS_HOUR),
+    ("m", NS_MINUTE),
+    ("min", NS_MINUTE),
     ("s", NS_SEC),
     ("ms", 1_000_000),
     ("us", 1_000),
@@ -109,6 +109,8 @@ const UNITS: [(&str, u128); 11] = [
     ("ns", 1),
 ];
 const NS_SEC: u128 = crate::time::NANOS_PER_SEC as u128;
+const NS_MINUTE: u128 = crate::time::NANOS_PER_MINUTE as u128;
+const NS_HOUR: u128 = crate::time::NANOS_PER_HOUR as u128;
 const NS_DAY: u128 = crate::time::NANOS_PER_DAY as u128;
 
 /// Fraction digits read; later ones are below a nanosecond of the largest unit.

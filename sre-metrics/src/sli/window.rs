@@ -439,7 +439,9 @@ impl SliWindow {
     }
 
     /// Every event recorded since construction (good and total), whatever its time: the
-    /// values of a Prometheus counter pair (`..._total`) for this SLI.
+    /// values of a Prometheus counter pair (`..._total`) for this SLI. `total` saturates
+    /// at `u64::MAX`; past `u64::MAX` events of one kind the counts wrap, which
+    /// [`is_saturated`](Self::is_saturated) reports.
     ///
     /// ```
     /// use core::time::Duration;
