@@ -131,3 +131,21 @@ fn sli_window_sum_of_stripes_past_u64_is_refused() {
         Err(Error::SliSaturated)
     );
 }
+
+#[test]
+fn an_interval_whose_bucket_sum_passes_u64_is_reported() {
+    // Four threads add 2^62 each to one bucket (below the bulk check's 2^63): the bucket's
+    // change over the shards in this interval is 2^64, which wraps to 0.
+    let h = Histogram::with_shards(config(), 4).unwrap();
+    let mut r = h.intervals();
+    assert!(!r.next_interval().is_overflowed());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| h.record_n(7, 1 << 62));
+        }
+    });
+    let i = r.next_interval();
+    assert!(i.is_overflowed());
+    assert_eq!(i.quantile(0.5), Err(Error::CountOverflow));
+    assert!(h.snapshot().is_overflowed());
+}

@@ -227,7 +227,9 @@ fn changes<const N: usize>(shards: [Pair<'_>; N], found: &mut Changes) {
         for ((_, live), (_, seen)) in live.iter().zip(seen.iter_mut()) {
             if let (Some(c), Some(was)) = (live.get(k), seen.get_mut(k)) {
                 let now = c.load(Relaxed);
-                count = count.wrapping_add(now.wrapping_sub(*was));
+                let (sum, over) = count.overflowing_add(now.wrapping_sub(*was));
+                count = sum;
+                found.carry |= over;
                 *was = now;
             }
         }
@@ -272,15 +274,19 @@ fn take_group<const N: usize>(
     found: &mut Changes,
 ) {
     let mut counts = [0_u64; GROUP];
+    let mut carry = false;
     for ((live, _), (seen, _)) in live.iter().zip(seen.iter_mut()) {
         if let (Some(live), Some(seen)) = (live.get(g), seen.get_mut(g)) {
             for ((count, c), was) in counts.iter_mut().zip(live).zip(seen) {
                 let now = c.load(Relaxed);
-                *count = count.wrapping_add(now.wrapping_sub(*was));
+                let (sum, over) = count.overflowing_add(now.wrapping_sub(*was));
+                *count = sum;
+                carry |= over;
                 *was = now;
             }
         }
     }
+    found.carry |= carry;
     found.group(g * GROUP, &counts);
 }
 
@@ -302,7 +308,9 @@ fn changes_by_block(shards: &mut [Pair<'_>], found: &mut Changes) {
             let seen = seen.get_mut(start..end).unwrap_or_default();
             for ((count, c), was) in counts.iter_mut().zip(live).zip(seen) {
                 let now = c.load(Relaxed);
-                *count = count.wrapping_add(now.wrapping_sub(*was));
+                let (sum, over) = count.overflowing_add(now.wrapping_sub(*was));
+                *count = sum;
+                found.carry |= over;
                 *was = now;
             }
         }
@@ -331,6 +339,8 @@ struct Changes {
     /// Entries written.
     len: usize,
     total: u64,
+    /// A counter's change summed over the shards passed `u64::MAX`.
+    carry: bool,
 }
 
 impl Changes {
@@ -341,6 +351,7 @@ impl Changes {
             cumulative: vec![0; n],
             len: 0,
             total: 0,
+            carry: false,
         }
     }
 
@@ -409,6 +420,10 @@ impl Changes {
     fn finish(mut self, config: HistogramConfig, saturated: u64) -> Snapshot {
         self.indices.truncate(self.len);
         self.cumulative.truncate(self.len);
-        Snapshot::from_parts(config, self.indices, self.cumulative, saturated)
+        let mut s = Snapshot::from_parts(config, self.indices, self.cumulative, saturated);
+        if self.carry {
+            s.mark_overflowed();
+        }
+        s
     }
 }
