@@ -188,3 +188,61 @@ fn errors_never_echo_unbounded_input() {
     let e = parse_duration(&long).unwrap_err();
     assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
 }
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A number from the whole u64 range, weighted towards the edges and small values.
+    fn any_count() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            0u64..100,
+            Just(u64::MAX),
+            Just(u64::MAX - 1),
+            Just(1u64 << 63),
+            any::<u64>()
+        ]
+    }
+
+    /// A minute step: mostly small, sometimes far past every bound.
+    fn any_step() -> impl Strategy<Value = u64> {
+        prop_oneof![4 => 1u64..200, 1 => Just(MAX_REPLAY_MINUTES), 1 => any::<u64>()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Replay input across the whole range of each field: never a panic; either a
+        /// typed error, or an answer from a run no longer than the bound (the run is cut
+        /// short here to keep the test fast, so long accepted runs stop at parse).
+        #[test]
+        fn any_replay_input_is_answered_or_refused(
+            rows in proptest::collection::vec((any_step(), any_count(), any_count()), 0..20),
+            extra in prop_oneof![0u64..50, any::<u64>()],
+        ) {
+            let mut minute = 0u64;
+            let mut csv = String::from("minute,good,bad\n");
+            for (step, good, bad) in &rows {
+                minute = minute.saturating_add(*step);
+                csv.push_str(&format!("{minute},{good},{bad}\n"));
+            }
+            let parsed = parse_minutes(&csv);
+            let mut ev = evaluator(3 * DAY);
+            match parsed {
+                Err(e) => prop_assert!(matches!(e, Error::MalformedLine { .. }), "{e:?}"),
+                Ok(rows) => {
+                    let last = rows.last().map_or(0, |r| r.minute);
+                    prop_assert!(last <= MAX_REPLAY_MINUTES);
+                    let total: u128 = rows.iter().map(|r| u128::from(r.good) + u128::from(r.bad)).sum();
+                    prop_assert!(total <= u128::from(u64::MAX));
+                    if last.saturating_add(extra) > MAX_REPLAY_MINUTES {
+                        let refused = matches!(replay(&rows, &mut ev, extra), Err(Error::ReplayTooLong { .. }));
+                        prop_assert!(refused);
+                    } else if last + extra <= 20_000 {
+                        prop_assert!(replay(&rows, &mut ev, extra).is_ok());
+                    }
+                }
+            }
+        }
+    }
+}
