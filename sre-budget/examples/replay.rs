@@ -1,11 +1,12 @@
 //! Replay per-minute counts through the default alert policy and print each transition.
 //!
 //! ```text
-//! cargo run --release -p sre-budget --example replay -- --objective 0.999 --period 30d \
+//! cargo run --release -p sre-budget --example replay -- --objective 99.9 --period 30d \
 //!     [--for 2m] [--keep-firing-for 10m] [--min-bad-events N] < minutes.csv
 //! ```
 //!
-//! Input: CSV with the header `minute,good,bad`; row `k` = events completed in minute
+//! `--objective` takes a fraction (`0.999`) or a percentage (`99.9`); `--period` at most
+//! 366 days. Input: CSV with the header `minute,good,bad`; row `k` = events completed in minute
 //! `(k−1, k]`. The workbook's four pairs (burn rates derived for `--period`) are evaluated
 //! at the end of every minute. Output: one line per transition to firing or resolved,
 //! `minute,alert,state,long_error_ratio,short_error_ratio,budget_consumed`, with the
@@ -29,10 +30,14 @@ fn run() -> Result<(), String> {
         match flag.as_str() {
             "--objective" => {
                 let v = value()?;
-                let x: f64 = v
-                    .parse()
-                    .map_err(|_| format!("--objective {v:?} is not a number, e.g. 0.999"))?;
-                objective = Some(Objective::new(x).map_err(|e| e.to_string())?);
+                let x: f64 = v.parse().map_err(|_| {
+                    format!(
+                        "--objective {:?} is not a number, e.g. 0.999 or 99.9",
+                        sre_core::error::excerpt(&v)
+                    )
+                })?;
+                objective =
+                    Some(Objective::from_fraction_or_percent(x).map_err(|e| e.to_string())?);
             }
             "--period" => period = Some(parse_duration(&value()?).map_err(|e| e.to_string())?),
             "--for" => {
@@ -43,11 +48,17 @@ fn run() -> Result<(), String> {
             }
             "--min-bad-events" => {
                 let v = value()?;
-                config.min_bad_events = v
-                    .parse()
-                    .map_err(|_| format!("--min-bad-events {v:?} is not a whole number"))?;
+                config.min_bad_events = v.parse().map_err(|_| {
+                    format!(
+                        "--min-bad-events {:?} is not a whole number",
+                        sre_core::error::excerpt(&v)
+                    )
+                })?;
             }
-            other => return Err(format!("unknown flag {other}; see the example's docs")),
+            other => {
+                let other = sre_core::error::excerpt(other);
+                return Err(format!("unknown flag {other}; see the example's docs"));
+            }
         }
     }
     let objective = objective.ok_or("--objective is required, e.g. --objective 0.999")?;

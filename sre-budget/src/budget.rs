@@ -41,9 +41,7 @@ sre_core::deserialize_via!(ErrorBudget { objective: Objective, period: Duration 
 impl ErrorBudget {
     /// The budget of `objective` over `period` (at least one minute).
     pub fn new(objective: Objective, period: Duration) -> Result<Self, Error> {
-        if period < Duration::from_secs(60) {
-            return Err(Error::BadPeriod { period });
-        }
+        check_period(period)?;
         Ok(Self { objective, period })
     }
 
@@ -166,6 +164,16 @@ impl ErrorBudget {
         let observed = source.observed(now).unwrap_or(self.period);
         Ok(self.status_observed(counts, observed))
     }
+}
+
+/// Checks an SLO period: at least one minute ([`Error::BadPeriod`]) and at most
+/// [`sre_core::MAX_PERIOD`] ([`sre_core::Error::PeriodTooLong`]).
+pub(crate) fn check_period(period: Duration) -> Result<(), Error> {
+    if period < sre_core::MINUTE {
+        return Err(Error::BadPeriod { period });
+    }
+    sre_core::check_period("SLO period", period)?;
+    Ok(())
 }
 
 fn remaining_time(fraction: f64, period: Duration, burn_rate: f64) -> Option<Duration> {

@@ -42,7 +42,7 @@
 use crate::Error;
 use core::fmt;
 use core::time::Duration;
-use sre_core::Objective;
+use sre_core::{HOUR, MINUTE, Objective};
 
 /// Who an alert goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,15 +208,11 @@ pub struct AlertPolicy {
     pairs: Vec<AlertPair>,
 }
 
-const HOUR: u64 = 3600;
-
 impl AlertPolicy {
     /// A policy of `pairs` for an SLO of `period`: at least one pair, distinct names,
     /// no window longer than the period.
     pub fn new(period: Duration, pairs: Vec<AlertPair>) -> Result<Self, Error> {
-        if period < Duration::from_secs(60) {
-            return Err(Error::BadPeriod { period });
-        }
+        crate::budget::check_period(period)?;
         if pairs.is_empty() {
             return Err(Error::EmptyPolicy);
         }
@@ -244,8 +240,10 @@ impl AlertPolicy {
     /// `period` from the budget shares 2 %, 5 %, 10 %, 10 %: for 30 days exactly
     /// 14.4, 6, 3 and 1. Fails for periods shorter than 3 days.
     pub fn workbook(period: Duration) -> Result<Self, Error> {
-        let h = |n: u64| Duration::from_secs(n * HOUR);
-        let m = |n: u64| Duration::from_secs(n * 60);
+        // The period first: a zero period would otherwise surface as a zero burn rate.
+        crate::budget::check_period(period)?;
+        let h = |n: u32| n * HOUR;
+        let m = |n: u32| n * MINUTE;
         let pairs = vec![
             AlertPair::spending("page_1h_5m", Severity::Page, h(1), m(5), 0.02, period)?,
             AlertPair::spending("page_6h_30m", Severity::Page, h(6), m(30), 0.05, period)?,

@@ -1,6 +1,7 @@
 //! The one error type of `sre-budget`.
 
 use core::time::Duration;
+use sre_core::duration::format_duration;
 
 /// What went wrong building an SLO, a policy or an evaluator, or reading their inputs.
 ///
@@ -85,21 +86,23 @@ pub enum Error {
         /// The rejected name.
         name: String,
     },
-    /// The SLO period is zero or too short to hold a minute.
-    #[error("the SLO period {period:?} is shorter than one minute; use e.g. 30d or 28d")]
+    /// The SLO period is zero or too short to hold a minute. (A period longer than
+    /// [`sre_core::MAX_PERIOD`] is [`sre_core::Error::PeriodTooLong`].)
+    #[error(
+        "the SLO period {} is shorter than one minute; use e.g. 30d or 28d",
+        format_duration(*period)
+    )]
     BadPeriod {
         /// The rejected period.
         period: Duration,
     },
-    /// A duration string could not be read.
+    /// A calendar window (`isRolling: false`) is not the month.
     #[error(
-        "cannot read the duration {text:?}: {reason}; write a whole number and a unit, e.g. 30d, 6h, 5m, 90s (units ms, s, m, h, d, w)"
+        "the calendar window {duration:?} is not \"1M\"; a calendar (isRolling = false) window must be the month, or use a rolling window such as 30d"
     )]
-    BadDuration {
-        /// The text given.
-        text: String,
-        /// What was wrong with it.
-        reason: &'static str,
+    BadCalendarWindow {
+        /// The duration given, as an [`excerpt`](sre_core::error::excerpt).
+        duration: String,
     },
     /// An SLO spec (JSON or TOML) could not be read.
     #[error("malformed {format} SLO spec: {message}")]
@@ -118,6 +121,29 @@ pub enum Error {
         text: String,
         /// What was wrong with it.
         reason: String,
+    },
+    /// The running total of events passed `u64::MAX`: a window ending at or after
+    /// `minute` cannot be counted exactly.
+    #[error(
+        "the running total of events passed 2^64 - 1 at minute {minute}; a window ending there or later cannot be counted exactly"
+    )]
+    CountsSaturated {
+        /// The first minute whose running total saturated.
+        minute: u64,
+    },
+    /// A replay reaches past its bound, [`MAX_REPLAY_MINUTES`](crate::replay::MAX_REPLAY_MINUTES).
+    #[error(
+        "the replay would run to minute {minutes} (last row {last_minute} + {extra_minutes} extra), past the longest replay of {max} minutes (10 × 366 days)"
+    )]
+    ReplayTooLong {
+        /// The minutes asked for, saturated at `u64::MAX`.
+        minutes: u64,
+        /// The last row's minute.
+        last_minute: u64,
+        /// The extra empty minutes asked for.
+        extra_minutes: u64,
+        /// The bound.
+        max: u64,
     },
     /// A window query reaches further back than the series keeps.
     #[error(

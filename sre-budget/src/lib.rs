@@ -42,8 +42,26 @@
 //!   `sre-metrics`' type, re-exported) and [`MinuteSeries`].
 //! - [`rules`]: the equivalent Prometheus recording and alerting rules.
 //! - [`replay`]: per-minute CSV in, transitions out (the `replay` example).
-//! - [`duration`]: Prometheus-style durations (`30d`, `1h30m`).
+//! - [`duration`]: durations in the family's grammar (`30d`, `1h30m`, `1.5h`).
 //! - [`error`]: the crate's [`Error`].
+//!
+//! # Limits
+//!
+//! | input | bound | beyond it |
+//! |---|---|---|
+//! | SLO period ([`Slo::new`], [`AlertPolicy::new`], [`AlertPolicy::workbook`], [`ErrorBudget::new`]) | at least one minute, at most [`sre_core::MAX_PERIOD`] (366 days) | [`Error::BadPeriod`], [`sre_core::Error::PeriodTooLong`] (in [`Error::Core`]) |
+//! | [`MinuteSeries::new`] horizon | longer than 0, at most [`sre_core::MAX_PERIOD`] | [`sre_core::Error::ZeroDuration`], [`sre_core::Error::PeriodTooLong`] |
+//! | alert windows | whole seconds, longer than 0, short < long ≤ period | [`Error::BadWindow`], [`Error::ShortNotShorter`], [`Error::WindowLongerThanPeriod`] |
+//! | burn rate | finite, above 0 | [`Error::BadBurnRate`] |
+//! | objective read from a spec or a flag | a fraction in (0, 1) (`0.999`) or a percentage in (1, 100) (`99.9`), as [`sre_core::Objective::from_fraction_or_percent`] reads it | [`sre_core::Error::OutOfRange`] |
+//! | duration text | the grammar of [`sre_core::duration`], at most `Duration::MAX` | [`sre_core::Error::BadDuration`] |
+//! | replay minute | increasing, 1 to [`replay::MAX_REPLAY_MINUTES`] (ten 366-day periods) | [`Error::MalformedLine`], naming the line |
+//! | replay events | all rows together at most `u64::MAX` | [`Error::MalformedLine`], naming the line |
+//! | replay end (last row + extra minutes) | at most [`replay::MAX_REPLAY_MINUTES`] | [`Error::ReplayTooLong`] |
+//! | [`MinuteSeries`] events | running total at most `u64::MAX` | windows from that minute on are [`Error::CountsSaturated`] |
+//!
+//! An error quotes at most 64 characters of the input it refuses
+//! ([`sre_core::error::excerpt`]).
 //!
 //! # Features
 //!

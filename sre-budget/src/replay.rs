@@ -4,6 +4,17 @@
 //! minute `(k−1, k]`. Minutes must increase; a skipped minute had no traffic. The
 //! evaluator runs at the end of every minute from 1 to the last row.
 //!
+//! # Bounds
+//!
+//! - A minute is at most [`MAX_REPLAY_MINUTES`] (ten 366-day periods; the evaluator runs
+//!   once a minute, so this bounds the work), and so is the last row plus the extra
+//!   minutes asked of [`replay`]: beyond, [`Error::MalformedLine`] naming the line, or
+//!   [`Error::ReplayTooLong`].
+//! - The events of all rows together fit in a `u64`: a line whose `good + bad` would
+//!   take the running total past `u64::MAX` is refused, naming the line, rather than
+//!   counted saturated (which would hide its bad events).
+//! - An error quotes at most 64 characters of the line.
+//!
 //! ```
 //! use core::time::Duration;
 //! use sre_budget::replay::{parse_minutes, replay};
@@ -23,7 +34,11 @@
 //! ```
 
 use crate::{AlertEvent, Error, Evaluator, EventCounts, MinuteSeries, Transition};
-use sre_core::Timestamp;
+use sre_core::error::excerpt;
+use sre_core::{MAX_PERIOD_MINUTES, Timestamp};
+
+/// The last minute a replay reaches: ten [`sre_core::MAX_PERIOD`]s, 5,270,400 minutes.
+pub const MAX_REPLAY_MINUTES: u64 = 10 * MAX_PERIOD_MINUTES;
 
 /// One input row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +57,7 @@ pub fn parse_minutes(text: &str) -> Result<Vec<MinuteRow>, Error> {
     let mut rows = Vec::new();
     let mut seen_header = false;
     let mut last = 0u64;
+    let mut events = 0u64;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() {
@@ -49,7 +65,7 @@ pub fn parse_minutes(text: &str) -> Result<Vec<MinuteRow>, Error> {
         }
         let bad = |reason: String| Error::MalformedLine {
             line: i + 1,
-            text: raw.to_owned(),
+            text: excerpt(raw),
             reason,
         };
         if !seen_header {
@@ -66,9 +82,12 @@ pub fn parse_minutes(text: &str) -> Result<Vec<MinuteRow>, Error> {
             return Err(bad(format!("{} fields instead of 3", fields.len())));
         }
         let num = |k: usize, what: &str| {
-            fields[k]
-                .parse::<u64>()
-                .map_err(|_| bad(format!("{what} {:?} is not a whole number", fields[k])))
+            fields[k].parse::<u64>().map_err(|_| {
+                bad(format!(
+                    "{what} {:?} is not a whole number",
+                    excerpt(fields[k])
+                ))
+            })
         };
         let (minute, good, bad_n) = (num(0, "minute")?, num(1, "good")?, num(2, "bad")?);
         if minute <= last {
@@ -76,6 +95,19 @@ pub fn parse_minutes(text: &str) -> Result<Vec<MinuteRow>, Error> {
                 "minute {minute} does not come after minute {last}; minutes start at 1 and increase"
             )));
         }
+        if minute > MAX_REPLAY_MINUTES {
+            return Err(bad(format!(
+                "minute {minute} is past the last minute a replay reaches, {MAX_REPLAY_MINUTES} (10 × 366 days)"
+            )));
+        }
+        events = good
+            .checked_add(bad_n)
+            .and_then(|n| events.checked_add(n))
+            .ok_or_else(|| {
+                bad(format!(
+                    "the events so far plus good {good} and bad {bad_n} pass 2^64 - 1; a replay counts at most that many events"
+                ))
+            })?;
         last = minute;
         rows.push(MinuteRow {
             minute,
@@ -108,6 +140,9 @@ pub struct ReplayEvent {
 /// Feeds `rows` into a [`MinuteSeries`] sized for the evaluator's policy (the period, or
 /// the longest window with [`Evaluator::without_budget`]) and evaluates at the end of
 /// every minute, then `extra_minutes` more with no traffic. Returns every transition.
+///
+/// The last row plus `extra_minutes` must be at most [`MAX_REPLAY_MINUTES`], else
+/// [`Error::ReplayTooLong`] before any work.
 pub fn replay(
     rows: &[MinuteRow],
     evaluator: &mut Evaluator,
@@ -124,7 +159,16 @@ pub fn replay_into(
     series: &mut MinuteSeries,
     extra_minutes: u64,
 ) -> Result<Vec<ReplayEvent>, Error> {
-    let end = rows.last().map_or(0, |r| r.minute) + extra_minutes;
+    let last_minute = rows.last().map_or(0, |r| r.minute);
+    let end = last_minute
+        .checked_add(extra_minutes)
+        .filter(|end| *end <= MAX_REPLAY_MINUTES)
+        .ok_or(Error::ReplayTooLong {
+            minutes: last_minute.saturating_add(extra_minutes),
+            last_minute,
+            extra_minutes,
+            max: MAX_REPLAY_MINUTES,
+        })?;
     let mut out = Vec::new();
     let mut next = rows.iter().peekable();
     for minute in 1..=end {

@@ -72,7 +72,7 @@ pub struct RuleOptions {
 impl Default for RuleOptions {
     fn default() -> Self {
         Self {
-            evaluation_interval: Duration::from_secs(60),
+            evaluation_interval: sre_core::MINUTE,
             config: AlertConfig::default(),
         }
     }

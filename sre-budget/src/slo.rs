@@ -6,6 +6,10 @@
 //!
 //! # In JSON and TOML (feature `serde`)
 //!
+//! `target` is the objective, as a fraction (`0.999`) or a percentage (`99.9`): a
+//! number in (0, 1) is a fraction, one in (1, 100) a percentage, and 1 itself is refused
+//! ([`Objective::from_fraction_or_percent`]). `timeWindow.duration` is a duration in the
+//! family's grammar (`30d`, `4w`, `1.5d`; see [`sre_core::duration`]), at most 366 days.
 //! The keys follow OpenSLO's camelCase spelling (`target`, `timeWindow`, `isRolling`,
 //! `budgetingMethod`, `ratioMetric`); the SLI's `good` and `total` are PromQL selectors
 //! of counters, used when [`rules`](crate::rules) writes the equivalent Prometheus rules.
@@ -50,8 +54,6 @@ use crate::Error;
 use core::time::Duration;
 use sre_core::Objective;
 
-const DAY: u64 = 86_400;
-
 /// The period an SLO is judged over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeWindow {
@@ -70,7 +72,7 @@ impl TimeWindow {
     pub fn period(self) -> Duration {
         match self {
             Self::Rolling(d) => d,
-            Self::CalendarMonth => Duration::from_secs(30 * DAY),
+            Self::CalendarMonth => 30 * sre_core::DAY,
         }
     }
 }
@@ -202,10 +204,8 @@ impl Slo {
     ) -> Result<Self, Error> {
         let name = name.into();
         check_name("SLO name", &name, true)?;
-        if let TimeWindow::Rolling(p) = window
-            && p < Duration::from_secs(60)
-        {
-            return Err(Error::BadPeriod { period: p });
+        if let TimeWindow::Rolling(p) = window {
+            crate::budget::check_period(p)?;
         }
         if let Indicator::Latency {
             threshold_seconds, ..
@@ -263,19 +263,42 @@ impl Slo {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         serde_json::from_str(text).map_err(|e| Error::MalformedSpec {
             format: "JSON",
-            message: e.to_string(),
+            message: bounded(&e.to_string()),
         })
     }
 
     /// Reads an SLO from TOML (see the [module docs](self) for the shape).
     #[cfg(feature = "serde")]
     pub fn from_toml(text: &str) -> Result<Self, Error> {
-        toml::from_str(text).map_err(|e| Error::MalformedSpec {
-            format: "TOML",
-            message: e.to_string(),
+        toml::from_str(text).map_err(|e: toml::de::Error| {
+            // toml's own message quotes the whole offending line: say where instead.
+            let at = e.span().map_or_else(String::new, |span| {
+                let before = text.get(..span.start).unwrap_or(text);
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {column}: ")
+            });
+            Error::MalformedSpec {
+                format: "TOML",
+                message: bounded(&format!("{at}{}", e.message())),
+            }
         })
     }
 }
+
+/// A parser's message as an error quotes it: at most [`MESSAGE_CHARS`] characters, then
+/// `…`, so a message that echoes the input stays bounded.
+#[cfg(feature = "serde")]
+fn bounded(message: &str) -> String {
+    match message.char_indices().nth(MESSAGE_CHARS) {
+        None => message.to_owned(),
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+    }
+}
+
+/// The longest parser message an SLO spec error quotes, in characters.
+#[cfg(feature = "serde")]
+const MESSAGE_CHARS: usize = 300;
 
 /// Checks a Prometheus-safe name: a letter, then letters, digits, `_` (and `-` if allowed).
 pub(crate) fn check_name(what: &'static str, name: &str, dash: bool) -> Result<(), Error> {
@@ -320,14 +343,18 @@ impl TryFrom<SloSpec> for Slo {
         let window = match (s.time_window.is_rolling, s.time_window.duration.as_str()) {
             (false, "1M") => TimeWindow::CalendarMonth,
             (false, other) => {
-                return Err(Error::BadDuration {
-                    text: other.to_owned(),
-                    reason: "a calendar (isRolling = false) window must be \"1M\", the month",
+                return Err(Error::BadCalendarWindow {
+                    duration: sre_core::error::excerpt(other),
                 });
             }
             (true, d) => TimeWindow::Rolling(crate::duration::parse_duration(d)?),
         };
-        Slo::new(s.name, Objective::new(s.target)?, window, s.indicator)
+        Slo::new(
+            s.name,
+            Objective::from_fraction_or_percent(s.target)?,
+            window,
+            s.indicator,
+        )
     }
 }
 
@@ -394,7 +421,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(TimeWindow::CalendarMonth.period().as_secs(), 30 * DAY);
+        assert_eq!(TimeWindow::CalendarMonth.period().as_secs(), 30 * 86_400);
     }
 
     #[cfg(feature = "serde")]

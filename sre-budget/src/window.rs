@@ -34,10 +34,8 @@
 
 use crate::Error;
 use core::time::Duration;
-use sre_core::Timestamp;
+use sre_core::{NANOS_PER_MINUTE, SECS_PER_MINUTE, Timestamp};
 use sre_metrics::sli::{SliWindow, WindowCounts};
-
-const MINUTE_NANOS: u64 = 60_000_000_000;
 
 /// A source of good/total counts over a window ending at `now`.
 pub trait EventCounts {
@@ -139,39 +137,54 @@ impl EventCounts for SliWindow {
 ///
 /// Single-writer (`push` takes `&mut self`); built for replays, simulations and tests.
 /// A service records into `sre_metrics::sli::SliWindow` instead. Memory: 16 bytes a
-/// minute of horizon (690 KB for 30 days). Pushing and querying never allocate.
+/// minute of horizon (690 KB for 30 days; the horizon is at most
+/// [`sre_core::MAX_PERIOD`]). Pushing and querying never allocate.
+///
+/// **Saturation.** Counts are kept as running totals in `u64`. Once the total of all
+/// events pushed passes `u64::MAX`, the running totals saturate, and every window that
+/// ends at or after that minute is answered with [`Error::CountsSaturated`] instead of
+/// a wrong count; [`saturated_at`](Self::saturated_at) says from which minute.
 #[derive(Debug, Clone)]
 pub struct MinuteSeries {
     /// `cum[m % len]` = (good, total) summed over minutes `1..=m`.
     cum: Vec<(u64, u64)>,
     /// The last minute pushed (0 before any).
     last: u64,
+    /// The first minute whose running total saturated.
+    saturated_at: Option<u64>,
 }
 
 impl MinuteSeries {
-    /// A series keeping windows up to `horizon` (whole minutes, rounded up).
+    /// A series keeping windows up to `horizon` (whole minutes, rounded up): longer
+    /// than zero and at most [`sre_core::MAX_PERIOD`] (else
+    /// [`sre_core::Error::ZeroDuration`] or [`sre_core::Error::PeriodTooLong`]).
     pub fn new(horizon: Duration) -> Result<Self, Error> {
-        if horizon.is_zero() {
-            return Err(sre_core::Error::ZeroDuration {
-                what: "series horizon",
-            }
-            .into());
-        }
-        let minutes = horizon.as_secs().div_ceil(60).max(1);
-        let len = usize::try_from(minutes + 1).map_err(|_| Error::BeyondHorizon {
-            window: horizon,
-            horizon: Duration::ZERO,
+        sre_core::check_period("series horizon", horizon)?;
+        let minutes = horizon.as_secs().div_ceil(SECS_PER_MINUTE).max(1);
+        // At most MAX_PERIOD_MINUTES + 1 entries: fits a usize on every target.
+        let len = usize::try_from(minutes + 1).map_err(|_| sre_core::Error::PeriodTooLong {
+            what: "series horizon",
+            value: horizon,
+            max: sre_core::MAX_PERIOD,
         })?;
         Ok(Self {
             cum: vec![(0, 0); len],
             last: 0,
+            saturated_at: None,
         })
+    }
+
+    /// The first minute at which the running total of events passed `u64::MAX`, if it
+    /// has; windows ending at or after it are refused with [`Error::CountsSaturated`].
+    #[must_use]
+    pub fn saturated_at(&self) -> Option<u64> {
+        self.saturated_at
     }
 
     /// The longest window this series answers.
     #[must_use]
     pub fn horizon(&self) -> Duration {
-        Duration::from_secs(60 * (self.cum.len() as u64 - 1))
+        Duration::from_secs(SECS_PER_MINUTE * (self.cum.len() as u64 - 1))
     }
 
     /// The last minute pushed (0 before the first push).
@@ -181,12 +194,18 @@ impl MinuteSeries {
     }
 
     /// Appends the next minute's counts (`good` and `bad` events completed in it).
-    /// Counts saturate at `u64::MAX` rather than wrap.
+    /// Never fails: running totals saturate at `u64::MAX` rather than wrap, and the
+    /// series remembers the minute (see [`saturated_at`](Self::saturated_at)).
     pub fn push(&mut self, good: u64, bad: u64) {
         let (g, t) = self.at(self.last);
-        self.last += 1;
+        self.last = self.last.saturating_add(1);
         let len = self.cum.len() as u64;
         let slot = usize::try_from(self.last % len).unwrap_or(0);
+        // good ≤ total and g ≤ t: if the total fits, so does the good count.
+        let total = good.checked_add(bad).and_then(|n| t.checked_add(n));
+        if total.is_none() && self.saturated_at.is_none() {
+            self.saturated_at = Some(self.last);
+        }
         self.cum[slot] = (
             g.saturating_add(good),
             t.saturating_add(good.saturating_add(bad)),
@@ -205,7 +224,7 @@ impl MinuteSeries {
 
 impl EventCounts for MinuteSeries {
     fn counts(&self, now: Timestamp, window: Duration) -> Result<WindowCounts, Error> {
-        let w = window.as_secs().div_ceil(60);
+        let w = window.as_secs().div_ceil(SECS_PER_MINUTE);
         let horizon = self.cum.len() as u64 - 1;
         if w > horizon {
             return Err(Error::BeyondHorizon {
@@ -213,17 +232,20 @@ impl EventCounts for MinuteSeries {
                 horizon: self.horizon(),
             });
         }
-        let t = (now.as_nanos() / MINUTE_NANOS).min(self.last);
-        let start = (now.as_nanos() / MINUTE_NANOS).saturating_sub(w);
+        let t = (now.as_nanos() / NANOS_PER_MINUTE).min(self.last);
+        let start = (now.as_nanos() / NANOS_PER_MINUTE).saturating_sub(w);
         if start >= t {
             return Ok(WindowCounts::default());
         }
         // A `now` behind the last push can reach minutes the ring has overwritten.
         if start < self.last.saturating_sub(horizon) {
             return Err(Error::BeyondHorizon {
-                window: Duration::from_secs(60 * (self.last - start)),
+                window: Duration::from_secs(SECS_PER_MINUTE * (self.last - start)),
                 horizon: self.horizon(),
             });
+        }
+        if let Some(minute) = self.saturated_at.filter(|m| *m <= t) {
+            return Err(Error::CountsSaturated { minute });
         }
         let (g1, t1) = self.at(t);
         let (g0, t0) = self.at(start);

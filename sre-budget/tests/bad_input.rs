@@ -54,8 +54,8 @@ fn malformed_spec_files() {
     for (json, needle) in [
         ("{\"name\": \"a\"", "EOF"),
         (
-            "{\"name\": \"a\", \"target\": 1.5, \"timeWindow\": {\"duration\": \"30d\", \"isRolling\": true}, \"indicator\": {\"ratioMetric\": {\"good\": \"g\", \"total\": \"t\"}}}",
-            "outside the open interval (0, 1)",
+            "{\"name\": \"a\", \"target\": 100, \"timeWindow\": {\"duration\": \"30d\", \"isRolling\": true}, \"indicator\": {\"ratioMetric\": {\"good\": \"g\", \"total\": \"t\"}}}",
+            "a fraction in (0, 1) such as 0.999 or a percentage in (1, 100)",
         ),
         (
             "{\"name\": \"a\", \"target\": 0.99, \"timeWindow\": {\"duration\": \"30 days\", \"isRolling\": true}, \"indicator\": {\"ratioMetric\": {\"good\": \"g\", \"total\": \"t\"}}}",
@@ -86,4 +86,28 @@ fn replay_line_errors_name_the_line() {
         e.to_string().starts_with("line 3: 2 fields instead of 3"),
         "{e}"
     );
+}
+
+/// A spec with a 200 KB line: the error says where, and stays short (toml's own message
+/// quoted the whole line).
+#[cfg(feature = "serde")]
+#[test]
+fn spec_errors_never_echo_a_long_line() {
+    use sre_budget::Slo;
+    let long = "x".repeat(200_000);
+    let toml = format!("name = \"a\"\ntarget = 0.99\ntimeWindow = {long}\n");
+    let e = Slo::from_toml(&toml).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    assert!(e.contains("line 3"), "{e}");
+    let json = format!("{{\"name\": \"a\", \"{long}\": 1}}");
+    let e = Slo::from_json(&json).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    let json = format!(
+        "{{\"name\": \"a\", \"target\": 0.99, \"timeWindow\": {{\"duration\": \"{long}\", \"isRolling\": true}}, \"indicator\": {{\"ratioMetric\": {{\"good\": \"g\", \"total\": \"t\"}}}}}}"
+    );
+    let e = Slo::from_json(&json).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    let json = json.replace("true", "false");
+    let e = Slo::from_json(&json).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
 }

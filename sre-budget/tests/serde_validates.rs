@@ -22,3 +22,34 @@ fn error_budget_deserializes_through_its_constructor() {
         .to_string();
     assert!(err.contains("shorter than one minute"), "{err}");
 }
+
+/// An objective is read as a fraction or a percentage, as `Objective` reads it; both
+/// spellings give the same SLO.
+#[test]
+fn target_reads_fraction_or_percent() {
+    use sre_budget::Slo;
+    let spec = |target: &str, window: &str| {
+        format!(
+            r#"{{"name": "a", "target": {target}, "timeWindow": {{"duration": "{window}", "isRolling": true}}, "indicator": {{"ratioMetric": {{"good": "g", "total": "t"}}}}}}"#
+        )
+    };
+    let fraction = Slo::from_json(&spec("0.999", "30d")).unwrap();
+    let percent = Slo::from_json(&spec("99.9", "30d")).unwrap();
+    assert_eq!(fraction, percent);
+    assert_eq!(
+        percent.objective(),
+        sre_core::Objective::from_percent(99.9).unwrap()
+    );
+    // Both duration spellings, too.
+    let decimal = Slo::from_json(&spec("0.999", "1.5d")).unwrap();
+    let compound = Slo::from_json(&spec("0.999", "1d12h")).unwrap();
+    assert_eq!(decimal, compound);
+    for bad in ["1", "100", "0", "-5"] {
+        assert!(Slo::from_json(&spec(bad, "30d")).is_err(), "{bad}");
+    }
+    let toml = "name = \"a\"\ntarget = 99.5\ntimeWindow = { duration = \"28d\", isRolling = true }\n[indicator.ratioMetric]\ngood = \"g\"\ntotal = \"t\"\n";
+    assert_eq!(
+        Slo::from_toml(toml).unwrap().objective(),
+        sre_core::Objective::new(0.995).unwrap()
+    );
+}

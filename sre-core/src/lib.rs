@@ -22,7 +22,9 @@
 //!
 //! # Modules
 //!
-//! - [`time`]: [`Timestamp`], u64 nanoseconds, arithmetic that never wraps.
+//! - [`time`]: [`Timestamp`], u64 nanoseconds, arithmetic that never wraps; the time
+//!   constants ([`MINUTE`], [`NANOS_PER_MINUTE`], …) and the period bound [`MAX_PERIOD`].
+//! - [`duration`]: the one duration grammar (`30d`, `1h30m`, `1.5h`, `250ms`).
 //! - [`clock`]: the [`Clock`] trait, [`MonotonicClock`], [`SystemClock`] (Unix epoch)
 //!   and [`ManualClock`].
 //! - [`num`]: validated numbers: [`Objective`], [`Fraction`], [`Rate`], [`Positive`].
@@ -31,6 +33,16 @@
 //! - [`deserialize_via!`]: `Deserialize` through a validating constructor, for the
 //!   family's types with private fields.
 //!
+//! # Limits
+//!
+//! | input | bound | beyond it |
+//! |---|---|---|
+//! | a period or horizon anywhere in the family | longer than 0, at most [`MAX_PERIOD`] (366 days), checked by [`check_period`] | [`Error::ZeroDuration`], [`Error::PeriodTooLong`] |
+//! | duration text ([`duration::parse_duration`]) | the grammar, at most [`Duration::MAX`](core::time::Duration::MAX) | [`Error::BadDuration`] with a [`duration::DurationProblem`] |
+//! | [`Timestamp`] | `u64::MAX` nanoseconds (584 years) | arithmetic saturates or returns `None` (see [`Timestamp`]) |
+//! | [`Objective`] | a fraction in (0, 1), a percentage in (0, 100), or either by [`Objective::from_fraction_or_percent`] | [`Error::OutOfRange`], [`Error::NotANumber`], [`Error::Infinite`] |
+//! | input quoted in an error | [`error::EXCERPT_CHARS`] characters ([`error::excerpt`]) | cut, with `…` |
+//!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for every type here; validation runs on input.
@@ -38,6 +50,7 @@
 
 pub mod clock;
 mod de;
+pub mod duration;
 pub mod error;
 pub mod num;
 pub mod sync;
@@ -46,4 +59,8 @@ pub mod time;
 pub use clock::{Clock, ManualClock, MonotonicClock, SystemClock};
 pub use error::Error;
 pub use num::{Fraction, Objective, Positive, Rate, f64_to_u64_saturating};
-pub use time::{Timestamp, duration_to_nanos_saturating};
+pub use time::{
+    DAY, HOUR, MAX_PERIOD, MAX_PERIOD_MINUTES, MINUTE, MINUTES_PER_DAY, NANOS_PER_DAY,
+    NANOS_PER_HOUR, NANOS_PER_MINUTE, NANOS_PER_SEC, SECS_PER_DAY, SECS_PER_HOUR, SECS_PER_MINUTE,
+    Timestamp, check_period, duration_to_nanos_saturating,
+};

@@ -122,6 +122,35 @@ impl Objective {
         }
     }
 
+    /// From either spelling, as a file or a flag gives it: a number in (0, 1) is a
+    /// fraction (`0.999`), a number in (1, 100) a percentage (`99.9`). Exactly 1 is
+    /// refused: as a fraction it leaves no budget, and reading it as 1 % would turn a
+    /// mistyped "100 %" into a promise of almost nothing.
+    ///
+    /// ```
+    /// use sre_core::Objective;
+    /// assert_eq!(Objective::from_fraction_or_percent(0.999)?, Objective::new(0.999)?);
+    /// assert_eq!(Objective::from_fraction_or_percent(99.9)?, Objective::new(0.999)?);
+    /// assert!(Objective::from_fraction_or_percent(1.0).is_err());
+    /// assert!(Objective::from_fraction_or_percent(100.0).is_err());
+    /// # Ok::<(), sre_core::Error>(())
+    /// ```
+    pub fn from_fraction_or_percent(value: f64) -> Result<Self, Error> {
+        const WHAT: &str = "objective";
+        let v = finite(WHAT, value)?;
+        if v > 0.0 && v < 1.0 {
+            Ok(Self(v))
+        } else if v > 1.0 && v < 100.0 {
+            Ok(Self(percent_to_fraction(v)))
+        } else {
+            Err(Error::OutOfRange {
+                what: WHAT,
+                value,
+                expected: "a fraction in (0, 1) such as 0.999 or a percentage in (1, 100) such as 99.9 (1 itself is ambiguous)",
+            })
+        }
+    }
+
     /// The objective as a percentage (`99.9` for `0.999`).
     #[must_use]
     pub fn as_percent(self) -> f64 {

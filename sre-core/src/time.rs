@@ -38,7 +38,60 @@ use core::time::Duration;
 #[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Timestamp(u64);
 
-const NANOS_PER_SEC: u64 = 1_000_000_000;
+/// Nanoseconds in a second.
+pub const NANOS_PER_SEC: u64 = 1_000_000_000;
+/// Nanoseconds in a minute: the unit of every SLI bucket and replay row.
+pub const NANOS_PER_MINUTE: u64 = 60 * NANOS_PER_SEC;
+/// Nanoseconds in an hour.
+pub const NANOS_PER_HOUR: u64 = 60 * NANOS_PER_MINUTE;
+/// Nanoseconds in a day (24 hours; the family keeps no calendar, so no leap seconds).
+pub const NANOS_PER_DAY: u64 = 24 * NANOS_PER_HOUR;
+/// Seconds in a minute.
+pub const SECS_PER_MINUTE: u64 = 60;
+/// Seconds in an hour.
+pub const SECS_PER_HOUR: u64 = 3_600;
+/// Seconds in a day.
+pub const SECS_PER_DAY: u64 = 86_400;
+/// Minutes in a day.
+pub const MINUTES_PER_DAY: u64 = 1_440;
+/// One minute.
+pub const MINUTE: Duration = Duration::from_secs(SECS_PER_MINUTE);
+/// One hour.
+pub const HOUR: Duration = Duration::from_secs(SECS_PER_HOUR);
+/// One day (24 hours).
+pub const DAY: Duration = Duration::from_secs(SECS_PER_DAY);
+
+/// The longest period or horizon any SLO, budget, alert policy, SLI window or replay of
+/// the family accepts: 366 days, a leap year. It bounds what a period allocates (a
+/// per-minute series of 366 days is 527,040 entries, 8.4 MB) and what a replay iterates.
+pub const MAX_PERIOD: Duration = Duration::from_secs(366 * SECS_PER_DAY);
+/// [`MAX_PERIOD`] in minutes.
+pub const MAX_PERIOD_MINUTES: u64 = 366 * MINUTES_PER_DAY;
+
+/// Checks a period or horizon against the family's bounds: longer than zero
+/// ([`Error::ZeroDuration`](crate::Error::ZeroDuration)) and at most [`MAX_PERIOD`]
+/// ([`Error::PeriodTooLong`](crate::Error::PeriodTooLong)). `what` names it in the error.
+///
+/// ```
+/// use core::time::Duration;
+/// use sre_core::{MAX_PERIOD, check_period};
+/// assert!(check_period("SLO period", MAX_PERIOD).is_ok());
+/// let e = check_period("SLO period", Duration::from_secs(400 * 86_400)).unwrap_err();
+/// assert_eq!(e.to_string(), "SLO period is 400d, longer than the longest supported 366d; use a shorter one");
+/// ```
+pub fn check_period(what: &'static str, period: Duration) -> Result<Duration, crate::Error> {
+    if period.is_zero() {
+        return Err(crate::Error::ZeroDuration { what });
+    }
+    if period > MAX_PERIOD {
+        return Err(crate::Error::PeriodTooLong {
+            what,
+            value: period,
+            max: MAX_PERIOD,
+        });
+    }
+    Ok(period)
+}
 
 /// A [`Duration`] as u64 nanoseconds, saturating at `u64::MAX` (584 years).
 #[inline]
@@ -85,7 +138,7 @@ impl Timestamp {
     #[inline]
     #[must_use]
     pub const fn from_mins(mins: u64) -> Self {
-        Self(mins.saturating_mul(60 * NANOS_PER_SEC))
+        Self(mins.saturating_mul(NANOS_PER_MINUTE))
     }
 
     /// The time `d` after the epoch, saturating at [`Timestamp::MAX`].

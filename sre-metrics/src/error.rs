@@ -62,6 +62,12 @@ pub enum Error {
     /// A quantile was asked of a snapshot without values.
     #[error("the snapshot holds no values, so it has no quantiles; check `count() > 0` first")]
     EmptySnapshot,
+    /// A count-based query of a snapshot whose counts passed what a `u64` holds (see
+    /// [`Snapshot::is_overflowed`](crate::Snapshot::is_overflowed)).
+    #[error(
+        "the snapshot's counts passed 2^64 - 1 (or a counter came within 2^63 of wrapping),          so its quantiles would be wrong; record fewer values per histogram or take intervals"
+    )]
+    CountOverflow,
     /// Two histograms or snapshots with different configurations were combined.
     #[error(
         "histogram configurations differ ({left} vs {right}); merge or subtract only \
@@ -116,6 +122,26 @@ pub enum Error {
         horizon: Duration,
         /// The longest horizon supported.
         max: Duration,
+    },
+    /// More than `u64::MAX` good or bad events were recorded into an SLI window since it
+    /// was built, so its counts wrapped (see
+    /// [`SliWindow::is_saturated`](crate::sli::SliWindow::is_saturated)).
+    #[error(
+        "the SLI window counted more than 2^64 - 1 good or bad events since it was built;          its counts are no longer exact (build a new window)"
+    )]
+    SliSaturated,
+    /// A window holds more events than a `u64` total can count; its error ratio is still
+    /// available from [`SliWindow::error_ratios`](crate::sli::SliWindow::error_ratios).
+    #[error(
+        "the SLI window of {window:?} holds {good} good and {bad} bad events, a total past          2^64 - 1; read its error ratio instead"
+    )]
+    WindowTotalOverflow {
+        /// The window asked for.
+        window: Duration,
+        /// Its good events.
+        good: u64,
+        /// Its bad events.
+        bad: u64,
     },
     /// A query asked for a window longer than the horizon the SLI window keeps.
     #[error(

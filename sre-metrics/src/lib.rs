@@ -49,6 +49,25 @@
 //! service would expose: `cargo run -p sre-metrics --example prometheus_exposition`
 //! (`-- --openmetrics` for OpenMetrics).
 //!
+//! # Limits
+//!
+//! Every input that sizes memory or work is bounded; every count that could pass a `u64`
+//! says so instead of answering wrong.
+//!
+//! | input | bound | beyond it |
+//! |---|---|---|
+//! | histogram lowest / highest value, significant digits | lowest ≥ 1, highest ≥ 2 × lowest, 1–5 digits | [`Error::LowestDiscernibleZero`], [`Error::HighestBelowTwiceLowest`], [`Error::SignificantDigits`], [`Error::LowestTooLarge`] |
+//! | histogram shards, SLI stripes | a power of two, 1–256 | [`Error::ShardCount`], [`Error::BadStripeCount`] |
+//! | a recorded value | the highest trackable value | clamped to it and counted in [`Snapshot::saturated`] |
+//! | a histogram's counts | total over the buckets ≤ `u64::MAX`; a bulk record (`record_n`, `record_corrected`) keeps every counter below 2^63 | [`Snapshot::is_overflowed`]: `count` saturates, quantiles are [`Error::CountOverflow`] |
+//! | SLI horizon | a whole number of minutes, longer than 0, at most [`sre_core::MAX_PERIOD`] (366 days) | [`sre_core::Error::ZeroDuration`], [`Error::NotWholeMinutes`], [`Error::HorizonTooLong`] |
+//! | SLI window | whole minutes, at most the horizon | [`Error::NotWholeMinutes`], [`Error::WindowBeyondHorizon`] |
+//! | SLI events | at most `u64::MAX` good and `u64::MAX` bad over a window's life | [`SliWindow::is_saturated`]; queries are [`Error::SliSaturated`] |
+//! | one SLI window's good + bad | at most `u64::MAX` for [`SliWindow::counts`] | [`Error::WindowTotalOverflow`]; [`SliWindow::error_ratios`] still answers |
+//!
+//! Recording never fails, never allocates and never panics: bounds on counts are
+//! detected by readers (and, for bulk histogram records, by one compare).
+//!
 //! # Features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for configurations and snapshots (validated on

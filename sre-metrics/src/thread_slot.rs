@@ -26,8 +26,8 @@
 //! rounded up to a power of two, at most [`MAX_DEFAULT_SLOTS`] (8). More recording threads
 //! than CPUs cannot all run at once, so more copies than CPUs buy little, while every copy
 //! costs on the read side: a histogram snapshot sums every shard's full counter array, an
-//! SLI query and every minute rotation read every stripe's line. On the 2-vCPU machines
-//! the benchmarks run on this is 2. Pick another count with
+//! SLI query and every minute rotation read every stripe's line. On a 2-CPU machine this
+//! is 2. Pick another count with
 //! [`Histogram::with_shards`](crate::Histogram::with_shards) or
 //! [`SliWindow::with_stripes`](crate::SliWindow::with_stripes).
 

@@ -2,54 +2,22 @@
 
 use core::time::Duration;
 
-/// Parses a duration: a non-negative decimal number followed by one of the units `ns`,
-/// `us`, `ms`, `s`, `m`, `h`, `d` (`"1.5h"`, `"250ms"`, `"7d"`). A bare number is refused,
-/// so a unit is never guessed.
+/// Parses a duration in the family's one grammar ([`sre_core::duration`]): a number
+/// and a unit, or several from the largest unit down (`"1.5h"`, `"1h30m"`, `"250ms"`,
+/// `"7d"`; units `y w d h m min s ms us µs ns`). A bare number is refused, so a unit is
+/// never guessed. The error is the message of [`sre_core::Error::BadDuration`].
 ///
 /// ```
 /// use core::time::Duration;
 /// use sre_sim::units::parse_duration;
 /// assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
 /// assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
+/// assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
 /// assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
 /// assert!(parse_duration("10").unwrap_err().contains("unit"));
 /// ```
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let unit = unit.trim();
-    if num.is_empty() {
-        return Err(format!(
-            "`{text}` does not start with a number; write e.g. \"80ms\""
-        ));
-    }
-    let scale = match unit {
-        "ns" => 1e-9,
-        "us" | "µs" => 1e-6,
-        "ms" => 1e-3,
-        "s" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        "d" => 86_400.0,
-        "" => {
-            return Err(format!(
-                "`{text}` has no unit; write e.g. \"80ms\", \"30s\", \"5m\", \"48h\" or \"7d\""
-            ));
-        }
-        other => {
-            return Err(format!(
-                "`{text}` has the unknown unit `{other}`; use ns, us, ms, s, m, h or d"
-            ));
-        }
-    };
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` does not start with a number; write e.g. \"80ms\""))?;
-    Duration::try_from_secs_f64(value * scale)
-        .map_err(|_| format!("`{text}` is too long to represent"))
+    sre_core::duration::parse_duration(text).map_err(|e| e.to_string())
 }
 
 /// Seconds as a [`Duration`], saturating: negative and NaN give zero, values past

@@ -137,7 +137,10 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
         let saturated = shards.saturated();
         let interval_saturated = saturated.wrapping_sub(self.saturated);
         self.saturated = saturated;
-        let interval = found.finish(*histogram.config(), interval_saturated);
+        let mut interval = found.finish(*histogram.config(), interval_saturated);
+        if shards.overflowed() {
+            interval.mark_overflowed();
+        }
         self.hint = interval.iter().len().max(64);
         interval
     }
@@ -147,6 +150,7 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
     #[must_use]
     pub fn cumulative(&self) -> Snapshot {
         let mut builder = Builder::with_capacity(self.hint);
+        let mut carry = self.histogram.shards.overflowed();
         let mut sums = [0_u64; BLOCK];
         for start in (0..self.len).step_by(BLOCK) {
             let end = (start + BLOCK).min(self.len);
@@ -155,12 +159,18 @@ impl<H: Deref<Target = Histogram>> IntervalReader<H> {
             for seen in self.seen.chunks_exact(self.len) {
                 let seen = seen.get(start..end).unwrap_or_default();
                 for (sum, &c) in sums.iter_mut().zip(seen) {
-                    *sum = sum.wrapping_add(c);
+                    let (s, over) = sum.overflowing_add(c);
+                    *sum = s;
+                    carry |= over;
                 }
             }
             builder.extend_dense(start, sums);
         }
-        builder.finish(*self.histogram.config(), self.saturated)
+        let mut s = builder.finish(*self.histogram.config(), self.saturated);
+        if carry {
+            s.mark_overflowed();
+        }
+        s
     }
 }
 
@@ -217,7 +227,9 @@ fn changes<const N: usize>(shards: [Pair<'_>; N], found: &mut Changes) {
         for ((_, live), (_, seen)) in live.iter().zip(seen.iter_mut()) {
             if let (Some(c), Some(was)) = (live.get(k), seen.get_mut(k)) {
                 let now = c.load(Relaxed);
-                count = count.wrapping_add(now.wrapping_sub(*was));
+                let (sum, over) = count.overflowing_add(now.wrapping_sub(*was));
+                count = sum;
+                found.carry |= over;
                 *was = now;
             }
         }
@@ -262,15 +274,19 @@ fn take_group<const N: usize>(
     found: &mut Changes,
 ) {
     let mut counts = [0_u64; GROUP];
+    let mut carry = false;
     for ((live, _), (seen, _)) in live.iter().zip(seen.iter_mut()) {
         if let (Some(live), Some(seen)) = (live.get(g), seen.get_mut(g)) {
             for ((count, c), was) in counts.iter_mut().zip(live).zip(seen) {
                 let now = c.load(Relaxed);
-                *count = count.wrapping_add(now.wrapping_sub(*was));
+                let (sum, over) = count.overflowing_add(now.wrapping_sub(*was));
+                *count = sum;
+                carry |= over;
                 *was = now;
             }
         }
     }
+    found.carry |= carry;
     found.group(g * GROUP, &counts);
 }
 
@@ -292,7 +308,9 @@ fn changes_by_block(shards: &mut [Pair<'_>], found: &mut Changes) {
             let seen = seen.get_mut(start..end).unwrap_or_default();
             for ((count, c), was) in counts.iter_mut().zip(live).zip(seen) {
                 let now = c.load(Relaxed);
-                *count = count.wrapping_add(now.wrapping_sub(*was));
+                let (sum, over) = count.overflowing_add(now.wrapping_sub(*was));
+                *count = sum;
+                found.carry |= over;
                 *was = now;
             }
         }
@@ -321,6 +339,8 @@ struct Changes {
     /// Entries written.
     len: usize,
     total: u64,
+    /// A counter's change summed over the shards passed `u64::MAX`.
+    carry: bool,
 }
 
 impl Changes {
@@ -331,6 +351,7 @@ impl Changes {
             cumulative: vec![0; n],
             len: 0,
             total: 0,
+            carry: false,
         }
     }
 
@@ -399,6 +420,10 @@ impl Changes {
     fn finish(mut self, config: HistogramConfig, saturated: u64) -> Snapshot {
         self.indices.truncate(self.len);
         self.cumulative.truncate(self.len);
-        Snapshot::from_parts(config, self.indices, self.cumulative, saturated)
+        let mut s = Snapshot::from_parts(config, self.indices, self.cumulative, saturated);
+        if self.carry {
+            s.mark_overflowed();
+        }
+        s
     }
 }

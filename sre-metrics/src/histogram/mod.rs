@@ -77,42 +77,21 @@
 //! crate's one rule for per-thread copies: an [`SliWindow`](crate::SliWindow) picks its
 //! stripe count the same way. Choose another count with [`Histogram::with_shards`].
 //!
-//! # Speed
+//! # Cost
 //!
-//! `cargo bench -p sre-benches --bench histogram` (1M log-normal latencies, 1 ns – 1 h,
-//! 3 digits; criterion medians on a shared 2-vCPU AMD EPYC VM, so ratios, not times):
+//! Recording one value into a shard of its own: the counter index (a leading-zero count,
+//! two shifts and an add), one plain load and one plain store of that counter, and one
+//! constant store of the shard's clean bits. No read-modify-write, no lock, no
+//! allocation, no total or min/max. A thread without a shard does one relaxed
+//! `fetch_add` on the shared shard instead. `record_n` and `record_corrected` add one
+//! compare of the counter's previous value (see [Limits](crate#limits)).
 //!
-//! | benchmark | ratio |
-//! |---|---:|
-//! | record, vs `hdrhistogram` `Histogram::record` (`&mut`, not thread-safe) | 0.58× |
-//! | record, vs one relaxed `fetch_add` on one hot `AtomicU64` | 1.38× |
-//! | two threads recording, vs `hdrhistogram`'s `SyncHistogram` recorders | 0.66× |
-//! | `quantile(0.99)` vs `value_at_quantile(0.99)` | 0.008× |
-//! | `IntervalReader::next_interval` vs `SyncHistogram::refresh`, while a thread records | 0.21× |
-//! | `snapshot()` + `delta()` vs `SyncHistogram::refresh`, while a thread records | 1.87× |
-//!
-//! (One full run, `cargo bench -p sre-benches -- --warm-up-time 2 --measurement-time 5`,
-//! with no other job on the machine. Its neighbours on the host were busy: `hdrhistogram`'s
-//! record took 8.9 ms there, against 6.9–7.4 ms in quieter criterion runs.) A thread with
-//! a shard of its own records with a plain load and store, so recording costs about what
-//! a `fetch_add` at each value's counter would (1.02× `atomic_fetch_add_indexed`, indices
-//! precomputed); only the single hot `AtomicU64`, which never misses the cache, is faster.
-//! The ratio against it swings the most (1.38× and 1.72× in two full runs of this code),
-//! because a busy neighbour evicts the shard's counters from cache but not the one hot
-//! word.
-//!
-//! An [`IntervalReader`] reads only the shards written since its last interval. In the
-//! benchmark the shard the main thread filled before the writer started is never read
-//! again, and the writer's shard is read once per interval against the reader's copy:
-//! about 35 instructions for a line of 8 unchanged counters, about 110 for a changed one.
-//! Criterion's time per iteration mixes intervals that find the writer's shard written
-//! with intervals that find nothing written, which cost well under a microsecond: on this
-//! VM a thread that never sleeps is still paused for 20–100 µs 600–900 times a second,
-//! and a reader called back to back reads empty intervals until the writer runs again.
-//! Timed call by call in an ad-hoc harness (seven runs), the intervals that found
-//! something took a median of 37–61 µs, against 99–184 µs for `SyncHistogram::refresh` in
-//! the same runs: 0.21–0.53×, the highest in the run whose intervals held the most
-//! buckets (about 5,100 on average).
+//! [`Histogram::snapshot`] reads every counter of every readable shard once
+//! (O(shards × counters)) and allocates the snapshot. An [`IntervalReader`] reads only
+//! the shards written since its last interval, and of those compares each group of 8
+//! counters with its copy, taking the changed groups only. Quantiles are binary searches
+//! over the non-empty buckets. Measured figures, and the commands that produce them, are
+//! in `benches/README.md`.
 //!
 //! # Agreement with `hdrhistogram`
 //!
@@ -230,28 +209,32 @@ impl Histogram {
 
     /// Records `count` occurrences of `value`.
     ///
-    /// Counters are `u64` and wrap, like `AtomicU64::fetch_add`, if one counter of one
-    /// shard passes `u64::MAX` (2^64 records; only reachable with huge `count`s).
+    /// Counters are `u64`. A bulk add that takes a counter to 2^63 or past marks the
+    /// histogram overflowed: every later snapshot says so
+    /// ([`Snapshot::is_overflowed`]) and refuses quantiles, rather than answer from
+    /// counts that may wrap (see [Limits](crate#limits)).
     #[inline]
     pub fn record_n(&self, value: u64, count: u64) {
-        self.record_in(current_slot(), value, count);
+        let old = self.record_in(current_slot(), value, count);
+        self.shards.check_bulk(old, count);
     }
 
+    /// Adds `count` at `value`'s counter; returns the counter's previous value.
     #[inline(always)]
-    fn record_in(&self, slot: usize, value: u64, count: u64) {
+    fn record_in(&self, slot: usize, value: u64, count: u64) -> u64 {
         if value <= self.config.highest_trackable() {
             self.shards
-                .add(slot, self.config.layout().index_of(value), count);
+                .add(slot, self.config.layout().index_of(value), count)
         } else {
-            self.record_saturated(slot, count);
+            self.record_saturated(slot, count)
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn record_saturated(&self, slot: usize, count: u64) {
+    fn record_saturated(&self, slot: usize, count: u64) -> u64 {
         self.shards.add_saturated(slot, count);
-        self.shards.add(slot, self.config.counters() - 1, count);
+        self.shards.add(slot, self.config.counters() - 1, count)
     }
 
     /// Records `value` corrected for coordinated omission, with HdrHistogram's semantics
@@ -279,7 +262,8 @@ impl Histogram {
         if remaining > 0 && x > highest {
             // Those above the highest value: x − k·I > highest for k = 0 ..= (x − highest − 1) / I.
             let above = ((x - highest - 1) / step + 1).min(remaining);
-            self.record_saturated(slot, above);
+            let old = self.record_saturated(slot, above);
+            self.shards.check_bulk(old, above);
             remaining -= above;
             x -= above * step; // above·I ≤ x: above ≤ x / I
         }
@@ -287,7 +271,8 @@ impl Histogram {
             let index = layout.index_of(x);
             // x, x − I, … ≥ lowest value of x's bucket: (x − lowest) / I + 1 of them.
             let n = ((x - layout.lowest_of_index(index)) / step + 1).min(remaining);
-            self.shards.add(slot, index, n);
+            let old = self.shards.add(slot, index, n);
+            self.shards.check_bulk(old, n);
             remaining -= n;
             if remaining == 0 {
                 break;
@@ -312,9 +297,14 @@ impl Histogram {
     #[must_use]
     pub fn snapshot(&self) -> Snapshot {
         let mut builder = Builder::with_capacity(256);
-        self.shards
+        let carry = self
+            .shards
             .for_each_block_sum(|start, sums| builder.extend_dense(start, sums));
-        builder.finish(self.config, self.shards.saturated())
+        let mut s = builder.finish(self.config, self.shards.saturated());
+        if carry || self.shards.overflowed() {
+            s.mark_overflowed();
+        }
+        s
     }
 }
 

@@ -61,6 +61,9 @@ pub(crate) struct Shards {
     words: Box<[AtomicU64]>,
     /// Whether any thread has added to the shared shard: until one has, readers skip it.
     shared_used: AtomicBool,
+    /// Set (never cleared) when a bulk add took a counter to 2^63 or past (see
+    /// [`Shards::flag_overflow`]).
+    overflow: AtomicBool,
     /// The reader bits held (see [`Shards::claim_reader`]).
     readers: AtomicU64,
 }
@@ -77,6 +80,7 @@ impl Shards {
                 .map(|_| AtomicU64::new(0))
                 .collect(),
             shared_used: AtomicBool::new(false),
+            overflow: AtomicBool::new(false),
             readers: AtomicU64::new(0),
         }
     }
@@ -95,8 +99,10 @@ impl Shards {
     /// Adds `n` to counter `index` (below `len`: the layout maps every value, clamped
     /// ones included, below it) for the thread holding slot `slot`: a plain add to the
     /// slot's own shard when it has one, an atomic add to the shared shard otherwise.
+    /// Returns the counter's value before the add (the load or `fetch_add` already gives
+    /// it; a caller that ignores it pays nothing).
     #[inline(always)]
-    pub(crate) fn add(&self, slot: usize, index: usize, n: u64) {
+    pub(crate) fn add(&self, slot: usize, index: usize, n: u64) -> u64 {
         debug_assert!(index < self.len);
         if slot < self.owned {
             // The shard's clean bits first, then its counters.
@@ -108,18 +114,21 @@ impl Shards {
                 // The only writer of this shard: no read-modify-write needed. The clean
                 // bits are cleared after the count, with release: a reader that sees them
                 // clear sees the count.
-                c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+                let old = c.load(Ordering::Relaxed);
+                c.store(old.wrapping_add(n), Ordering::Relaxed);
                 clear(clean);
+                return old;
             }
+            0
         } else {
-            self.add_other(slot, index, n);
+            self.add_other(slot, index, n)
         }
     }
 
     /// The add of a thread without a slot yet (it takes one and adds to its own shard if
     /// the slot owns one) or without a shard of its own (an atomic add to the shared one).
     #[inline(never)]
-    fn add_other(&self, slot: usize, index: usize, n: u64) {
+    fn add_other(&self, slot: usize, index: usize, n: u64) -> u64 {
         let slot = if slot == UNASSIGNED {
             thread_slot()
         } else {
@@ -127,11 +136,30 @@ impl Shards {
         };
         let index = index.min(self.len.saturating_sub(1));
         if slot < self.owned {
-            self.add(slot, index, n);
+            self.add(slot, index, n)
         } else if let Some(c) = self.words.get(self.owned * self.stride + 1 + index) {
             self.mark_shared_used();
-            c.fetch_add(n, Ordering::Relaxed);
+            c.fetch_add(n, Ordering::Relaxed)
+        } else {
+            0
         }
+    }
+
+    /// Flags the counters as possibly wrapped, if a bulk add of `n` to a counter that
+    /// held `old` took it to 2^63 or past. From 2^63 a counter is still exact, but only
+    /// 2^63 single records (292 years at one a nanosecond) stand between it and a wrap
+    /// no reader could see; below it, single records cannot wrap it. So the record path
+    /// of one value never checks, and bulk adds (`record_n`, `record_corrected`) do.
+    #[inline]
+    pub(crate) fn check_bulk(&self, old: u64, n: u64) {
+        if old.checked_add(n).is_none_or(|new| new >> 63 != 0) {
+            self.overflow.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether [`check_bulk`](Self::check_bulk) has flagged a counter.
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflow.load(Ordering::Relaxed)
     }
 
     /// Flags the shared shard as written, before the first add to it. A reader that sees
@@ -157,11 +185,14 @@ impl Shards {
             self.mark_shared_used();
         }
         if let Some(c) = self.words.get(shard * self.stride + 1 + self.len) {
-            if owned {
-                c.store(c.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+            let old = if owned {
+                let old = c.load(Ordering::Relaxed);
+                c.store(old.wrapping_add(n), Ordering::Relaxed);
+                old
             } else {
-                c.fetch_add(n, Ordering::Relaxed);
-            }
+                c.fetch_add(n, Ordering::Relaxed)
+            };
+            self.check_bulk(old, n);
         }
     }
 
@@ -216,8 +247,10 @@ impl Shards {
 
     /// Sums the readable shards a block of counters at a time into a stack buffer (no
     /// allocation, each shard read sequentially) and hands each block's sums, with the
-    /// index of its first counter, to `f`, in counter order.
-    pub(crate) fn for_each_block_sum(&self, mut f: impl FnMut(usize, &[u64])) {
+    /// index of its first counter, to `f`, in counter order. Returns whether a sum
+    /// over the shards passed `u64::MAX` (its block then holds the wrapped sum).
+    pub(crate) fn for_each_block_sum(&self, mut f: impl FnMut(usize, &[u64])) -> bool {
+        let mut carry = false;
         const BLOCK: usize = 256;
         let mut sums = [0_u64; BLOCK];
         let mut start = 0;
@@ -228,12 +261,15 @@ impl Shards {
             for shard in self.iter() {
                 let counts = shard.get(start..end).unwrap_or_default();
                 for (sum, c) in sums.iter_mut().zip(counts) {
-                    *sum = sum.wrapping_add(c.load(Ordering::Relaxed));
+                    let (s, over) = sum.overflowing_add(c.load(Ordering::Relaxed));
+                    *sum = s;
+                    carry |= over;
                 }
             }
             f(start, sums);
             start = end;
         }
+        carry
     }
 
     /// The live saturation count, summed over the shards.

@@ -34,9 +34,13 @@ pub struct Snapshot {
     config: HistogramConfig,
     /// Counter indices of the non-empty buckets, ascending.
     indices: Vec<u32>,
-    /// `cumulative[k]`: the count of buckets `indices[..=k]`; strictly increasing.
+    /// `cumulative[k]`: the count of buckets `indices[..=k]`; strictly increasing, or,
+    /// when `overflowed`, increasing up to where the total passed `u64::MAX` and
+    /// `u64::MAX` from there on.
     cumulative: Vec<u64>,
     saturated: u64,
+    /// The counts passed what a `u64` holds (see [`Snapshot::is_overflowed`]).
+    overflowed: bool,
 }
 
 /// One non-empty bucket: the values it stands for and how many were recorded.
@@ -96,6 +100,9 @@ pub(crate) struct Builder {
     indices: Vec<u32>,
     cumulative: Vec<u64>,
     total: u64,
+    /// The total passed `u64::MAX` (a joined index keeps one entry, so the snapshot's
+    /// own check of its running totals would not see it).
+    carry: bool,
 }
 
 impl Builder {
@@ -104,6 +111,7 @@ impl Builder {
             indices: Vec::with_capacity(n),
             cumulative: Vec::with_capacity(n),
             total: 0,
+            carry: false,
         }
     }
 
@@ -114,7 +122,9 @@ impl Builder {
         }
         // Indices are below (64 + 1) × 2^17, far below u32::MAX.
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        self.total = self.total.wrapping_add(count);
+        let (total, carry) = self.total.overflowing_add(count);
+        self.total = total;
+        self.carry |= carry;
         if self.indices.last() == Some(&index) {
             if let Some(c) = self.cumulative.last_mut() {
                 *c = self.total;
@@ -140,7 +150,11 @@ impl Builder {
     }
 
     pub(crate) fn finish(self, config: HistogramConfig, saturated: u64) -> Snapshot {
-        Snapshot::from_parts(config, self.indices, self.cumulative, saturated)
+        let mut s = Snapshot::from_parts(config, self.indices, self.cumulative, saturated);
+        if self.carry {
+            s.mark_overflowed();
+        }
+        s
     }
 }
 
@@ -153,12 +167,35 @@ impl Snapshot {
         cumulative: Vec<u64>,
         saturated: u64,
     ) -> Self {
-        Self {
+        let mut s = Self {
             config,
             indices,
             cumulative,
             saturated,
+            overflowed: false,
+        };
+        // Each running total adds a count of at least 1, so a total that wrapped past
+        // u64::MAX is the first one not above its predecessor.
+        if let Some(k) = s.cumulative.windows(2).position(|w| w[1] <= w[0]) {
+            s.saturate_from(k + 1);
         }
+        s
+    }
+
+    /// Marks the counts as past what a `u64` holds, running totals saturated from
+    /// entry `k` on.
+    #[cold]
+    fn saturate_from(&mut self, k: usize) {
+        self.overflowed = true;
+        for c in self.cumulative.iter_mut().skip(k) {
+            *c = u64::MAX;
+        }
+    }
+
+    /// Marks the snapshot overflowed (a counter or a sum of shards may have wrapped).
+    #[cold]
+    pub(crate) fn mark_overflowed(&mut self) {
+        self.overflowed = true;
     }
 
     /// An empty snapshot of `config` (the identity of [`Snapshot::merge`]).
@@ -169,6 +206,7 @@ impl Snapshot {
             indices: Vec::new(),
             cumulative: Vec::new(),
             saturated: 0,
+            overflowed: false,
         }
     }
 
@@ -209,10 +247,26 @@ impl Snapshot {
         &self.config
     }
 
-    /// How many values were recorded (including saturated ones).
+    /// How many values were recorded (including saturated ones); `u64::MAX` when the
+    /// snapshot [`is_overflowed`](Self::is_overflowed).
     #[must_use]
     pub fn count(&self) -> u64 {
+        if self.overflowed {
+            return u64::MAX;
+        }
         self.cumulative.last().copied().unwrap_or(0)
+    }
+
+    /// Whether the counts passed what a `u64` holds: the total over the buckets passed
+    /// `u64::MAX`, a bucket's sum over shards did, or a bulk record took a counter to
+    /// 2^63 or past (see [`Histogram::record_n`](super::Histogram::record_n)). Then
+    /// [`count`](Self::count) and [`count_at_or_below`](Self::count_at_or_below)
+    /// saturate at `u64::MAX`, quantiles are refused with [`Error::CountOverflow`], and
+    /// bucket counts, mean and stdev are not to be trusted. Deltas and merges of an
+    /// overflowed snapshot are overflowed.
+    #[must_use]
+    pub fn is_overflowed(&self) -> bool {
+        self.overflowed
     }
 
     /// Whether no value was recorded.
@@ -308,6 +362,9 @@ impl Snapshot {
     }
 
     fn quantile_checked(&self, q: f64) -> Result<u64, Error> {
+        if self.overflowed {
+            return Err(Error::CountOverflow);
+        }
         let total = self.count();
         if self.is_empty() {
             return Err(Error::EmptySnapshot);
@@ -329,6 +386,7 @@ impl Snapshot {
     /// in the bucket of `v` counts, i.e. all values up to
     /// [`HistogramConfig::highest_equivalent`]`(v)` (as `hdrhistogram`'s `quantile_below`
     /// counts). The latency SLI "requests served within `v`". A binary search.
+    /// Saturates at `u64::MAX` (see [`is_overflowed`](Self::is_overflowed)).
     #[must_use]
     pub fn count_at_or_below(&self, v: u64) -> u64 {
         let index = self.config.index_of(v);
@@ -414,12 +472,11 @@ impl Snapshot {
                 e_through.wrapping_sub(below_earlier),
             ));
         }
-        Ok(Snapshot {
-            config: self.config,
-            indices,
-            cumulative,
-            saturated,
-        })
+        let mut out = Snapshot::from_parts(self.config, indices, cumulative, saturated);
+        if self.overflowed || earlier.overflowed {
+            out.mark_overflowed();
+        }
+        Ok(out)
     }
 
     /// Adds `other`'s counts to this snapshot (fleet aggregation). Counts add with
@@ -445,7 +502,10 @@ impl Snapshot {
             }
         }
         drop(a);
-        let merged = b.finish(self.config, self.saturated.wrapping_add(other.saturated));
+        let mut merged = b.finish(self.config, self.saturated.wrapping_add(other.saturated));
+        if self.overflowed || other.overflowed {
+            merged.mark_overflowed();
+        }
         *self = merged;
         Ok(())
     }

@@ -15,9 +15,9 @@ use crate::Error;
 use core::time::Duration;
 
 /// Windows up to this many minutes (3 days) are kept exactly, one entry per minute.
-pub(crate) const EXACT_MINUTES_MAX: u64 = 3 * 24 * 60;
-/// The longest supported horizon: 366 days.
-pub(crate) const HORIZON_MINUTES_MAX: u64 = 366 * 24 * 60;
+pub(crate) const EXACT_MINUTES_MAX: u64 = 3 * sre_core::MINUTES_PER_DAY;
+/// The longest supported horizon: the family's bound, [`sre_core::MAX_PERIOD`] (366 days).
+pub(crate) const HORIZON_MINUTES_MAX: u64 = sre_core::MAX_PERIOD_MINUTES;
 /// The memory the window itself (rings + fixed part) stays within: 72 KiB.
 pub(crate) const WINDOW_BYTES_BUDGET: usize = 72 * 1024;
 /// Bytes of one ring entry: cumulative good and bad, two `u64`.

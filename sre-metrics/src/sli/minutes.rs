@@ -8,10 +8,9 @@
 
 use crate::Error;
 use core::time::Duration;
-use sre_core::Timestamp;
+use sre_core::{SECS_PER_MINUTE, Timestamp};
 
-/// Nanoseconds in one minute.
-pub(crate) const NANOS_PER_MINUTE: u64 = 60_000_000_000;
+pub(crate) use sre_core::NANOS_PER_MINUTE;
 
 /// The minute `k` with `t ∈ ((k − 1) min, k min]`: `⌈t / 1 min⌉`.
 #[inline]
@@ -25,16 +24,16 @@ pub(crate) fn whole_minutes(d: Duration, what: &'static str) -> Result<u64, Erro
     if d.is_zero() {
         return Err(sre_core::Error::ZeroDuration { what }.into());
     }
-    if d.subsec_nanos() != 0 || !d.as_secs().is_multiple_of(60) {
+    if d.subsec_nanos() != 0 || !d.as_secs().is_multiple_of(SECS_PER_MINUTE) {
         return Err(Error::NotWholeMinutes { what, value: d });
     }
-    Ok(d.as_secs() / 60)
+    Ok(d.as_secs() / SECS_PER_MINUTE)
 }
 
 /// `m` minutes as a [`Duration`].
 #[inline]
 pub(crate) fn minutes(m: u64) -> Duration {
-    Duration::from_secs(m.saturating_mul(60))
+    Duration::from_secs(m.saturating_mul(SECS_PER_MINUTE))
 }
 
 /// `secs / 60` when `secs` is a multiple of 60, else a number above `u64::MAX / 60`

@@ -53,18 +53,9 @@
 //! past 3 days take an out-of-line pass over the coarse ring. [`SliWindow::counts`] and
 //! [`SliWindow::counts_many`] plan on the fly and share that path.
 //!
-//! Measured with `cargo bench -p sre-benches --bench sli -- sli_window`: the error
-//! ratios of the seven default windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d) of a 30-day
-//! window take about 221 instructions on x86-64 (callgrind, with the benchmark loop;
-//! re-summing 43,200 one-minute buckets, `naive_resum`, takes 27,400). In time, 0.0093×
-//! `naive_resum` in the final full benchmark run (18.2 ns against 1.96 µs), and 0.0069×,
-//! 0.0094× and 0.0115× in three runs of that group alone: the baseline, which streams
-//! 691 KB, swings from 1.9 to 2.9 µs with the machine's other load. Most of the query is
-//! the fixed work of the loads, conversions and the `Option`s themselves: the seven
-//! divisions are about 1 ns (the compiler does not pack them), and leaving out the index
-//! arithmetic, the overflow test and the sequence-lock re-check together would save about
-//! 14 %. Recording one event is 1.33× the time of one relaxed `fetch_add` in that run
-//! (0.9–1.4× across runs).
+//! Recording is one relaxed load, one compare and one or two relaxed `fetch_add`s on
+//! the thread's own stripe (see [`SliWindow`]'s "Concurrency"). Measured figures, and the
+//! commands that produce them, are in `benches/README.md`.
 //!
 //! # Modules
 //!

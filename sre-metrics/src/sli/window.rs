@@ -307,7 +307,7 @@ impl SliWindow {
         windows: [Duration; N],
     ) -> Result<[WindowCounts; N], Error> {
         let plan = WindowPlan::new(&self.layout, windows)?;
-        Ok(self.read_plan(now, &plan, between))
+        self.checked_counts(now, &plan)
     }
 
     /// Checks `windows` once against this window's horizon, for
@@ -337,7 +337,46 @@ impl SliWindow {
         if plan.horizon != self.layout.horizon {
             return Err(other_horizon(plan.horizon, self.layout.horizon));
         }
-        Ok(self.read_plan(now, plan, between))
+        self.checked_counts(now, plan)
+    }
+
+    /// The counts of a plan's windows, or the error that says they cannot be given:
+    /// [`Error::SliSaturated`] past `u64::MAX` events of a kind since construction,
+    /// [`Error::WindowTotalOverflow`] for a window whose good + bad passes `u64::MAX`.
+    fn checked_counts<const N: usize>(
+        &self,
+        now: Timestamp,
+        plan: &WindowPlan<N>,
+    ) -> Result<[WindowCounts; N], Error> {
+        let counts = self.read_plan(now, plan, |good, bad| (good, bad));
+        self.check_saturation()?;
+        let mut out = [WindowCounts::default(); N];
+        for ((o, &(good, bad)), &m) in out.iter_mut().zip(&counts).zip(&plan.minutes) {
+            let total = good.checked_add(bad).ok_or(Error::WindowTotalOverflow {
+                window: super::minutes::minutes(m),
+                good,
+                bad,
+            })?;
+            *o = WindowCounts { good, total };
+        }
+        Ok(out)
+    }
+
+    /// Whether more than `u64::MAX` good or bad events were recorded since
+    /// construction. From then on every query answers [`Error::SliSaturated`] rather
+    /// than counts that wrapped. (An add that carries is seen by queries that start
+    /// after it completes.)
+    #[must_use]
+    pub fn is_saturated(&self) -> bool {
+        stripes::saturated(&self.stripes)
+    }
+
+    fn check_saturation(&self) -> Result<(), Error> {
+        if self.is_saturated() {
+            Err(Error::SliSaturated)
+        } else {
+            Ok(())
+        }
     }
 
     /// The error ratio of each window of a [`WindowPlan`] as of `now`, `None` for a window
@@ -362,6 +401,7 @@ impl SliWindow {
         // windows; past it (2^62 events in a window: never in practice), the answers are
         // replaced by `error_ratio`'s own, from a second read.
         let counts = self.read_plan(now, plan, |good, bad| (good, bad));
+        self.check_saturation()?;
         let mut big = 0u64;
         let mut bad = [0.0_f64; N];
         let mut total = [0.0_f64; N];
@@ -378,9 +418,6 @@ impl SliWindow {
             return Ok(self.error_ratios_exact(now, plan));
         }
         // All divisions in one loop over plain arrays; 0/0 (NaN) becomes `None` after.
-        // (rustc 1.95 for x86-64 emits one scalar division each: it prices a packed SSE2
-        // division as dearer than two. They cost about 1 ns of the query: measured by
-        // swapping them for multiplications.)
         let mut ratio = [0.0_f64; N];
         for ((r, b), t) in ratio.iter_mut().zip(&bad).zip(&total) {
             *r = b / t;
@@ -392,8 +429,9 @@ impl SliWindow {
         Ok(out)
     }
 
-    /// [`error_ratios`](Self::error_ratios) for counts of 2^62 events or more, through
-    /// [`WindowCounts::error_ratio`].
+    /// [`error_ratios`](Self::error_ratios) for counts of 2^62 events or more:
+    /// `bad / (good + bad)` in floating point, so a window whose good + bad passes
+    /// `u64::MAX` still gets its ratio.
     #[cold]
     #[inline(never)]
     fn error_ratios_exact<const N: usize>(
@@ -401,16 +439,18 @@ impl SliWindow {
         now: Timestamp,
         plan: &WindowPlan<N>,
     ) -> [Option<f64>; N] {
-        let counts = self.read_plan(now, plan, between);
+        let counts = self.read_plan(now, plan, |good, bad| (good, bad));
         let mut out = [None; N];
-        for (o, c) in out.iter_mut().zip(&counts) {
-            *o = c.error_ratio();
+        for (o, &(g, b)) in out.iter_mut().zip(&counts) {
+            *o = (g | b != 0).then(|| b as f64 / (g as f64 + b as f64));
         }
         out
     }
 
     /// Every event recorded since construction (good and total), whatever its time: the
-    /// values of a Prometheus counter pair (`..._total`) for this SLI.
+    /// values of a Prometheus counter pair (`..._total`) for this SLI. `total` saturates
+    /// at `u64::MAX`; past `u64::MAX` events of one kind the counts wrap, which
+    /// [`is_saturated`](Self::is_saturated) reports.
     ///
     /// ```
     /// use core::time::Duration;
