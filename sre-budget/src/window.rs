@@ -259,7 +259,9 @@ impl EventCounts for MinuteSeries {
     /// 1 (its first [`push`](MinuteSeries::push)) and, like its windows, reads minutes
     /// not pushed yet as empty.
     fn observed(&self, now: Timestamp) -> Option<Duration> {
-        Some(Duration::from_secs(60 * (now.as_nanos() / MINUTE_NANOS)))
+        Some(sre_core::MINUTE.saturating_mul(
+            u32::try_from(now.as_nanos() / sre_core::NANOS_PER_MINUTE).unwrap_or(u32::MAX),
+        ))
     }
 }
 

@@ -75,7 +75,11 @@ fn ticks_do_not_allocate() {
         .collect();
     let (t, allocs, bytes) = runs.iter().copied().min_by_key(|r| (r.1, r.2)).unwrap();
     assert!(t >= 8, "the run must include transitions, saw {t}");
-    assert_eq!((allocs, bytes), (0, 0), "SliWindow ticks allocated in every run: {runs:?}");
+    assert_eq!(
+        (allocs, bytes),
+        (0, 0),
+        "SliWindow ticks allocated in every run: {runs:?}"
+    );
 
     // MinuteSeries needs `&mut` to push, so the series is rebuilt outside the region and
     // the allocation check covers the evaluation of each tick alone.

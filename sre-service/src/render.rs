@@ -5,7 +5,7 @@ use crate::registry::Registry;
 use crate::request::{Method, StatusClass};
 use crate::route::{Route, RouteCounts};
 use sre_budget::AlertState;
-use sre_budget::duration::format_duration;
+use sre_core::duration::format_duration;
 use sre_metrics::exposition::{
     ClassicHistogram, Exemplar, Exposition, Format, Summary, nanos_to_seconds,
 };

@@ -84,8 +84,8 @@ impl Runner {
     pub fn new(registry: &Registry) -> Self {
         Self {
             registry: registry.clone(),
-            interval: Duration::from_secs(60),
-            checkpoint_interval: Duration::from_secs(60),
+            interval: sre_core::MINUTE,
+            checkpoint_interval: sre_core::MINUTE,
         }
     }
 
