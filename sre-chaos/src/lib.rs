@@ -12,6 +12,8 @@
 //! - [`run`](mod@run): [`run()`], the [`Probes`] and [`Activities`] the caller supplies, the [`Journal`].
 //! - [`blast`]: Litmus target counts, AWS FIS selection, seeded choice, [`UserShare`](blast::UserShare).
 //! - [`litmus`]: Litmus attempts, probe modes, comparators, verdict and success percentage.
+//! - [`signals`]: error ratio, rate, burn rate over an `SliWindow`; a `Histogram` quantile over an interval.
+//! - [`guard`]: [`Guard`](guard::Guard): abort conditions every tick, the [`KillSwitch`](guard::KillSwitch), why it stopped.
 //! - [`compare`]: [`CompareOp`].
 //! - [`error`]: the crate's [`Error`].
 #![forbid(unsafe_code)]
@@ -20,10 +22,12 @@ pub mod blast;
 pub mod compare;
 pub mod error;
 pub mod experiment;
+pub mod guard;
 pub mod jsonpath;
 pub mod litmus;
 mod pyvalue;
 pub mod run;
+pub mod signals;
 pub mod tolerance;
 
 pub use compare::CompareOp;
