@@ -76,7 +76,11 @@ impl FisSelection {
         };
         if let Some(n) = arg("COUNT(") {
             let n: u64 = n.parse().map_err(|_| bad())?;
-            return if n >= 1 { Ok(Self::Count(n)) } else { Err(bad()) };
+            return if n >= 1 {
+                Ok(Self::Count(n))
+            } else {
+                Err(bad())
+            };
         }
         if let Some(p) = arg("PERCENT(") {
             let p: u8 = p.parse().map_err(|_| bad())?;
@@ -209,7 +213,8 @@ impl UserShare {
             return Err(Error::invalid("share", share, "a fraction in [0, 1]"));
         }
         // share · 2^64, floored; share = 1 selects everyone.
-        let scaled = share * 18_446_744_073_709_551_616.0;
+        let two_32 = f64::from(u32::MAX) + 1.0;
+        let scaled = share * two_32 * two_32;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         // `scaled` is in [0, 2^64]; `as` saturates 2^64 itself, handled by `all`.
         let threshold = scaled as u64;

@@ -52,13 +52,19 @@ impl Strategy {
     }
 
     pub(crate) fn before(self) -> bool {
-        matches!(self, Self::Default | Self::BeforeMethodOnly | Self::Continuous)
+        matches!(
+            self,
+            Self::Default | Self::BeforeMethodOnly | Self::Continuous
+        )
     }
     pub(crate) fn during(self) -> bool {
         matches!(self, Self::DuringMethodOnly | Self::Continuous)
     }
     pub(crate) fn after(self) -> bool {
-        matches!(self, Self::Default | Self::AfterMethodOnly | Self::Continuous)
+        matches!(
+            self,
+            Self::Default | Self::AfterMethodOnly | Self::Continuous
+        )
     }
 }
 
@@ -218,7 +224,7 @@ impl Activity {
     }
 }
 
-/// An experiment: validated data, run by [`run`](crate::run).
+/// An experiment: validated data, run by [`run`](crate::run()).
 #[derive(Debug, Clone)]
 pub struct Experiment {
     pub(crate) hypothesis: Vec<HypothesisProbe>,

@@ -196,11 +196,16 @@ impl Guard {
         };
         for c in &conditions {
             match c {
-                Condition::ErrorRatioAbove { window: w, threshold } => {
+                Condition::ErrorRatioAbove {
+                    window: w,
+                    threshold,
+                } => {
                     window(w)?;
                     nonneg("threshold", *threshold)?;
                 }
-                Condition::BurnRateAbove { window: w, burn, .. } => {
+                Condition::BurnRateAbove {
+                    window: w, burn, ..
+                } => {
                     window(w)?;
                     nonneg("burn", *burn)?;
                 }
@@ -262,11 +267,11 @@ impl Guard {
     /// horizon, too few latencies) does not abort. Cost: O(conditions) SLI queries and
     /// one histogram snapshot per quantile condition.
     pub fn tick(&mut self, now: Timestamp, signals: Signals<'_>) -> Option<&Abort> {
-        if self.stopped.is_none() {
-            if let Some(cause) = self.evaluate(now, signals) {
-                self.switch.trip();
-                self.stopped = Some(Abort { at: now, cause });
-            }
+        if self.stopped.is_none()
+            && let Some(cause) = self.evaluate(now, signals)
+        {
+            self.switch.trip();
+            self.stopped = Some(Abort { at: now, cause });
         }
         self.stopped.as_ref()
     }
@@ -320,14 +325,12 @@ impl Guard {
                     expected,
                     tolerance,
                 } => match rate(s.sli, now, *window) {
-                    Ok(r) if !within_rate(r, *expected, *tolerance) => {
-                        Some(Cause::Threshold {
-                            index: i,
-                            signal: "rate",
-                            observed: r,
-                            limit: *expected,
-                        })
-                    }
+                    Ok(r) if !within_rate(r, *expected, *tolerance) => Some(Cause::Threshold {
+                        index: i,
+                        signal: "rate",
+                        observed: r,
+                        limit: *expected,
+                    }),
                     _ => None,
                 },
                 Condition::Deadline { name, within } => {

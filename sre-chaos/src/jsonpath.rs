@@ -149,7 +149,9 @@ fn select<'a>(v: &'a Value, sels: &[Selector], out: &mut Vec<&'a Value>) {
             (Selector::Name(n), Value::Object(o)) => out.extend(o.get(n)),
             (Selector::Wildcard, Value::Object(o)) => out.extend(o.values()),
             (Selector::Wildcard, Value::Array(a)) => out.extend(a.iter()),
-            (Selector::Index(i), Value::Array(a)) => out.extend(resolve(*i, a.len()).map(|j| &a[j])),
+            (Selector::Index(i), Value::Array(a)) => {
+                out.extend(resolve(*i, a.len()).map(|j| &a[j]))
+            }
             (Selector::Slice(s, e), Value::Array(a)) => {
                 let len = i64::try_from(a.len()).unwrap_or(i64::MAX);
                 let clamp = |x: i64| (if x < 0 { len + x } else { x }).clamp(0, len);
@@ -177,7 +179,8 @@ fn parse_bracket(t: &str, open: usize) -> Option<(Vec<Selector>, usize)> {
         let p = part.trim();
         let sel = if p == "*" {
             Selector::Wildcard
-        } else if (p.starts_with('\'') && p.ends_with('\'') || p.starts_with('"') && p.ends_with('"'))
+        } else if (p.starts_with('\'') && p.ends_with('\'')
+            || p.starts_with('"') && p.ends_with('"'))
             && p.len() >= 2
         {
             Selector::Name(p[1..p.len() - 1].to_string())
@@ -187,7 +190,11 @@ fn parse_bracket(t: &str, open: usize) -> Option<(Vec<Selector>, usize)> {
             }
             let num = |s: &str| -> Option<Option<i64>> {
                 let s = s.trim();
-                if s.is_empty() { Some(None) } else { s.parse().ok().map(Some) }
+                if s.is_empty() {
+                    Some(None)
+                } else {
+                    s.parse().ok().map(Some)
+                }
             };
             Selector::Slice(num(a)?, num(b)?)
         } else {

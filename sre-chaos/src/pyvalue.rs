@@ -79,9 +79,7 @@ pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
         }
         _ => false,
     }
@@ -174,8 +172,7 @@ impl Decimal {
                 // Rust's fixed-precision formatting is exact; 1074 fractional digits hold
                 // every binary64 exactly.
                 let s = format!("{:.1074}", f.abs());
-                Self::parse_plain(f.is_sign_negative() && f != 0.0, &s)
-                    .unwrap_or(Decimal::NaN)
+                Self::parse_plain(f.is_sign_negative() && f != 0.0, &s).unwrap_or(Decimal::NaN)
             }
         }
     }
@@ -344,7 +341,10 @@ mod tests {
         assert!(!py_eq(&json!("1"), &json!(1)));
         assert!(py_eq(&json!([1, {"a": 2.0}]), &json!([1.0, {"a": 2}])));
         // 2^53 + 1 is not the float 2^53.
-        assert!(!py_eq(&json!(9_007_199_254_740_993_i64), &json!(9_007_199_254_740_992.0)));
+        assert!(!py_eq(
+            &json!(9_007_199_254_740_993_i64),
+            &json!(9_007_199_254_740_992.0)
+        ));
     }
 
     #[test]

@@ -11,10 +11,15 @@ use sre_metrics::{Histogram, SliWindow, Snapshot};
 ///
 /// # Errors
 /// [`Error::Signal`] when the window is zero or beyond the SLI window's horizon.
-pub fn error_ratio(sli: &SliWindow, now: Timestamp, window: Duration) -> Result<Option<f64>, Error> {
-    let c = sli
-        .counts(now, window)
-        .map_err(|source| Error::Signal { what: "error_ratio", source })?;
+pub fn error_ratio(
+    sli: &SliWindow,
+    now: Timestamp,
+    window: Duration,
+) -> Result<Option<f64>, Error> {
+    let c = sli.counts(now, window).map_err(|source| Error::Signal {
+        what: "error_ratio",
+        source,
+    })?;
     Ok(c.error_ratio())
 }
 
@@ -23,9 +28,10 @@ pub fn error_ratio(sli: &SliWindow, now: Timestamp, window: Duration) -> Result<
 /// # Errors
 /// [`Error::Signal`] as for [`error_ratio`].
 pub fn rate(sli: &SliWindow, now: Timestamp, window: Duration) -> Result<f64, Error> {
-    let c = sli
-        .counts(now, window)
-        .map_err(|source| Error::Signal { what: "rate", source })?;
+    let c = sli.counts(now, window).map_err(|source| Error::Signal {
+        what: "rate",
+        source,
+    })?;
     Ok(c.total as f64 / window.as_secs_f64())
 }
 
@@ -86,15 +92,17 @@ impl IntervalQuantile {
     /// different configuration).
     pub fn read(&mut self, histogram: &Histogram) -> Result<Option<u64>, Error> {
         let now = histogram.snapshot();
-        let interval = now
-            .delta(&self.previous)
-            .map_err(|source| Error::Signal { what: "quantile", source })?;
+        let interval = now.delta(&self.previous).map_err(|source| Error::Signal {
+            what: "quantile",
+            source,
+        })?;
         if interval.count() < self.min_count {
             return Ok(None);
         }
-        let v = interval
-            .quantile(self.q)
-            .map_err(|source| Error::Signal { what: "quantile", source })?;
+        let v = interval.quantile(self.q).map_err(|source| Error::Signal {
+            what: "quantile",
+            source,
+        })?;
         self.previous = now;
         Ok(Some(v))
     }

@@ -124,8 +124,9 @@ impl Tolerance {
         let kind = field(o, "type").cloned().unwrap_or(Value::Null);
         match kind.as_str() {
             Some("range") => {
-                let range = field(o, "range")
-                    .ok_or_else(|| Error::invalid("tolerance.range", "missing", "[lower, upper]"))?;
+                let range = field(o, "range").ok_or_else(|| {
+                    Error::invalid("tolerance.range", "missing", "[lower, upper]")
+                })?;
                 let pair = range
                     .as_array()
                     .filter(|a| a.len() == 2)
@@ -177,14 +178,19 @@ impl Tolerance {
                 match (func, args) {
                     (Some("compare"), Some(args)) => {
                         let op_v = args.get("op").cloned().unwrap_or(Value::Null);
-                        let op = op_v
-                            .as_str()
-                            .and_then(CompareOp::parse)
-                            .ok_or_else(|| {
-                                Error::invalid("tolerance.provider.arguments.op", &op_v, "one of < <= > >= == !=")
-                            })?;
+                        let op = op_v.as_str().and_then(CompareOp::parse).ok_or_else(|| {
+                            Error::invalid(
+                                "tolerance.provider.arguments.op",
+                                &op_v,
+                                "one of < <= > >= == !=",
+                            )
+                        })?;
                         let limit = args.get("limit").cloned().ok_or_else(|| {
-                            Error::invalid("tolerance.provider.arguments.limit", "missing", "a value")
+                            Error::invalid(
+                                "tolerance.provider.arguments.limit",
+                                "missing",
+                                "a value",
+                            )
                         })?;
                         Ok(Self::Compare { op, limit })
                     }

@@ -20,7 +20,10 @@ fn share_is_close_to_target_within_binomial_bounds() {
             let sigma = (share * (1.0 - share) / n).sqrt();
             let got = picked as f64 / n;
             // 5 sigma: a false alarm once in ~3.5 million runs of a fair hash.
-            assert!((got - share).abs() <= 5.0 * sigma, "share {share} salt {salt}: {got}");
+            assert!(
+                (got - share).abs() <= 5.0 * sigma,
+                "share {share} salt {salt}: {got}"
+            );
         }
     }
 }
@@ -29,7 +32,11 @@ fn share_is_close_to_target_within_binomial_bounds() {
 fn edges_select_nobody_and_everybody() {
     let none = UserShare::new(0.0, 7).unwrap();
     let all = UserShare::new(1.0, 7).unwrap();
-    assert!(keys(10_000).iter().all(|k| !none.contains(k.as_bytes()) && all.contains(k.as_bytes())));
+    assert!(
+        keys(10_000)
+            .iter()
+            .all(|k| !none.contains(k.as_bytes()) && all.contains(k.as_bytes()))
+    );
     assert!(UserShare::new(1.01, 0).is_err() && UserShare::new(f64::NAN, 0).is_err());
 }
 
@@ -39,9 +46,15 @@ fn different_salts_pick_nearly_independent_sets() {
     let users = keys(100_000);
     let a = UserShare::new(0.1, 1).unwrap();
     let b = UserShare::new(0.1, 2).unwrap();
-    let both = users.iter().filter(|k| a.contains(k.as_bytes()) && b.contains(k.as_bytes())).count();
+    let both = users
+        .iter()
+        .filter(|k| a.contains(k.as_bytes()) && b.contains(k.as_bytes()))
+        .count();
     let sigma = (0.01_f64 * 0.99 / 100_000.0).sqrt() * 100_000.0;
-    assert!((both as f64 - 1_000.0).abs() <= 5.0 * sigma, "overlap {both}");
+    assert!(
+        (both as f64 - 1_000.0).abs() <= 5.0 * sigma,
+        "overlap {both}"
+    );
 }
 
 proptest! {

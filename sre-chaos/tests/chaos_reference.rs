@@ -24,7 +24,11 @@ fn reference_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in ["../shared/reference", "../../shared/reference", "../../../shared/reference"] {
+    for rel in [
+        "../shared/reference",
+        "../../shared/reference",
+        "../../../shared/reference",
+    ] {
         let d = manifest.join(rel);
         if d.join("chaos_vectors.json").is_file() {
             return d;
@@ -40,7 +44,8 @@ fn load() -> Value {
 }
 
 fn u(v: &Value) -> u64 {
-    v.as_u64().unwrap_or_else(|| panic!("not an unsigned integer: {v}"))
+    v.as_u64()
+        .unwrap_or_else(|| panic!("not an unsigned integer: {v}"))
 }
 
 fn tolerance_case(input: &Value, want: &Value) -> Result<(), String> {
@@ -67,7 +72,12 @@ struct VectorProbes<'a> {
 }
 
 impl Probes for VectorProbes<'_> {
-    fn probe(&mut self, phase: Phase, index: usize, _: &HypothesisProbe) -> Result<Value, ActivityFailed> {
+    fn probe(
+        &mut self,
+        phase: Phase,
+        index: usize,
+        _: &HypothesisProbe,
+    ) -> Result<Value, ActivityFailed> {
         let o = &self.outputs[index]["outputs"];
         let out = match phase {
             Phase::Before => &o["before"],
@@ -147,7 +157,10 @@ fn journal_json(j: &Journal) -> Value {
 
 fn run_case(input: &Value, want: &Value) -> Result<(), String> {
     let empty = Vec::new();
-    let hyp = input.get("hypothesis").and_then(Value::as_array).unwrap_or(&empty);
+    let hyp = input
+        .get("hypothesis")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
     let hypothesis = hyp
         .iter()
         .map(|h| {
@@ -180,7 +193,9 @@ fn run_case(input: &Value, want: &Value) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let experiment = Experiment::new(hypothesis, method, rollbacks)
         .map_err(|e| e.to_string())?
-        .with_strategy(Strategy::parse(input["strategy"].as_str().unwrap()).map_err(|e| e.to_string())?)
+        .with_strategy(
+            Strategy::parse(input["strategy"].as_str().unwrap()).map_err(|e| e.to_string())?,
+        )
         .with_rollback_strategy(
             RollbackStrategy::parse(input["rollback_strategy"].as_str().unwrap())
                 .map_err(|e| e.to_string())?,
@@ -199,12 +214,18 @@ fn run_case(input: &Value, want: &Value) -> Result<(), String> {
     let want_obj = want.as_object().unwrap();
     let mut diffs = BTreeMap::new();
     for (k, w) in want_obj {
-        let g = got.get(k).unwrap_or_else(|| panic!("expected field {k} is not produced"));
+        let g = got
+            .get(k)
+            .unwrap_or_else(|| panic!("expected field {k} is not produced"));
         if g != w {
             diffs.insert(k.clone(), format!("got {g}, want {w}"));
         }
     }
-    if diffs.is_empty() { Ok(()) } else { Err(format!("{diffs:#?}")) }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{diffs:#?}"))
+    }
 }
 
 fn litmus_targets_case(input: &Value, want: &Value) -> Result<(), String> {
@@ -213,9 +234,17 @@ fn litmus_targets_case(input: &Value, want: &Value) -> Result<(), String> {
         "nodes" => LitmusKind::Nodes,
         other => panic!("unknown kind {other}"),
     };
-    let got = litmus_targets(kind, u(&input["total"]), u32::try_from(u(&input["affected_perc"])).unwrap())
-        .map_err(|e| e.to_string())?;
-    if got == u(&want["targets"]) { Ok(()) } else { Err(format!("got {got}, want {}", want["targets"])) }
+    let got = litmus_targets(
+        kind,
+        u(&input["total"]),
+        u32::try_from(u(&input["affected_perc"])).unwrap(),
+    )
+    .map_err(|e| e.to_string())?;
+    if got == u(&want["targets"]) {
+        Ok(())
+    } else {
+        Err(format!("got {got}, want {}", want["targets"]))
+    }
 }
 
 fn litmus_attempts_case(input: &Value, want: &Value) -> Result<(), String> {
@@ -252,7 +281,11 @@ fn litmus_attempts_case(input: &Value, want: &Value) -> Result<(), String> {
         "elapsed_ms": u64::try_from(result.elapsed.as_millis()).unwrap(),
         "failure": failure,
     });
-    if &got == want { Ok(()) } else { Err(format!("got {got}, want {want}")) }
+    if &got == want {
+        Ok(())
+    } else {
+        Err(format!("got {got}, want {want}"))
+    }
 }
 
 fn litmus_result_case(input: &Value, want: &Value) -> Result<(), String> {
@@ -275,11 +308,16 @@ fn litmus_result_case(input: &Value, want: &Value) -> Result<(), String> {
         "phase": r.phase(),
         "probe_success_percentage": r.probe_success_percentage.to_string(),
     });
-    if &got == want { Ok(()) } else { Err(format!("got {got}, want {want}")) }
+    if &got == want {
+        Ok(())
+    } else {
+        Err(format!("got {got}, want {want}"))
+    }
 }
 
 fn fis_case(input: &Value, want: &Value) -> Result<(), String> {
-    let sel = FisSelection::parse(input["selection_mode"].as_str().unwrap()).map_err(|e| e.to_string())?;
+    let sel = FisSelection::parse(input["selection_mode"].as_str().unwrap())
+        .map_err(|e| e.to_string())?;
     let empty = match input["empty_target_resolution_mode"].as_str().unwrap() {
         "fail" => EmptyTargetResolution::Fail,
         "skip" => EmptyTargetResolution::Skip,
@@ -294,14 +332,22 @@ fn fis_case(input: &Value, want: &Value) -> Result<(), String> {
     if targets == want["targets"] && outcome == want["outcome"] {
         Ok(())
     } else {
-        Err(format!("got {targets} {outcome}, want {} {}", want["targets"], want["outcome"]))
+        Err(format!(
+            "got {targets} {outcome}, want {} {}",
+            want["targets"], want["outcome"]
+        ))
     }
 }
 
 #[test]
 fn every_vector() {
     let doc = load();
-    let known: Vec<&str> = doc["schema"]["categories"].as_object().unwrap().keys().map(String::as_str).collect();
+    let known: Vec<&str> = doc["schema"]["categories"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut passed: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for v in doc["vectors"].as_array().unwrap() {
@@ -323,6 +369,11 @@ fn every_vector() {
         }
     }
     println!("passed per category: {passed:?}");
-    assert!(failures.is_empty(), "{} failing vectors:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing vectors:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(!passed.is_empty(), "no vector ran");
 }

@@ -12,7 +12,12 @@ use sre_core::{Clock, ManualClock, Timestamp};
 /// An error-rate probe whose value is a function of the phase.
 struct Rate<F: FnMut(Phase) -> Value>(F);
 impl<F: FnMut(Phase) -> Value> Probes for Rate<F> {
-    fn probe(&mut self, phase: Phase, _: usize, _: &HypothesisProbe) -> Result<Value, ActivityFailed> {
+    fn probe(
+        &mut self,
+        phase: Phase,
+        _: usize,
+        _: &HypothesisProbe,
+    ) -> Result<Value, ActivityFailed> {
         Ok((self.0)(phase))
     }
 }
@@ -48,7 +53,9 @@ fn experiment(method: usize) -> Experiment {
         name: "error-rate".into(),
         tolerance: Tolerance::from_json(&json!([0, 0.001])).unwrap(),
     }];
-    let method = (0..method).map(|i| Activity::action(format!("a{i}"))).collect();
+    let method = (0..method)
+        .map(|i| Activity::action(format!("a{i}")))
+        .collect();
     Experiment::new(hypothesis, method, vec![Activity::action("restore")]).unwrap()
 }
 
@@ -73,13 +80,20 @@ fn broken_before_is_completed_in_compatible_mode_and_not_run_in_strict_mode() {
     assert!(acts.ran.is_empty() && j.rollbacks_played && acts.rolled_back == 1);
 
     let mut acts = timed(&clock);
-    let j = run(&experiment(2).with_mode(Mode::Strict), &mut Rate(broken), &mut acts, &clock);
+    let j = run(
+        &experiment(2).with_mode(Mode::Strict),
+        &mut Rate(broken),
+        &mut acts,
+        &clock,
+    );
     assert_eq!((j.status, j.exit_code()), (Status::NotRun, 1));
     assert!(acts.ran.is_empty() && !j.rollbacks_played && acts.rolled_back == 0);
 
     // Strict mode still honours an explicit "always".
     let mut acts = timed(&clock);
-    let e = experiment(2).with_mode(Mode::Strict).with_rollback_strategy(RollbackStrategy::Always);
+    let e = experiment(2)
+        .with_mode(Mode::Strict)
+        .with_rollback_strategy(RollbackStrategy::Always);
     let j = run(&e, &mut Rate(broken), &mut acts, &clock);
     assert_eq!(j.status, Status::NotRun);
     assert_eq!(acts.rolled_back, 1);
@@ -93,18 +107,38 @@ fn fail_fast_then_deviated_is_overwritten_only_in_compatible_mode() {
         Phase::Before => json!(0.0),
         _ => json!(0.06),
     };
-    let base = experiment(3).with_strategy(Strategy::Continuous).with_schedule(schedule);
+    let base = experiment(3)
+        .with_strategy(Strategy::Continuous)
+        .with_schedule(schedule);
 
     let mut acts = timed(&clock);
     let j = run(&base, &mut Rate(values), &mut acts, &clock);
-    assert_eq!((j.status, j.deviated, j.exit_code()), (Status::Completed, true, 1));
+    assert_eq!(
+        (j.status, j.deviated, j.exit_code()),
+        (Status::Completed, true, 1)
+    );
     assert!(j.rollbacks_played);
-    assert_eq!(acts.ran, vec![0], "the method stops after the current activity");
+    assert_eq!(
+        acts.ran,
+        vec![0],
+        "the method stops after the current activity"
+    );
 
     let mut acts = timed(&clock);
-    let j = run(&base.clone().with_mode(Mode::Strict), &mut Rate(values), &mut acts, &clock);
-    assert_eq!((j.status, j.deviated, j.exit_code()), (Status::Failed, true, 1));
-    assert!(!j.rollbacks_played, "default rollbacks are not played on a failed run");
+    let j = run(
+        &base.clone().with_mode(Mode::Strict),
+        &mut Rate(values),
+        &mut acts,
+        &clock,
+    );
+    assert_eq!(
+        (j.status, j.deviated, j.exit_code()),
+        (Status::Failed, true, 1)
+    );
+    assert!(
+        !j.rollbacks_played,
+        "default rollbacks are not played on a failed run"
+    );
 }
 
 #[test]
@@ -117,7 +151,12 @@ fn a_raising_check_crashes_compatible_runs_and_is_a_miss_in_strict_mode() {
     assert!(j.crashed.is_some() && !j.rollbacks_played && acts.ran.is_empty());
 
     let mut acts = timed(&clock);
-    let j = run(&experiment(1).with_mode(Mode::Strict), &mut Rate(text), &mut acts, &clock);
+    let j = run(
+        &experiment(1).with_mode(Mode::Strict),
+        &mut Rate(text),
+        &mut acts,
+        &clock,
+    );
     assert_eq!(j.status, Status::NotRun);
     let p = &j.steady_state_before.unwrap().probes[0];
     assert!(!p.tolerance_met && p.check_raised.is_some());
@@ -130,10 +169,16 @@ fn iterations_follow_the_callers_clock() {
     // the method; none runs after it returns).
     let clock = ManualClock::new(Timestamp::ZERO);
     let schedule = Schedule::new(Duration::from_secs(20), false, 0.0).unwrap();
-    let e = experiment(3).with_strategy(Strategy::DuringMethodOnly).with_schedule(schedule);
+    let e = experiment(3)
+        .with_strategy(Strategy::DuringMethodOnly)
+        .with_schedule(schedule);
     let mut acts = timed(&clock);
     let j = run(&e, &mut Rate(|_| json!(0.0)), &mut acts, &clock);
-    let at: Vec<u64> = j.steady_state_during.iter().map(|s| s.at.as_secs()).collect();
+    let at: Vec<u64> = j
+        .steady_state_during
+        .iter()
+        .map(|s| s.at.as_secs())
+        .collect();
     assert_eq!(at, (0..10).map(|k| k * 20).collect::<Vec<_>>());
     assert!(j.steady_state_before.is_none() && j.steady_state_after.is_none());
     assert_eq!(j.end, Timestamp::from_secs(180));
@@ -151,7 +196,9 @@ fn fail_fast_ratio_counts_failed_iterations_over_all() {
     };
     for (ratio, iterations, status) in [(60.0, 7, Status::Completed), (50.0, 2, Status::Failed)] {
         let schedule = Schedule::new(Duration::from_secs(60), true, ratio).unwrap();
-        let e = experiment(6).with_strategy(Strategy::DuringMethodOnly).with_schedule(schedule);
+        let e = experiment(6)
+            .with_strategy(Strategy::DuringMethodOnly)
+            .with_schedule(schedule);
         let mut acts = timed(&clock);
         let j = run(&e, &mut Rate(alternating), &mut acts, &clock);
         assert_eq!(j.steady_state_during.len(), iterations, "ratio {ratio}");
@@ -165,12 +212,22 @@ fn bad_input_is_a_typed_error() {
     assert!(Schedule::new(Duration::from_secs(1), true, f64::NAN).is_err());
     assert!(Strategy::parse("sometimes").is_err());
     assert!(RollbackStrategy::parse("maybe").is_err());
-    let many = (0..=sre_chaos::MAX_ACTIVITIES).map(|i| Activity::action(format!("{i}"))).collect();
+    let many = (0..=sre_chaos::MAX_ACTIVITIES)
+        .map(|i| Activity::action(format!("{i}")))
+        .collect();
     assert!(matches!(
         Experiment::new(vec![], many, vec![]),
-        Err(sre_chaos::Error::TooMany { field: "method", .. })
+        Err(sre_chaos::Error::TooMany {
+            field: "method",
+            ..
+        })
     ));
-    for bad in [json!(1.5), json!(null), json!({"type": "range", "range": [1]}), json!({"type": "regex", "pattern": "("})] {
+    for bad in [
+        json!(1.5),
+        json!(null),
+        json!({"type": "range", "range": [1]}),
+        json!({"type": "regex", "pattern": "("}),
+    ] {
         assert!(Tolerance::from_json(&bad).is_err(), "{bad}");
     }
 }
