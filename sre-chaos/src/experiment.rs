@@ -322,3 +322,164 @@ impl Experiment {
         self.mode
     }
 }
+
+impl Experiment {
+    /// Reads a Chaos Toolkit experiment document: `steady-state-hypothesis.probes[]`
+    /// (`name`, `tolerance`), `method[]` (`name`, `type` action or probe), `rollbacks[]`
+    /// (`name`), and an optional `runtime` block in the shape of Chaos Toolkit's
+    /// settings: `runtime.hypothesis.{strategy, frequency (seconds), fail_fast,
+    /// fail_fast_ratio}`, `runtime.rollbacks.strategy`, and this crate's
+    /// `runtime.mode` (`compatible` or `strict`). Providers are not read: the caller's
+    /// [`Probes`](crate::Probes) and [`Activities`](crate::Activities) run activities
+    /// by name.
+    ///
+    /// ```
+    /// use sre_chaos::{Experiment, Strategy};
+    /// let doc = serde_json::json!({
+    ///     "title": "the database fails over",
+    ///     "steady-state-hypothesis": {"title": "healthy", "probes": [
+    ///         {"type": "probe", "name": "error-rate", "tolerance": [0, 0.001]}]},
+    ///     "method": [{"type": "action", "name": "kill-db-primary"}],
+    ///     "rollbacks": [{"type": "action", "name": "restore-db-primary"}],
+    ///     "runtime": {"hypothesis": {"strategy": "continuously", "frequency": 5, "fail_fast": true}}
+    /// });
+    /// let e = Experiment::from_json(&doc)?;
+    /// assert_eq!(e.strategy(), Strategy::Continuous);
+    /// assert_eq!(e.schedule().frequency().as_secs(), 5);
+    /// # Ok::<(), sre_chaos::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the field (a missing name, an unknown activity type,
+    /// strategy or mode, an invalid tolerance, a negative or non-finite frequency);
+    /// [`Error::TooMany`] beyond [`MAX_ACTIVITIES`].
+    pub fn from_json(doc: &serde_json::Value) -> Result<Self, Error> {
+        use serde_json::Value;
+        let list = |field: &'static str, v: Option<&Value>| -> Result<Vec<Value>, Error> {
+            match v {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(a)) if a.len() > MAX_ACTIVITIES => Err(Error::TooMany {
+                    field,
+                    len: a.len(),
+                    bound: MAX_ACTIVITIES,
+                }),
+                Some(Value::Array(a)) => Ok(a.clone()),
+                Some(other) => Err(Error::invalid(field, other, "a list")),
+            }
+        };
+        let name = |field: &'static str, v: &Value| -> Result<String, Error> {
+            v.get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| Error::invalid(field, v, "an activity with a string `name`"))
+        };
+        let hypothesis = list(
+            "steady-state-hypothesis.probes",
+            doc.get("steady-state-hypothesis")
+                .and_then(|h| h.get("probes")),
+        )?
+        .iter()
+        .map(|p| {
+            let tolerance = p.get("tolerance").ok_or_else(|| {
+                Error::invalid(
+                    "steady-state-hypothesis.probes[].tolerance",
+                    "missing",
+                    "a tolerance",
+                )
+            })?;
+            Ok(HypothesisProbe {
+                name: name("steady-state-hypothesis.probes[]", p)?,
+                tolerance: Tolerance::from_json(tolerance)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+        let method = list("method", doc.get("method"))?
+            .iter()
+            .map(|a| {
+                let kind = match a.get("type").and_then(Value::as_str) {
+                    Some("action") => ActivityKind::Action,
+                    Some("probe") => ActivityKind::Probe,
+                    _ => {
+                        return Err(Error::invalid(
+                            "method[].type",
+                            a.get("type").unwrap_or(&Value::Null),
+                            "action or probe",
+                        ));
+                    }
+                };
+                Ok(Activity {
+                    name: name("method[]", a)?,
+                    kind,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let rollbacks = list("rollbacks", doc.get("rollbacks"))?
+            .iter()
+            .map(|a| name("rollbacks[]", a).map(Activity::action))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut e = Self::new(hypothesis, method, rollbacks)?;
+
+        let runtime = doc.get("runtime");
+        let hyp = runtime.and_then(|r| r.get("hypothesis"));
+        let text = |v: Option<&Value>, field: &'static str| -> Result<Option<String>, Error> {
+            match v {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(Error::invalid(field, other, "a string")),
+            }
+        };
+        if let Some(s) = text(
+            hyp.and_then(|h| h.get("strategy")),
+            "runtime.hypothesis.strategy",
+        )? {
+            e.strategy = Strategy::parse(&s)?;
+        }
+        if let Some(s) = text(
+            runtime
+                .and_then(|r| r.get("rollbacks"))
+                .and_then(|r| r.get("strategy")),
+            "runtime.rollbacks.strategy",
+        )? {
+            e.rollback_strategy = RollbackStrategy::parse(&s)?;
+        }
+        if let Some(m) = text(runtime.and_then(|r| r.get("mode")), "runtime.mode")? {
+            e.mode = match m.as_str() {
+                "compatible" => Mode::Compatible,
+                "strict" => Mode::Strict,
+                _ => return Err(Error::invalid("runtime.mode", m, "compatible or strict")),
+            };
+        }
+        let d = Schedule::default();
+        let frequency = match hyp.and_then(|h| h.get("frequency")) {
+            None | Some(Value::Null) => d.frequency,
+            Some(v) => {
+                let secs = v
+                    .as_f64()
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9);
+                let secs = secs.ok_or_else(|| {
+                    Error::invalid("runtime.hypothesis.frequency", v, "seconds in [0, 1e9)")
+                })?;
+                Duration::from_secs_f64(secs)
+            }
+        };
+        let fail_fast = match hyp.and_then(|h| h.get("fail_fast")) {
+            None | Some(Value::Null) => d.fail_fast,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "runtime.hypothesis.fail_fast",
+                    other,
+                    "a boolean",
+                ));
+            }
+        };
+        let ratio = match hyp.and_then(|h| h.get("fail_fast_ratio")) {
+            None | Some(Value::Null) => d.fail_fast_ratio,
+            Some(v) => v.as_f64().ok_or_else(|| {
+                Error::invalid("runtime.hypothesis.fail_fast_ratio", v, "a percentage")
+            })?,
+        };
+        e.schedule = Schedule::new(frequency, fail_fast, ratio)?;
+        Ok(e)
+    }
+}

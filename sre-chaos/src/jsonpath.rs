@@ -1,5 +1,5 @@
 //! The JSONPath subset a `jsonpath` tolerance accepts: `$`, `.name`, `.*`, `..name`,
-//! `..*`, `[n]` (negative from the end), `[a:b]`, `[*]`, `['name']`, and unions `[0,2]`.
+//! `..*`, `[n]` (negative from the end), `[a:b]`, `[*]`, `["name"]`, and unions `[0,2]`.
 //! Filters (`[?(...)]`) and script expressions are rejected as invalid.
 
 use crate::Error;
@@ -60,7 +60,7 @@ impl JsonPath {
                         Selector::Wildcard
                     } else if b.get(i) == Some(&b'[') && descendant {
                         let (sels, next) = parse_bracket(t, i).ok_or_else(|| {
-                            bad("a supported JSONPath ($, .name, .*, ..name, [n], [a:b], [*], ['name'])")
+                            bad("a supported JSONPath ($, .name, .*, ..name, [n], [a:b], [*], [\"name\"])")
                         })?;
                         i = next;
                         segments.push(Segment::Descendant(sels));
@@ -85,7 +85,7 @@ impl JsonPath {
                 }
                 b'[' => {
                     let (sels, next) = parse_bracket(t, i).ok_or_else(|| {
-                        bad("a supported JSONPath ($, .name, .*, ..name, [n], [a:b], [*], ['name'])")
+                        bad("a supported JSONPath ($, .name, .*, ..name, [n], [a:b], [*], [\"name\"])")
                     })?;
                     i = next;
                     segments.push(Segment::Child(sels));
@@ -179,10 +179,7 @@ fn parse_bracket(t: &str, open: usize) -> Option<(Vec<Selector>, usize)> {
         let p = part.trim();
         let sel = if p == "*" {
             Selector::Wildcard
-        } else if (p.starts_with('\'') && p.ends_with('\'')
-            || p.starts_with('"') && p.ends_with('"'))
-            && p.len() >= 2
-        {
+        } else if p.starts_with('"') && p.ends_with('"') && p.len() >= 2 {
             Selector::Name(p[1..p.len() - 1].to_string())
         } else if let Some((a, b)) = p.split_once(':') {
             if b.contains(':') {
@@ -233,7 +230,9 @@ mod tests {
         };
         assert_eq!(m("$.foo[*].baz"), vec![json!(1), json!(2)]);
         assert_eq!(m("$.status"), vec![json!("up")]);
-        assert_eq!(m("$['status']"), vec![json!("up")]);
+        assert_eq!(m("$[\"status\"]"), vec![json!("up")]);
+        // jsonpath2 quotes names with double quotes only.
+        assert!(JsonPath::parse("$['status']").is_err());
         assert_eq!(m("$.foo[-1].bar"), vec![json!(3)]);
         assert_eq!(m("$.foo[0:2].baz"), vec![json!(1), json!(2)]);
         assert_eq!(m("$..baz"), vec![json!(1), json!(2)]);

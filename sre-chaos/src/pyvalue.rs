@@ -219,20 +219,8 @@ impl Decimal {
             }
             return None;
         }
-        // Underscores are allowed only between two digits.
-        let bytes = body.as_bytes();
-        let mut cleaned = String::with_capacity(body.len());
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'_' {
-                let before = i > 0 && bytes[i - 1].is_ascii_digit();
-                let after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-                if !(before && after) {
-                    return None;
-                }
-            } else {
-                cleaned.push(char::from(b));
-            }
-        }
+        // CPython's `Decimal(str)` drops every underscore before parsing.
+        let cleaned: String = body.chars().filter(|c| *c != '_').collect();
         let (mantissa, exp) = match cleaned.find(['e', 'E']) {
             Some(at) => {
                 let e = &cleaned[at + 1..];
@@ -371,8 +359,9 @@ mod tests {
         assert_eq!(d(" 12 ").order(&d("Infinity")), Ok(Ordering::Less));
         assert!(d("NaN").order(&d("1")).is_err());
         assert!(Decimal::parse("bad").is_none());
-        assert!(Decimal::parse("1__0").is_none());
-        assert!(Decimal::parse("_1").is_none());
+        assert_eq!(d("1__0").order(&d("10")), Ok(Ordering::Equal));
+        assert_eq!(d("_1_").order(&d("1")), Ok(Ordering::Equal));
+        assert!(Decimal::parse("_").is_none());
         assert!(Decimal::parse("1e").is_none());
         assert_eq!(Decimal::of(&json!(null)), DecimalOf::TypeError);
     }
