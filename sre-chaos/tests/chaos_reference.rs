@@ -377,3 +377,31 @@ fn every_vector() {
     );
     assert!(!passed.is_empty(), "no vector ran");
 }
+
+/// 400 generated experiments (strategies without a continuous hypothesis) whose
+/// journals chaostoolkit-lib 1.44.0's own Runner recorded (`tests/data/gen_ctk_run.py`).
+#[test]
+fn runs_agree_with_chaostoolkit_lib_runner() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/ctk_run_differential.json"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let vectors = doc["vectors"].as_array().unwrap();
+    let failures: Vec<String> = vectors
+        .iter()
+        .filter_map(|v| {
+            run_case(&v["input"], &v["expected"])
+                .err()
+                .map(|e| format!("{}: {e}", v["id"]))
+        })
+        .collect();
+    assert!(!vectors.is_empty());
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
+}
