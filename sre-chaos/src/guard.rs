@@ -1,6 +1,12 @@
 //! Abort conditions evaluated every tick on live signals (thresholds, burn rates, a
 //! latency quantile, a rate band, deadlines, a manual abort), and the kill switch that
 //! stops injection the moment the guard trips.
+//!
+//! Inside an experiment, tick the guard from the method's activity (on the caller's
+//! clock) and end the activity with
+//! [`Outcome::Interrupted(Interruption::Graceful)`](crate::Outcome::Interrupted) when it
+//! stops: the method ends there and, with [`RollbackStrategy::Always`](crate::RollbackStrategy::Always),
+//! the rollbacks run (Chaos Toolkit's default strategy skips them after an interruption).
 
 use crate::Error;
 use crate::signals::{IntervalQuantile, burn_rate, error_ratio, rate, within_rate};

@@ -304,3 +304,62 @@ impl Criteria {
         }
     }
 }
+
+/// A Continuous or OnChaos probe's poller: each poll's result (after its attempts)
+/// is recorded; one failed poll fails the probe. With `stopOnFailure` the first failed
+/// poll also asks the caller to stop the experiment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Poller {
+    mode: ProbeMode,
+    stop_on_failure: bool,
+    polls: u64,
+    failed_polls: u64,
+}
+
+impl Poller {
+    /// A poller for a Continuous or OnChaos probe.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming `mode` for SOT, EOT or Edge (they are not polled).
+    pub fn new(mode: ProbeMode, stop_on_failure: bool) -> Result<Self, Error> {
+        if !matches!(mode, ProbeMode::Continuous | ProbeMode::OnChaos) {
+            return Err(Error::invalid(
+                "mode",
+                format!("{mode:?}"),
+                "Continuous or OnChaos",
+            ));
+        }
+        Ok(Self {
+            mode,
+            stop_on_failure,
+            polls: 0,
+            failed_polls: 0,
+        })
+    }
+
+    /// Records one poll; returns `true` when the experiment must stop
+    /// (`stopOnFailure` and the poll failed).
+    pub fn poll(&mut self, passed: bool) -> bool {
+        self.polls += 1;
+        if !passed {
+            self.failed_polls += 1;
+        }
+        !passed && self.stop_on_failure
+    }
+
+    /// Polls so far, and how many failed.
+    pub fn polls(&self) -> (u64, u64) {
+        (self.polls, self.failed_polls)
+    }
+
+    /// The observation for [`litmus_result`]: `during` passed when at least one poll
+    /// ran and none failed.
+    pub fn observation(&self) -> ProbeObservation {
+        ProbeObservation {
+            mode: self.mode,
+            pre: None,
+            during: Some(self.polls > 0 && self.failed_polls == 0),
+            post: None,
+        }
+    }
+}
