@@ -1,6 +1,6 @@
 //! The course's experiment (Module 28) end to end on a simulated clock: steady state
 //! error rate < 0.1 %, P99 < 200 ms, about 1000 orders per minute; abort on errors
-//! > 5 % or no failover after 60 s; the guard runs inside the method's activity, and
+//! above 5 % or no failover after 60 s; the guard runs inside the method's activity, and
 //! an abort interrupts the run so rollback strategy `always` restores the primary.
 
 use core::time::Duration;
