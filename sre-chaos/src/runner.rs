@@ -560,3 +560,64 @@ fn crash(mut journal: Journal, raised: CheckRaised, clock: &dyn Clock) -> Journa
     journal.end = clock.now();
     journal
 }
+
+impl SteadyState {
+    /// Chaos Toolkit's journal shape: `steady_state_met`, `probes[]` with `activity.name`,
+    /// `status`, `output`, `tolerance_met`; plus `at` in nanoseconds of the caller's clock.
+    pub fn to_json(&self) -> Value {
+        let probes: Vec<Value> = self
+            .probes
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "activity": {"name": p.name},
+                    "status": p.status.as_str(),
+                    "output": p.output,
+                    "tolerance_met": p.tolerance_met,
+                    "check_raised": p.check_raised.map(|c| c.0),
+                })
+            })
+            .collect();
+        serde_json::json!({"steady_state_met": self.met, "probes": probes, "at": self.at.as_nanos()})
+    }
+}
+
+impl ActivityRun {
+    /// `activity.name`, `status` (`null` when interrupted), `exception`, `start`/`end`
+    /// in nanoseconds of the caller's clock.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "activity": {"name": self.name},
+            "status": self.status.map(RunStatus::as_str),
+            "exception": self.error,
+            "start": self.start.as_nanos(),
+            "end": self.end.as_nanos(),
+        })
+    }
+}
+
+impl Journal {
+    /// The journal in Chaos Toolkit's shape (`status`, `deviated`, `steady_states`
+    /// `{before, during, after}`, `run`, `rollbacks`) plus `rollbacks_played`,
+    /// `exit_code`, `mode`, `crashed`, `start` and `end` (nanoseconds of the caller's
+    /// clock).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "status": self.status.as_str(),
+            "deviated": self.deviated,
+            "steady_states": {
+                "before": self.steady_state_before.as_ref().map(SteadyState::to_json),
+                "during": self.steady_state_during.iter().map(SteadyState::to_json).collect::<Vec<_>>(),
+                "after": self.steady_state_after.as_ref().map(SteadyState::to_json),
+            },
+            "run": self.method_runs.iter().map(ActivityRun::to_json).collect::<Vec<_>>(),
+            "rollbacks": self.rollback_runs.iter().map(ActivityRun::to_json).collect::<Vec<_>>(),
+            "rollbacks_played": self.rollbacks_played,
+            "exit_code": self.exit_code(),
+            "mode": match self.mode { Mode::Compatible => "compatible", Mode::Strict => "strict" },
+            "crashed": self.crashed.map(|c| c.0),
+            "start": self.start.as_nanos(),
+            "end": self.end.as_nanos(),
+        })
+    }
+}

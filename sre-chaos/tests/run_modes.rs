@@ -182,6 +182,12 @@ fn iterations_follow_the_callers_clock() {
     assert_eq!(at, (0..10).map(|k| k * 20).collect::<Vec<_>>());
     assert!(j.steady_state_before.is_none() && j.steady_state_after.is_none());
     assert_eq!(j.end, Timestamp::from_secs(180));
+    // The JSON journal carries the same facts.
+    let v = j.to_json();
+    assert_eq!(v["status"], "completed");
+    assert_eq!(v["steady_states"]["during"].as_array().unwrap().len(), 10);
+    assert_eq!(v["run"][2]["end"], 180_000_000_000_u64);
+    assert!(v["steady_states"]["before"].is_null());
 }
 
 #[test]
