@@ -10,3 +10,7 @@ def seq(key):
     if o["raises"]:
         raise RuntimeError("probe raised")
     return o["value"]
+def sig(name):
+    import os, signal, time
+    os.kill(os.getpid(), getattr(signal, name))
+    time.sleep(0.2)
