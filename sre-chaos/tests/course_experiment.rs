@@ -204,3 +204,20 @@ fn litmus_poller_and_verdict() {
     assert_eq!((r.passed_probe_count, r.probe_success_percentage), (1, 50));
     assert!(Poller::new(ProbeMode::Sot, false).is_err());
 }
+
+#[test]
+fn litmus_comparators() {
+    use sre_chaos::CompareOp;
+    use sre_chaos::litmus::Criteria;
+    // `between` is inclusive at both ends (litmus-go's float comparator).
+    let b = Criteria::between(900.0, 1100.0).unwrap();
+    assert!(b.check(900.0) && b.check(1100.0) && !b.check(1100.000_000_1) && !b.check(f64::NAN));
+    assert!(Criteria::between(2.0, 1.0).is_err() && Criteria::between(0.0, f64::INFINITY).is_err());
+    let one_of = Criteria::OneOf(vec![200.0, 201.0]);
+    assert!(one_of.check(201.0) && !one_of.check(202.0));
+    let lt = Criteria::Cmp(CompareOp::Lt, 200.0);
+    assert!(lt.check(199.9) && !lt.check(200.0));
+    assert!(Criteria::Cmp(CompareOp::Ne, 1.0).check(f64::NAN));
+    assert_eq!(CompareOp::parse(">="), Some(CompareOp::Ge));
+    assert_eq!(CompareOp::parse("=<"), None);
+}
