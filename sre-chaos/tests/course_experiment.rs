@@ -211,7 +211,7 @@ fn litmus_comparators() {
     use sre_chaos::litmus::Criteria;
     // `between` is inclusive at both ends (litmus-go's float comparator).
     let b = Criteria::between(900.0, 1100.0).unwrap();
-    assert!(b.check(900.0) && b.check(1100.0) && !b.check(1100.000_000_1) && !b.check(f64::NAN));
+    assert!(b.check(900.0) && b.check(1100.0) && !b.check(1_100.000_000_1) && !b.check(f64::NAN));
     assert!(Criteria::between(2.0, 1.0).is_err() && Criteria::between(0.0, f64::INFINITY).is_err());
     let one_of = Criteria::OneOf(vec![200.0, 201.0]);
     assert!(one_of.check(201.0) && !one_of.check(202.0));
