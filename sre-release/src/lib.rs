@@ -1,0 +1,37 @@
+//! Progressive rollouts: a canary judge exactly as Netflix Kayenta's NetflixACAJudge-v1.0,
+//! over raw samples or over `sre_metrics` histogram snapshots.
+//!
+//! - [`classify`], [`classify_samples`], [`classify_snapshots`]: one metric, canary
+//!   against baseline, to a [`Classification`] with the numbers behind it.
+//! - [`shift_interval`], [`wilcoxon_diff`]: Kayenta's Mann-Whitney interval and estimate.
+//! - [`preprocess`]: the NaN strategy and IQR outlier removal.
+//! - [`score`], [`judge`]: group scores, overrides and the Pass / Marginal / Fail verdict.
+//! - [`aggregated_did_pass`]: the verdict of a multi-interval analysis.
+//!
+//! Every function is pure and deterministic: where Kayenta adds random noise (two constant
+//! samples) this crate decides the noise-free limit, the label Kayenta gives for every draw.
+#![forbid(unsafe_code)]
+
+mod classifier;
+mod error;
+mod judge;
+mod mann_whitney;
+mod normal;
+mod observations;
+mod preprocess;
+mod scorer;
+mod zeroin;
+
+pub use classifier::{
+    Branch, Classification, Direction, EffectMeasure, EffectSize, MetricConfig, MetricVerdict,
+    classify, classify_samples, classify_snapshots,
+};
+pub use error::Error;
+pub use judge::{Judgement, MetricInput, judge};
+pub use mann_whitney::{AllTied, ShiftInterval, shift_interval, wilcoxon_diff};
+pub use observations::{MAX_OBSERVATIONS, Observations};
+pub use preprocess::{NanStrategy, OutlierStrategy, apply_nan_strategy, iqr_fences, preprocess};
+pub use scorer::{
+    GroupScore, MAX_METRICS, OverrideReason, Score, ScoredMetric, Thresholds, Verdict,
+    aggregated_did_pass, round_half_up_2, score,
+};
