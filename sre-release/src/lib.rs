@@ -6,12 +6,14 @@
 //! - [`shift_interval`], [`wilcoxon_diff`]: Kayenta's Mann-Whitney interval and estimate.
 //! - [`preprocess`]: the NaN strategy and IQR outlier removal.
 //! - [`score`], [`judge`]: group scores, overrides and the Pass / Marginal / Fail verdict.
-//! - [`aggregated_did_pass`]: the verdict of a multi-interval analysis.
+//! - [`aggregated_did_pass`], [`multi_interval_did_pass`]: Kayenta's multi-interval runs.
+//! - [`MeasurementStream`], [`assess_metric`], [`assess_run`]: Argo Rollouts analysis runs.
 //!
 //! Every function is pure and deterministic: where Kayenta adds random noise (two constant
 //! samples) this crate decides the noise-free limit, the label Kayenta gives for every draw.
 #![forbid(unsafe_code)]
 
+mod analysis;
 mod classifier;
 mod error;
 mod judge;
@@ -22,6 +24,12 @@ mod preprocess;
 mod scorer;
 mod zeroin;
 
+pub use analysis::{
+    AnalysisMetric, AnalysisPhase, DEFAULT_CONSECUTIVE_ERROR_LIMIT, ERROR_RETRY_INTERVAL_S,
+    MAX_MEASUREMENTS, Measurement, MeasurementStep, MeasurementStream, MetricCounters, MetricRule,
+    RolloutAction, RunAssessment, RunMetric, WindowMode, assess_metric, assess_run,
+    judgement_window, kayenta_provider_phase, measurement_phase, multi_interval_did_pass,
+};
 pub use classifier::{
     Branch, Classification, Direction, EffectMeasure, EffectSize, MetricConfig, MetricVerdict,
     classify, classify_samples, classify_snapshots,
