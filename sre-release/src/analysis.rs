@@ -259,7 +259,13 @@ pub fn assess_metric(
     last_measurement_completed: bool,
     terminating: bool,
 ) -> AnalysisPhase {
-    let done_or = |p| if terminating { AnalysisPhase::Successful } else { p };
+    let done_or = |p| {
+        if terminating {
+            AnalysisPhase::Successful
+        } else {
+            p
+        }
+    };
     if !has_measurements {
         return done_or(AnalysisPhase::Pending);
     }
@@ -344,7 +350,9 @@ pub fn assess_run(metrics: &[RunMetric], terminate_requested: bool) -> RunAssess
             !m.dry_run
                 && matches!(
                     m.previous_phase,
-                    Some(AnalysisPhase::Failed | AnalysisPhase::Error | AnalysisPhase::Inconclusive)
+                    Some(
+                        AnalysisPhase::Failed | AnalysisPhase::Error | AnalysisPhase::Inconclusive
+                    )
                 )
         });
     let mut worst: Option<AnalysisPhase> = None;

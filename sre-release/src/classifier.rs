@@ -204,7 +204,10 @@ pub fn classify_samples(
     config: &MetricConfig,
 ) -> Result<MetricVerdict, Error> {
     let prepare = |s: &[f64]| {
-        Observations::from_samples(&crate::preprocess::apply_nan_strategy(s, config.nan_strategy))
+        Observations::from_samples(&crate::preprocess::apply_nan_strategy(
+            s,
+            config.nan_strategy,
+        ))
     };
     classify(&prepare(experiment)?, &prepare(control)?, config)
 }
@@ -293,7 +296,13 @@ fn classify_prepared(x: &Observations, y: &Observations, config: &MetricConfig) 
     v.effect_size = defined(effect);
     v.interval = Some(interval);
     let bound = config.tolerance * interval.estimate.abs();
-    label(&mut v, interval.lower > bound, interval.upper < -bound, effect, config);
+    label(
+        &mut v,
+        interval.lower > bound,
+        interval.upper < -bound,
+        effect,
+        config,
+    );
     v
 }
 
@@ -311,7 +320,10 @@ fn classify_constant_sides(
 ) -> MetricVerdict {
     let (a, b) = (x.min().unwrap_or(0.0), y.min().unwrap_or(0.0));
     v.branch = Branch::Noise;
-    if x.len() == 1 && y.len() == 1 && a - (a - b) == b {
+    // Exact: Kayenta errors exactly when the shifted values tie in IEEE arithmetic.
+    #[allow(clippy::float_cmp)]
+    let tie = a - (a - b) == b;
+    if x.len() == 1 && y.len() == 1 && tie {
         return error_verdict(v);
     }
     let d = a - b;

@@ -58,6 +58,6 @@ pub use scorer::{
     aggregated_did_pass, round_half_up_2, score,
 };
 pub use triggers::{
-    Signals, Trigger, TriggerDecision, TriggerReport, TriggerSet, TriggerThresholds, check_triggers,
-    crash_loop,
+    Signals, Trigger, TriggerDecision, TriggerReport, TriggerSet, TriggerThresholds,
+    check_triggers, crash_loop,
 };

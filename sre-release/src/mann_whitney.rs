@@ -37,8 +37,11 @@ pub(crate) struct RankSums {
     pub(crate) ties: f64,
 }
 
+/// Ties are exact equality, as in Kayenta's `NaturalRanking`.
+///
 /// Ranks `experiment − mu` together with `control` in one merge over the distinct values:
 /// O(distinct values of both), never O(observations).
+#[allow(clippy::float_cmp)]
 pub(crate) fn rank_sums(experiment: &Observations, control: &Observations, mu: f64) -> RankSums {
     let mut xs = experiment.shifted_values(mu).peekable();
     let mut ys = control.iter().peekable();
@@ -108,9 +111,8 @@ pub fn wilcoxon_diff(
     } else {
         0.0
     };
-    let sigma = ((nx * ny / 12.0)
-        * ((nx + ny + 1.0) - sums.ties / ((nx + ny) * (nx + ny - 1.0))))
-    .sqrt();
+    let sigma =
+        ((nx * ny / 12.0) * ((nx + ny + 1.0) - sums.ties / ((nx + ny) * (nx + ny - 1.0)))).sqrt();
     if sigma == 0.0 || sigma.is_nan() {
         return Err(AllTied);
     }
@@ -180,9 +182,12 @@ pub(crate) fn interval_unchecked(
     control: &Observations,
     confidence_level: f64,
 ) -> Result<ShiftInterval, AllTied> {
-    let (Some(x_min), Some(x_max), Some(y_min), Some(y_max)) =
-        (experiment.min(), experiment.max(), control.min(), control.max())
-    else {
+    let (Some(x_min), Some(x_max), Some(y_min), Some(y_max)) = (
+        experiment.min(),
+        experiment.max(),
+        control.min(),
+        control.max(),
+    ) else {
         return Err(AllTied);
     };
     let mu_min = x_min - y_max;

@@ -95,7 +95,8 @@ impl Observations {
         Ok(out)
     }
 
-    /// Appends a value not below the last one.
+    /// Appends a value not below the last one; equal values (exactly) are joined.
+    #[allow(clippy::float_cmp)]
     fn push_ascending(&mut self, v: f64, c: u64) {
         // -0.0 and 0.0 are one value, as `==` (and Kayenta's ranking) says.
         let v = if v == 0.0 { 0.0 } else { v };
@@ -153,7 +154,9 @@ impl Observations {
     pub fn mean(&self) -> f64 {
         let n = self.total as f64;
         let first = self.iter().fold(0.0, |s, (v, c)| s + v * c as f64) / n;
-        let correction = self.iter().fold(0.0, |s, (v, c)| s + (v - first) * c as f64);
+        let correction = self
+            .iter()
+            .fold(0.0, |s, (v, c)| s + (v - first) * c as f64);
         first + correction / n
     }
 
@@ -166,7 +169,11 @@ impl Observations {
             return f64::NAN;
         }
         let n = self.total as f64;
-        let pos = if p >= 100.0 { n } else { 1.0 + (n - 1.0) * (p / 100.0) };
+        let pos = if p >= 100.0 {
+            n
+        } else {
+            1.0 + (n - 1.0) * (p / 100.0)
+        };
         if pos < 1.0 {
             return self.values[0];
         }

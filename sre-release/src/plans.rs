@@ -37,7 +37,11 @@ impl FlaggerWeights {
             return current.saturating_add(step).min(100);
         }
         match self.step_weights.get(advances) {
-            Some(&w) => current + w.saturating_sub(current).min(100u32.saturating_sub(current)),
+            Some(&w) => {
+                current
+                    + w.saturating_sub(current)
+                        .min(100u32.saturating_sub(current))
+            }
             None => current,
         }
     }
@@ -139,11 +143,22 @@ impl FlaggerCanary {
         metrics: Vec<FlaggerMetric>,
     ) -> Result<Self, Error> {
         if interval_s == 0 {
-            return Err(Error::OutOfRange { field: "interval_s", value: 0.0, bound: "at least 1 s" });
+            return Err(Error::OutOfRange {
+                field: "interval_s",
+                value: 0.0,
+                bound: "at least 1 s",
+            });
         }
-        for (field, n) in [("step_weights", weights.step_weights.len()), ("metrics", metrics.len())] {
+        for (field, n) in [
+            ("step_weights", weights.step_weights.len()),
+            ("metrics", metrics.len()),
+        ] {
             if n > MAX_PLAN_STEPS {
-                return Err(Error::TooMany { field, count: n as u64, bound: MAX_PLAN_STEPS as u64 });
+                return Err(Error::TooMany {
+                    field,
+                    count: n as u64,
+                    bound: MAX_PLAN_STEPS as u64,
+                });
             }
         }
         let threshold = threshold
@@ -265,16 +280,29 @@ pub struct ArgoEvent {
 pub fn run_argo_steps(steps: &[ArgoStep]) -> Result<Vec<ArgoEvent>, Error> {
     use crate::rollout::StepAction;
     if steps.len() > MAX_PLAN_STEPS {
-        return Err(Error::TooMany { field: "steps", count: steps.len() as u64, bound: MAX_PLAN_STEPS as u64 });
+        return Err(Error::TooMany {
+            field: "steps",
+            count: steps.len() as u64,
+            bound: MAX_PLAN_STEPS as u64,
+        });
     }
     let mut events = Vec::new();
     let (mut t_s, mut weight) = (0u64, 0u8);
     for (i, step) in steps.iter().enumerate() {
-        let event = |action, weight| ArgoEvent { t_s, action, weight, step_index: i };
+        let event = |action, weight| ArgoEvent {
+            t_s,
+            action,
+            weight,
+            step_index: i,
+        };
         match *step {
             ArgoStep::SetWeight(w) => {
                 if w > 100 {
-                    return Err(Error::OutOfRange { field: "setWeight", value: f64::from(w), bound: "[0, 100]" });
+                    return Err(Error::OutOfRange {
+                        field: "setWeight",
+                        value: f64::from(w),
+                        bound: "[0, 100]",
+                    });
                 }
                 weight = w;
                 events.push(event(StepAction::Advance, weight));
@@ -286,7 +314,12 @@ pub fn run_argo_steps(steps: &[ArgoStep]) -> Result<Vec<ArgoEvent>, Error> {
             }
             ArgoStep::Analysis { duration_s, phase } => {
                 t_s = t_s.saturating_add(duration_s);
-                let event = |action, weight| ArgoEvent { t_s, action, weight, step_index: i };
+                let event = |action, weight| ArgoEvent {
+                    t_s,
+                    action,
+                    weight,
+                    step_index: i,
+                };
                 match phase {
                     AnalysisPhase::Successful => {}
                     AnalysisPhase::Failed | AnalysisPhase::Error => {
@@ -301,6 +334,11 @@ pub fn run_argo_steps(steps: &[ArgoStep]) -> Result<Vec<ArgoEvent>, Error> {
             }
         }
     }
-    events.push(ArgoEvent { t_s, action: StepAction::Promote, weight: 100, step_index: steps.len() });
+    events.push(ArgoEvent {
+        t_s,
+        action: StepAction::Promote,
+        weight: 100,
+        step_index: steps.len(),
+    });
     Ok(events)
 }

@@ -70,10 +70,22 @@ impl StagePlan {
         let h = 3_600;
         Self {
             stages: vec![
-                Stage { weight_pct: 1, duration_s: h },
-                Stage { weight_pct: 5, duration_s: 2 * h },
-                Stage { weight_pct: 25, duration_s: 4 * h },
-                Stage { weight_pct: 50, duration_s: 8 * h },
+                Stage {
+                    weight_pct: 1,
+                    duration_s: h,
+                },
+                Stage {
+                    weight_pct: 5,
+                    duration_s: 2 * h,
+                },
+                Stage {
+                    weight_pct: 25,
+                    duration_s: 4 * h,
+                },
+                Stage {
+                    weight_pct: 50,
+                    duration_s: 8 * h,
+                },
             ],
             final_weight_pct: 100,
         }
@@ -319,7 +331,9 @@ impl Rollout {
             }
             TriggerDecision::Pass => {
                 self.consecutive_missing = 0;
-                let duration = self.plan.stages[self.stage].duration_s.saturating_mul(factor);
+                let duration = self.plan.stages[self.stage]
+                    .duration_s
+                    .saturating_mul(factor);
                 if t_s < self.stage_start_s.saturating_add(duration) {
                     self.decision(t_s, StepAction::Continue)
                 } else if held {
@@ -341,8 +355,7 @@ impl Rollout {
 
     /// A canary restart at `t_s`: rolls back at once if it completes a crash loop.
     pub fn restart(&mut self, t_s: u64, restarts_s: &[u64]) -> RolloutDecision {
-        if self.state == RolloutState::InProgress && crash_loop(t_s, restarts_s, &self.thresholds)
-        {
+        if self.state == RolloutState::InProgress && crash_loop(t_s, restarts_s, &self.thresholds) {
             let mut fired = TriggerSet::default();
             fired.insert(Trigger::CrashLoop);
             return self.rollback(t_s, fired);

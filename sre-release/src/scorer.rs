@@ -39,7 +39,13 @@ impl Thresholds {
     /// [`Error::OutOfRange`] naming the bad field.
     pub fn new(pass: f64, marginal: f64) -> Result<Self, Error> {
         check_range("pass_threshold", pass, 0.0, 100.0, "[0, 100]")?;
-        check_range("marginal_threshold", marginal, 0.0, pass, "[0, pass_threshold]")?;
+        check_range(
+            "marginal_threshold",
+            marginal,
+            0.0,
+            pass,
+            "[0, pass_threshold]",
+        )?;
         Ok(Self { pass, marginal })
     }
 
@@ -134,7 +140,10 @@ pub fn score(
     group_weights: &[(&str, f64)],
     thresholds: Thresholds,
 ) -> Result<Score, Error> {
-    for (field, n) in [("metrics", metrics.len()), ("group_weights", group_weights.len())] {
+    for (field, n) in [
+        ("metrics", metrics.len()),
+        ("group_weights", group_weights.len()),
+    ] {
         if n > MAX_METRICS {
             return Err(Error::TooMany {
                 field,
@@ -289,7 +298,7 @@ mod tests {
     #[test]
     fn rounds_the_decimal_text_half_up() {
         for (x, want) in [
-            (1.005, 1.01),
+            (1.005_f64, 1.01_f64),
             (2.675, 2.68),
             (66.666_666_666_666_67, 66.67),
             (83.333_333_333_333_33, 83.33),

@@ -108,9 +108,27 @@ impl TriggerThresholds {
     ///
     /// [`Error::OutOfRange`] naming the first bad field.
     pub fn validate(&self) -> Result<(), Error> {
-        check_range("error_rate_delta_pct", self.error_rate_delta_pct, 0.0, 100.0, "[0, 100]")?;
-        check_range("p99_delta_ms", self.p99_delta_ms, 0.0, f64::MAX, "[0, finite]")?;
-        check_range("memory_fraction", self.memory_fraction, f64::MIN_POSITIVE, 1.0, "(0, 1]")?;
+        check_range(
+            "error_rate_delta_pct",
+            self.error_rate_delta_pct,
+            0.0,
+            100.0,
+            "[0, 100]",
+        )?;
+        check_range(
+            "p99_delta_ms",
+            self.p99_delta_ms,
+            0.0,
+            f64::MAX,
+            "[0, finite]",
+        )?;
+        check_range(
+            "memory_fraction",
+            self.memory_fraction,
+            f64::MIN_POSITIVE,
+            1.0,
+            "(0, 1]",
+        )?;
         if self.crash_restarts == 0 {
             return Err(Error::OutOfRange {
                 field: "crash_restarts",

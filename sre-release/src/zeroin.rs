@@ -7,6 +7,7 @@
 ///
 /// The caller need not bracket the root: like R's C routine, the search then returns
 /// wherever it stops.
+#[allow(clippy::float_cmp)] // R compares the bracket ends exactly
 pub(crate) fn zeroin<E>(
     mut f: impl FnMut(f64) -> Result<f64, E>,
     ax: f64,

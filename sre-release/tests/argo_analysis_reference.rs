@@ -6,8 +6,7 @@ use common::{load, num};
 use serde_json::Value;
 use sre_release::{
     AnalysisMetric, AnalysisPhase, Measurement, MeasurementStream, MetricCounters, MetricRule,
-    RolloutAction, RunMetric, assess_metric, assess_run, kayenta_provider_phase,
-    measurement_phase,
+    RolloutAction, RunMetric, assess_metric, assess_run, kayenta_provider_phase, measurement_phase,
 };
 
 fn s(v: &Value) -> &str {
@@ -40,7 +39,9 @@ fn rule(v: &Value) -> Option<MetricRule> {
     match v {
         Value::Null => None,
         v => Some(match s(v) {
-            "count_below_failure_plus_success_limit" => MetricRule::CountBelowFailurePlusSuccessLimit,
+            "count_below_failure_plus_success_limit" => {
+                MetricRule::CountBelowFailurePlusSuccessLimit
+            }
             "count_below_inconclusive_limit" => MetricRule::CountBelowInconclusiveLimit,
             "interval_required_when_count_above_one" => MetricRule::IntervalRequiredForCount,
             "failure_limit_below_minus_one" => MetricRule::FailureLimitBelowMinusOne,
@@ -106,7 +107,11 @@ fn run(v: &Value) -> Result<(), String> {
                 input["has_failure_condition"].as_bool().unwrap(),
                 measurement(&input["measurement"]),
             );
-            if got == phase(&want["phase"]) { Ok(()) } else { fail(format!("{got:?}")) }
+            if got == phase(&want["phase"]) {
+                Ok(())
+            } else {
+                fail(format!("{got:?}"))
+            }
         }
         "metric_assessment" => {
             let r = &input["result"];
@@ -117,7 +122,11 @@ fn run(v: &Value) -> Result<(), String> {
                 r["last_measurement_completed"].as_bool().unwrap(),
                 input["terminating"].as_bool().unwrap(),
             );
-            if got == phase(&want["phase"]) { Ok(()) } else { fail(format!("{got:?}")) }
+            if got == phase(&want["phase"]) {
+                Ok(())
+            } else {
+                fail(format!("{got:?}"))
+            }
         }
         "metric_validation" => {
             let got = metric(&input["metric"]).validate();
@@ -135,7 +144,8 @@ fn run(v: &Value) -> Result<(), String> {
                 .iter()
                 .map(|m| RunMetric {
                     dry_run: m["dry_run"].as_bool().unwrap(),
-                    previous_phase: (!m["previous_phase"].is_null()).then(|| phase(&m["previous_phase"])),
+                    previous_phase: (!m["previous_phase"].is_null())
+                        .then(|| phase(&m["previous_phase"])),
                     phase: (!m["phase"].is_null()).then(|| phase(&m["phase"])),
                 })
                 .collect();
@@ -162,7 +172,8 @@ fn run(v: &Value) -> Result<(), String> {
             }
         }
         "measurement_stream" => {
-            let mut stream = MeasurementStream::new(metric(&input["metric"])).map_err(|e| format!("{id}: {e}"))?;
+            let mut stream = MeasurementStream::new(metric(&input["metric"]))
+                .map_err(|e| format!("{id}: {e}"))?;
             let mut steps = Vec::new();
             for m in input["measurements"].as_array().unwrap() {
                 if stream.is_done() {
@@ -170,13 +181,20 @@ fn run(v: &Value) -> Result<(), String> {
                 }
                 steps.push(stream.record(measurement(m)));
             }
-            let final_phase = if !stream.is_done() && input["terminate_when_exhausted"].as_bool().unwrap() {
-                stream.terminate()
-            } else if stream.taken() == 0 {
-                assess_metric(&metric(&input["metric"]), &MetricCounters::default(), false, true, false)
-            } else {
-                stream.phase()
-            };
+            let final_phase =
+                if !stream.is_done() && input["terminate_when_exhausted"].as_bool().unwrap() {
+                    stream.terminate()
+                } else if stream.taken() == 0 {
+                    assess_metric(
+                        &metric(&input["metric"]),
+                        &MetricCounters::default(),
+                        false,
+                        true,
+                        false,
+                    )
+                } else {
+                    stream.phase()
+                };
             let want_steps = want["steps"].as_array().unwrap();
             let steps_ok = steps.len() == want_steps.len()
                 && steps.iter().zip(want_steps).all(|(g, w)| {
@@ -205,5 +223,11 @@ fn every_argo_analysis_vector_matches_argo() {
     let vectors = doc["vectors"].as_array().expect("vectors");
     assert!(!vectors.is_empty(), "no vectors");
     let failures: Vec<String> = vectors.iter().filter_map(|v| run(v).err()).collect();
-    assert!(failures.is_empty(), "{} of {} failed:\n{}", failures.len(), vectors.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
 }

@@ -6,9 +6,9 @@ use common::{load, num, nums, within};
 use serde_json::Value;
 use sre_release::{
     Branch, Classification, Direction, EffectMeasure, EffectSize, MetricConfig, MetricInput,
-    MetricVerdict, NanStrategy, Observations, OutlierStrategy, OverrideReason, Score,
-    ScoredMetric, Thresholds, Verdict, aggregated_did_pass, classify, classify_samples, judge,
-    preprocess, score, shift_interval, wilcoxon_diff,
+    MetricVerdict, NanStrategy, Observations, OutlierStrategy, OverrideReason, Score, ScoredMetric,
+    Thresholds, Verdict, aggregated_did_pass, classify, classify_samples, judge, preprocess, score,
+    shift_interval, wilcoxon_diff,
 };
 
 fn s(v: &Value) -> &str {
@@ -26,7 +26,9 @@ fn nan_strategy(v: &Value) -> NanStrategy {
 fn outliers(strategy: &Value, factor: &Value) -> OutlierStrategy {
     match s(strategy) {
         "keep" => OutlierStrategy::Keep,
-        "remove" => OutlierStrategy::Remove { factor: num(factor) },
+        "remove" => OutlierStrategy::Remove {
+            factor: num(factor),
+        },
         other => panic!("unknown outlier_strategy {other}"),
     }
 }
@@ -99,27 +101,74 @@ fn opt(id: &str, what: &str, got: Option<f64>, want: &Value, rel: f64) -> Result
 
 fn check_verdict(id: &str, got: &MetricVerdict, want: &Value) -> Result<(), String> {
     let exact = [
-        ("classification", got.classification == classification(&want["classification"])),
+        (
+            "classification",
+            got.classification == classification(&want["classification"]),
+        ),
         ("critical", Some(got.critical) == want["critical"].as_bool()),
         ("branch", got.branch == branch(&want["branch"])),
-        ("n_experiment_used", Some(got.n_experiment_used) == want["n_experiment_used"].as_u64()),
-        ("n_control_used", Some(got.n_control_used) == want["n_control_used"].as_u64()),
+        (
+            "n_experiment_used",
+            Some(got.n_experiment_used) == want["n_experiment_used"].as_u64(),
+        ),
+        (
+            "n_control_used",
+            Some(got.n_control_used) == want["n_control_used"].as_u64(),
+        ),
     ];
     for (what, ok) in exact {
         if !ok {
             return Err(format!("{id}: {what}: got {got:?}, want {want}"));
         }
     }
-    let deviation_rel = if got.branch == Branch::Noise { 1e-4 } else { 1e-6 };
-    opt(id, "deviation", got.deviation, &want["deviation"], deviation_rel)?;
-    opt(id, "effect_size", got.effect_size, &want["effect_size"], 1e-6)?;
-    opt(id, "ci_lower", got.interval.map(|i| i.lower), &want["ci_lower"], 1e-6)?;
-    opt(id, "ci_upper", got.interval.map(|i| i.upper), &want["ci_upper"], 1e-6)?;
-    opt(id, "estimate", got.interval.map(|i| i.estimate), &want["estimate"], 1e-6)
+    let deviation_rel = if got.branch == Branch::Noise {
+        1e-4
+    } else {
+        1e-6
+    };
+    opt(
+        id,
+        "deviation",
+        got.deviation,
+        &want["deviation"],
+        deviation_rel,
+    )?;
+    opt(
+        id,
+        "effect_size",
+        got.effect_size,
+        &want["effect_size"],
+        1e-6,
+    )?;
+    opt(
+        id,
+        "ci_lower",
+        got.interval.map(|i| i.lower),
+        &want["ci_lower"],
+        1e-6,
+    )?;
+    opt(
+        id,
+        "ci_upper",
+        got.interval.map(|i| i.upper),
+        &want["ci_upper"],
+        1e-6,
+    )?;
+    opt(
+        id,
+        "estimate",
+        got.interval.map(|i| i.estimate),
+        &want["estimate"],
+        1e-6,
+    )
 }
 
 fn buckets(v: &Value) -> Observations {
-    let pairs = v.as_array().unwrap().iter().map(|b| (num(&b["value"]), b["count"].as_u64().unwrap()));
+    let pairs = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (num(&b["value"]), b["count"].as_u64().unwrap()));
     Observations::from_buckets(pairs).unwrap()
 }
 
@@ -204,8 +253,15 @@ fn run(v: &Value) -> Result<(), String> {
             .map_err(|e| format!("{id}: {e}"))?;
             let want_values = nums(&want["values"]);
             let same = got.len() == want_values.len()
-                && got.iter().zip(&want_values).all(|(g, w)| g.to_bits() == w.to_bits());
-            if same { Ok(()) } else { Err(format!("{id}: got {got:?}, want {want_values:?}")) }
+                && got
+                    .iter()
+                    .zip(&want_values)
+                    .all(|(g, w)| g.to_bits() == w.to_bits());
+            if same {
+                Ok(())
+            } else {
+                Err(format!("{id}: got {got:?}, want {want_values:?}"))
+            }
         }
         "scorer" => {
             let results = input["results"].as_array().unwrap();
@@ -224,8 +280,12 @@ fn run(v: &Value) -> Result<(), String> {
                     muted: r["muted"].as_bool().unwrap(),
                 })
                 .collect();
-            let got = score(&metrics, &weights(&input["group_weights"]), thresholds(&input["thresholds"]))
-                .map_err(|e| format!("{id}: {e}"))?;
+            let got = score(
+                &metrics,
+                &weights(&input["group_weights"]),
+                thresholds(&input["thresholds"]),
+            )
+            .map_err(|e| format!("{id}: {e}"))?;
             check_score(id, &got, want)
         }
         "canary_judgement" => {
@@ -235,9 +295,18 @@ fn run(v: &Value) -> Result<(), String> {
                 .map(|m| {
                     let c = config(&m["config"]);
                     let side = |k: &str| {
-                        Observations::from_samples(&sre_release::apply_nan_strategy(&nums(&m[k]), c.nan_strategy)).unwrap()
+                        Observations::from_samples(&sre_release::apply_nan_strategy(
+                            &nums(&m[k]),
+                            c.nan_strategy,
+                        ))
+                        .unwrap()
                     };
-                    (c, side("experiment"), side("control"), m["groups"].as_array().unwrap().iter().map(s).collect())
+                    (
+                        c,
+                        side("experiment"),
+                        side("control"),
+                        m["groups"].as_array().unwrap().iter().map(s).collect(),
+                    )
                 })
                 .collect();
             let inputs: Vec<MetricInput<'_>> = ms
@@ -252,9 +321,17 @@ fn run(v: &Value) -> Result<(), String> {
                     config: *c,
                 })
                 .collect();
-            let got = judge(&inputs, &weights(&input["group_weights"]), thresholds(&input["thresholds"]))
-                .map_err(|e| format!("{id}: {e}"))?;
-            for ((m, w), g) in inputs.iter().zip(want["metrics"].as_array().unwrap()).zip(&got.metrics) {
+            let got = judge(
+                &inputs,
+                &weights(&input["group_weights"]),
+                thresholds(&input["thresholds"]),
+            )
+            .map_err(|e| format!("{id}: {e}"))?;
+            for ((m, w), g) in inputs
+                .iter()
+                .zip(want["metrics"].as_array().unwrap())
+                .zip(&got.metrics)
+            {
                 if m.name != s(&w["name"])
                     || g.classification != classification(&w["classification"])
                     || Some(g.critical) != w["critical"].as_bool()
@@ -309,15 +386,28 @@ fn every_canary_vector_matches_kayenta() {
 fn histogram_vectors_mirror_sample_vectors() {
     let doc = load("canary_vectors.json");
     let vectors = doc["vectors"].as_array().expect("vectors");
-    for v in vectors.iter().filter(|v| v["category"] == "metric_classification_histogram") {
+    for v in vectors
+        .iter()
+        .filter(|v| v["category"] == "metric_classification_histogram")
+    {
         let twin_id = s(&v["equivalent_to"]);
         let twin = vectors
             .iter()
             .find(|t| t["id"] == twin_id)
             .unwrap_or_else(|| panic!("{twin_id} missing"));
         let cfg = config(&v["input"]["config"]);
-        let from_buckets = classify(&buckets(&v["input"]["experiment_buckets"]), &buckets(&v["input"]["control_buckets"]), &cfg).unwrap();
-        let from_samples = classify_samples(&nums(&twin["input"]["experiment"]), &nums(&twin["input"]["control"]), &config(&twin["input"]["config"])).unwrap();
+        let from_buckets = classify(
+            &buckets(&v["input"]["experiment_buckets"]),
+            &buckets(&v["input"]["control_buckets"]),
+            &cfg,
+        )
+        .unwrap();
+        let from_samples = classify_samples(
+            &nums(&twin["input"]["experiment"]),
+            &nums(&twin["input"]["control"]),
+            &config(&twin["input"]["config"]),
+        )
+        .unwrap();
         assert_eq!(from_buckets, from_samples, "{}", s(&v["id"]));
     }
 }

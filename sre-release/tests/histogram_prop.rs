@@ -1,14 +1,22 @@
 //! The judge over histogram snapshots gives the same answer as over the samples they
 //! hold, and the O(distinct values) rank statistic equals a naive per-sample ranking.
+// Ties are exact equality, as in Kayenta's ranking.
+#![allow(clippy::float_cmp)]
 
 use proptest::prelude::*;
 use sre_metrics::{Histogram, HistogramConfig};
-use sre_release::{MetricConfig, Observations, classify_samples, classify_snapshots, wilcoxon_diff};
+use sre_release::{
+    MetricConfig, Observations, classify_samples, classify_snapshots, wilcoxon_diff,
+};
 
 /// Kayenta's `wilcoxonDiff` computed the slow way: every sample ranked individually in
 /// the pooled, sorted sample, ties given their average rank.
 fn naive_wilcoxon_diff(x: &[f64], y: &[f64], mu: f64, zq: f64) -> Option<f64> {
-    let mut pooled: Vec<(f64, bool)> = x.iter().map(|v| (v - mu, true)).chain(y.iter().map(|&v| (v, false))).collect();
+    let mut pooled: Vec<(f64, bool)> = x
+        .iter()
+        .map(|v| (v - mu, true))
+        .chain(y.iter().map(|&v| (v, false)))
+        .collect();
     pooled.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (nx, ny) = (x.len() as f64, y.len() as f64);
     let (mut sum_x, mut ties, mut i) = (0.0, 0.0, 0);
@@ -41,7 +49,12 @@ fn record(values: &[u64]) -> sre_metrics::Snapshot {
 fn expand(s: &sre_metrics::Snapshot, scramble: u64) -> Vec<f64> {
     let mut out: Vec<f64> = s
         .iter()
-        .flat_map(|b| std::iter::repeat_n((b.low + (b.high - b.low + 1) / 2) as f64, usize::try_from(b.count).unwrap()))
+        .flat_map(|b| {
+            std::iter::repeat_n(
+                (b.low + ((b.high - b.low + 1) >> 1)) as f64,
+                usize::try_from(b.count).unwrap(),
+            )
+        })
         .collect();
     let n = out.len();
     for i in 0..n {

@@ -5,9 +5,9 @@ mod common;
 use common::{load, num};
 use serde_json::Value;
 use sre_release::{
-    AnalysisPhase, ArgoStep, FlaggerAction, FlaggerCanary, FlaggerMetric, FlaggerWeights,
-    Rollout, RolloutState, Signals, Stage, StagePlan, StepAction, Trigger, TriggerDecision,
-    TriggerSet, TriggerThresholds, check_triggers, run_argo_steps,
+    AnalysisPhase, ArgoStep, FlaggerAction, FlaggerCanary, FlaggerMetric, FlaggerWeights, Rollout,
+    RolloutState, Signals, Stage, StagePlan, StepAction, Trigger, TriggerDecision, TriggerSet,
+    TriggerThresholds, check_triggers, run_argo_steps,
 };
 
 fn s(v: &Value) -> &str {
@@ -23,7 +23,11 @@ fn u8_(v: &Value) -> u8 {
 }
 
 fn u32s(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|x| u32::try_from(u(x)).unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| u32::try_from(u(x)).unwrap())
+        .collect()
 }
 
 fn weights(c: &Value) -> FlaggerWeights {
@@ -107,11 +111,20 @@ fn run(v: &Value) -> Result<(), String> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|m| FlaggerMetric { name: s(&m["name"]).to_owned(), min: m["min"].as_f64(), max: m["max"].as_f64() })
+                .map(|m| FlaggerMetric {
+                    name: s(&m["name"]).to_owned(),
+                    min: m["min"].as_f64(),
+                    max: m["max"].as_f64(),
+                })
                 .collect();
             let names: Vec<String> = metrics.iter().map(|m| m.name.clone()).collect();
-            let mut canary = FlaggerCanary::new(weights(c), c["threshold"].as_i64(), u(&c["interval_s"]), metrics)
-                .map_err(|e| format!("{id}: {e}"))?;
+            let mut canary = FlaggerCanary::new(
+                weights(c),
+                c["threshold"].as_i64(),
+                u(&c["interval_s"]),
+                metrics,
+            )
+            .map_err(|e| format!("{id}: {e}"))?;
             let mut observations = input["observations"].as_array().unwrap().iter();
             let mut steps = Vec::new();
             let mut last_t = 0;
@@ -154,7 +167,11 @@ fn run(v: &Value) -> Result<(), String> {
                 });
             let o = &want["outcome"];
             let weight = steps.last().map_or(0, |s| s.canary_weight);
-            if ok && final_ == s(&o["final"]) && last_t == u(&o["t_s"]) && u64::from(weight) == u(&o["canary_weight"]) {
+            if ok
+                && final_ == s(&o["final"])
+                && last_t == u(&o["t_s"])
+                && u64::from(weight) == u(&o["canary_weight"])
+            {
                 Ok(())
             } else {
                 fail(format!("{steps:?} {final_} at {last_t}"))
@@ -197,7 +214,11 @@ fn run(v: &Value) -> Result<(), String> {
                 _ => "paused",
             };
             let o = &want["outcome"];
-            if ok && final_ == s(&o["final"]) && last.t_s == u(&o["t_s"]) && u64::from(last.weight) == u(&o["weight"]) {
+            if ok
+                && final_ == s(&o["final"])
+                && last.t_s == u(&o["t_s"])
+                && u64::from(last.weight) == u(&o["weight"])
+            {
                 Ok(())
             } else {
                 fail(format!("{events:?}"))
@@ -205,8 +226,18 @@ fn run(v: &Value) -> Result<(), String> {
         }
         "trigger_check" => {
             let c = &input["check"];
-            let restarts: Vec<u64> = input["restarts_s"].as_array().unwrap().iter().map(u).collect();
-            let r = check_triggers(u(&c["t_s"]), &signals(c), &restarts, &thresholds(&input["thresholds"]));
+            let restarts: Vec<u64> = input["restarts_s"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(u)
+                .collect();
+            let r = check_triggers(
+                u(&c["t_s"]),
+                &signals(c),
+                &restarts,
+                &thresholds(&input["thresholds"]),
+            );
             let decision = match r.decision {
                 TriggerDecision::Pass => "pass",
                 TriggerDecision::Hold => "hold",
@@ -226,11 +257,21 @@ fn run(v: &Value) -> Result<(), String> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|st| Stage { weight_pct: u8_(&st["weight_pct"]), duration_s: u(&st["duration_s"]) })
+                .map(|st| Stage {
+                    weight_pct: u8_(&st["weight_pct"]),
+                    duration_s: u(&st["duration_s"]),
+                })
                 .collect();
-            let plan = StagePlan::new(stages, u8_(&input["final_weight_pct"])).map_err(|e| format!("{id}: {e}"))?;
-            let mut rollout = Rollout::new(plan, thresholds(&input["thresholds"])).map_err(|e| format!("{id}: {e}"))?;
-            let restarts: Vec<u64> = input["restarts_s"].as_array().unwrap().iter().map(u).collect();
+            let plan = StagePlan::new(stages, u8_(&input["final_weight_pct"]))
+                .map_err(|e| format!("{id}: {e}"))?;
+            let mut rollout = Rollout::new(plan, thresholds(&input["thresholds"]))
+                .map_err(|e| format!("{id}: {e}"))?;
+            let restarts: Vec<u64> = input["restarts_s"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(u)
+                .collect();
             // Evaluation instants: checks and restarts in time order (a check first on a tie).
             let mut instants: Vec<(u64, Option<&Value>)> = input["checks"]
                 .as_array()
@@ -270,9 +311,16 @@ fn run(v: &Value) -> Result<(), String> {
                 RolloutState::RolledBack => "rolled_back",
                 _ => "in_progress",
             };
-            let t_final = events.last().filter(|_| rollout.state() != RolloutState::InProgress).map_or(last_t, |e| e.t_s);
+            let t_final = events
+                .last()
+                .filter(|_| rollout.state() != RolloutState::InProgress)
+                .map_or(last_t, |e| e.t_s);
             let o = &want["outcome"];
-            if ok && final_ == s(&o["final"]) && t_final == u(&o["t_s"]) && u64::from(rollout.weight_pct()) == u(&o["weight_pct"]) {
+            if ok
+                && final_ == s(&o["final"])
+                && t_final == u(&o["t_s"])
+                && u64::from(rollout.weight_pct()) == u(&o["weight_pct"])
+            {
                 Ok(())
             } else {
                 fail(format!("{events:?} {final_} at {t_final}"))
@@ -288,5 +336,11 @@ fn every_rollout_vector_matches() {
     let vectors = doc["vectors"].as_array().expect("vectors");
     assert!(!vectors.is_empty(), "no vectors");
     let failures: Vec<String> = vectors.iter().filter_map(|v| run(v).err()).collect();
-    assert!(failures.is_empty(), "{} of {} failed:\n{}", failures.len(), vectors.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
 }

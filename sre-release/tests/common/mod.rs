@@ -11,13 +11,19 @@ pub fn reference_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in ["../shared/reference", "../../shared/reference", "../../../shared/reference"] {
+    for rel in [
+        "../shared/reference",
+        "../../shared/reference",
+        "../../../shared/reference",
+    ] {
         let dir = manifest.join(rel);
         if dir.is_dir() {
             return dir;
         }
     }
-    panic!("reference vectors not found: set SRE_REFERENCE_DIR to the folder holding canary_vectors.json")
+    panic!(
+        "reference vectors not found: set SRE_REFERENCE_DIR to the folder holding canary_vectors.json"
+    )
 }
 
 /// A reference file, parsed.
