@@ -573,3 +573,43 @@ pub fn multi_interval_did_pass(
         None => (marginal_threshold.is_none() && pass_threshold.is_none(), 0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{WindowMode, judgement_window, multi_interval_did_pass};
+
+    #[test]
+    fn windows_grow_or_slide() {
+        assert_eq!(
+            judgement_window(WindowMode::Growing, 100, 60, 0),
+            (100, 160)
+        );
+        assert_eq!(
+            judgement_window(WindowMode::Growing, 100, 60, 2),
+            (100, 280)
+        );
+        let sliding = WindowMode::Sliding { lookback_s: 90 };
+        assert_eq!(judgement_window(sliding, 100, 60, 0), (100, 160));
+        assert_eq!(judgement_window(sliding, 100, 60, 2), (190, 280));
+    }
+
+    #[test]
+    fn early_fail_at_marginal_else_last_score_decides() {
+        // The second interval is at the marginal threshold: stop there, failed.
+        assert_eq!(
+            multi_interval_did_pass(&[90.0, 75.0, 99.0], Some(75.0), Some(95.0)),
+            (false, 2)
+        );
+        // Low early scores above marginal do not fail the run; the last one passes it.
+        assert_eq!(
+            multi_interval_did_pass(&[80.0, 96.0], Some(75.0), Some(95.0)),
+            (true, 2)
+        );
+        assert_eq!(
+            multi_interval_did_pass(&[99.0, 90.0], Some(75.0), Some(95.0)),
+            (false, 2)
+        );
+        assert_eq!(multi_interval_did_pass(&[10.0], None, None), (true, 1));
+        assert_eq!(multi_interval_did_pass(&[], Some(75.0), None), (false, 0));
+    }
+}

@@ -46,8 +46,8 @@ pub use judge::{Judgement, MetricInput, judge};
 pub use mann_whitney::{AllTied, ShiftInterval, shift_interval, wilcoxon_diff};
 pub use observations::{MAX_OBSERVATIONS, Observations};
 pub use plans::{
-    ArgoEvent, ArgoStep, FlaggerAction, FlaggerCanary, FlaggerMetric, FlaggerStep, FlaggerWeights,
-    MAX_PLAN_STEPS, run_argo_steps,
+    ArgoEvent, ArgoStep, BlueGreen, FlaggerAction, FlaggerCanary, FlaggerMetric, FlaggerStep,
+    FlaggerWeights, MAX_PLAN_STEPS, run_argo_steps,
 };
 pub use preprocess::{NanStrategy, OutlierStrategy, apply_nan_strategy, iqr_fences, preprocess};
 pub use rollout::{

@@ -342,3 +342,72 @@ pub fn run_argo_steps(steps: &[ArgoStep]) -> Result<Vec<ArgoEvent>, Error> {
     });
     Ok(events)
 }
+
+/// Blue-green: the active version takes all traffic, a preview is tested beside it, and
+/// on promotion the old active version is kept as a standby so a rollback is one switch.
+///
+/// ```
+/// use sre_release::BlueGreen;
+///
+/// let mut bg = BlueGreen::new("v1");
+/// bg.deploy_preview("v2");
+/// assert_eq!(bg.promote(), Some("v2"));
+/// assert_eq!((bg.active(), bg.standby()), (&"v2", Some(&"v1")));
+/// assert_eq!(bg.rollback(), Some("v1")); // the standby takes the traffic back
+/// assert_eq!((bg.active(), bg.standby()), (&"v1", Some(&"v2")));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlueGreen<V> {
+    active: V,
+    preview: Option<V>,
+    standby: Option<V>,
+}
+
+impl<V: Clone> BlueGreen<V> {
+    /// `active` serving all traffic, nothing beside it.
+    pub fn new(active: V) -> Self {
+        Self {
+            active,
+            preview: None,
+            standby: None,
+        }
+    }
+
+    /// The version serving traffic.
+    pub fn active(&self) -> &V {
+        &self.active
+    }
+
+    /// The version under test, if any (it serves no production traffic).
+    pub fn preview(&self) -> Option<&V> {
+        self.preview.as_ref()
+    }
+
+    /// The previous active version kept for rollback, if any.
+    pub fn standby(&self) -> Option<&V> {
+        self.standby.as_ref()
+    }
+
+    /// Deploys `v` as the preview (replacing any earlier preview).
+    pub fn deploy_preview(&mut self, v: V) {
+        self.preview = Some(v);
+    }
+
+    /// Switches all traffic to the preview; the old active becomes the standby. Returns
+    /// the new active version, or `None` (and changes nothing) without a preview.
+    pub fn promote(&mut self) -> Option<V> {
+        let next = self.preview.take()?;
+        let old = core::mem::replace(&mut self.active, next);
+        self.standby = Some(old);
+        Some(self.active.clone())
+    }
+
+    /// Switches all traffic back to the standby; the rolled-back version becomes the
+    /// standby. Returns the new active version, or `None` without a standby.
+    pub fn rollback(&mut self) -> Option<V> {
+        let back = self.standby.take()?;
+        let bad = core::mem::replace(&mut self.active, back);
+        self.standby = Some(bad);
+        Some(self.active.clone())
+    }
+}
