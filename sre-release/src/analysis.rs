@@ -13,6 +13,7 @@ pub const MAX_MEASUREMENTS: u64 = 1_000_000;
 
 /// The phase of a measurement, a metric or a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AnalysisPhase {
     /// Not started.
     Pending,
@@ -65,6 +66,7 @@ impl AnalysisPhase {
 
 /// A rollout's reaction to an analysis phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RolloutAction {
     /// Go on to the next step.
     Continue,
@@ -80,6 +82,7 @@ pub enum RolloutAction {
 /// values of the success and failure conditions (`None` when not set), `error` a provider
 /// error or an expression that could not be evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Measurement {
     /// The success condition's value.
     pub success: Option<bool>,
@@ -117,6 +120,7 @@ pub fn measurement_phase(
 
 /// An analysis metric's limits (`None` = unset, Argo's default applies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AnalysisMetric {
     /// Measurements to take (unset or 0: one without an interval, unbounded with one).
     pub count: Option<i64>,
@@ -140,6 +144,7 @@ pub struct AnalysisMetric {
 
 /// The first integer rule of Argo's `ValidateMetric` a metric breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MetricRule {
     /// `count > 0` and `count < failureLimit + consecutiveSuccessLimit`.
     CountBelowFailurePlusSuccessLimit,
@@ -197,6 +202,7 @@ impl AnalysisMetric {
 
 /// A metric's running counters (Argo's `MetricResult`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MetricCounters {
     /// Successful measurements.
     pub successful: u64,
@@ -320,6 +326,7 @@ pub fn assess_metric(
 
 /// One metric as the run sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RunMetric {
     /// A dry-run metric never decides the run.
     pub dry_run: bool,
@@ -331,6 +338,7 @@ pub struct RunMetric {
 
 /// The run's phase and whether it is terminating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RunAssessment {
     /// The run's phase.
     pub phase: AnalysisPhase,
@@ -399,6 +407,7 @@ pub fn kayenta_provider_phase(score: f64, pass: i64, marginal: i64) -> (Analysis
 
 /// One measurement taken by a [`MeasurementStream`], with the state after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MeasurementStep {
     /// When it was taken, seconds from the run's start.
     pub t_s: u64,
@@ -528,6 +537,7 @@ impl MeasurementStream {
 
 /// How a Kayenta multi-interval run widens its judgement window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WindowMode {
     /// Each judgement covers from the start to the end of its interval.
     Growing,

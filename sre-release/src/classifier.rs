@@ -9,6 +9,7 @@ use sre_metrics::Snapshot;
 
 /// Which change of the metric is bad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Direction {
     /// Only an increase fails (latency, errors).
     Increase,
@@ -21,6 +22,7 @@ pub enum Direction {
 
 /// The effect-size measure compared with the allowed and critical bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum EffectMeasure {
     /// `mean(canary) / mean(baseline)`; undefined (NaN) when either mean is 0.
     #[default]
@@ -35,6 +37,7 @@ pub enum EffectMeasure {
 /// High / Low is critical only past `critical_increase` / `critical_decrease`. All 1.0 by
 /// default, which for the mean ratio blocks nothing in the bad direction.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EffectSize {
     /// The measure.
     pub measure: EffectMeasure,
@@ -64,6 +67,7 @@ impl Default for EffectSize {
 /// are NetflixACAJudge-v1.0's: tolerance 0.25, confidence 0.98, NaN removed, outliers
 /// kept, direction either, not critical, data not required.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MetricConfig {
     /// Which change fails.
     pub direction: Direction,
@@ -126,6 +130,7 @@ impl MetricConfig {
 
 /// A metric's label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Classification {
     /// No significant change in a bad direction.
     Pass,
@@ -143,6 +148,7 @@ pub enum Classification {
 
 /// Which branch of the classifier decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Branch {
     /// A side was empty.
     NoData,
@@ -161,6 +167,7 @@ pub enum Branch {
 
 /// The verdict on one metric and every number behind it.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MetricVerdict {
     /// The label.
     pub classification: Classification,

@@ -19,6 +19,7 @@ pub struct AllTied;
 /// A two-sided confidence interval for the shift `experiment − control` and the
 /// Hodges-Lehmann estimate of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShiftInterval {
     /// Lower confidence bound.
     pub lower: f64,

@@ -8,6 +8,7 @@ pub const MAX_PLAN_STEPS: usize = 10_000;
 
 /// Flagger's traffic settings (`analysis.stepWeight`, `stepWeights`, `maxWeight`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FlaggerWeights {
     /// A fixed step (percent), when set.
     pub step_weight: Option<u32>,
@@ -74,6 +75,7 @@ impl FlaggerWeights {
 /// One Flagger metric check: the value must be within `[min, max]` (either bound
 /// optional; equality passes; no value fails).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FlaggerMetric {
     /// The metric's name.
     pub name: String,
@@ -85,6 +87,7 @@ pub struct FlaggerMetric {
 
 /// What a Flagger tick did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FlaggerAction {
     /// Shifted more traffic to the canary.
     Advance,
@@ -98,6 +101,7 @@ pub enum FlaggerAction {
 
 /// One tick of a [`FlaggerCanary`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FlaggerStep {
     /// When, seconds (tick k is at k × interval).
     pub t_s: u64,
@@ -241,6 +245,7 @@ impl FlaggerCanary {
 
 /// One Argo Rollouts canary step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ArgoStep {
     /// Set the canary weight at once.
     SetWeight(u8),
@@ -257,6 +262,7 @@ pub enum ArgoStep {
 
 /// An Argo step event: what happened, when, at which step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ArgoEvent {
     /// When, seconds from the start.
     pub t_s: u64,

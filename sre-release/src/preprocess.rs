@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 /// What to do with NaN samples (Kayenta's `nanStrategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum NanStrategy {
     /// Drop them (the default). An empty side then means "no data".
     #[default]
@@ -16,6 +17,7 @@ pub enum NanStrategy {
 
 /// Whether to drop outliers before the test (Kayenta's `outlierStrategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum OutlierStrategy {
     /// Keep every sample (the default).
     #[default]

@@ -12,6 +12,7 @@ pub const MAX_STAGES: usize = 1_000;
 
 /// One stage: a canary weight held for a duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Stage {
     /// Share of traffic on the canary, percent.
     pub weight_pct: u8,
@@ -106,6 +107,7 @@ impl StagePlan {
 
 /// What a rollout step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum StepAction {
     /// Moved to the next stage.
     Advance,
@@ -121,6 +123,7 @@ pub enum StepAction {
 
 /// Where a rollout stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RolloutState {
     /// Not started.
     Pending,

@@ -24,6 +24,7 @@ pub struct ScoredMetric<'a> {
 
 /// The score thresholds (Kayenta's `scoreThresholds`).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Thresholds {
     /// Summary at or above this passes.
     pub pass: f64,
@@ -64,6 +65,7 @@ impl Thresholds {
 
 /// The canary's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Verdict {
     /// Promote.
     Pass,
@@ -75,6 +77,7 @@ pub enum Verdict {
 
 /// Why the summary was forced to 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum OverrideReason {
     /// A non-muted critical metric did not pass.
     CriticalMetric,
@@ -84,6 +87,7 @@ pub enum OverrideReason {
 
 /// One group's score.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GroupScore {
     /// The group.
     pub name: String,
@@ -95,6 +99,7 @@ pub struct GroupScore {
 
 /// The scorer's result.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Score {
     /// Group scores, sorted by name.
     pub group_scores: Vec<GroupScore>,
@@ -134,7 +139,7 @@ pub struct Score {
 /// # Errors
 ///
 /// [`Error::TooMany`] past [`MAX_METRICS`] metrics or weights; [`Error::OutOfRange`] for
-/// a weight that is negative or not finite; [`Error::Name`] for a group weighted twice.
+/// a weight that is negative or not finite, or thresholds [`Thresholds::new`] rejects; [`Error::Name`] for a group weighted twice.
 pub fn score(
     metrics: &[ScoredMetric<'_>],
     group_weights: &[(&str, f64)],
@@ -152,6 +157,7 @@ pub fn score(
             });
         }
     }
+    let thresholds = Thresholds::new(thresholds.pass, thresholds.marginal)?;
     let mut weights: Vec<(&str, f64)> = Vec::with_capacity(group_weights.len());
     for &(g, w) in group_weights {
         check_range("group_weights.weight", w, 0.0, f64::MAX, "[0, finite]")?;

@@ -4,6 +4,7 @@ use crate::error::{Error, check_range};
 
 /// A rollback trigger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Trigger {
     /// Canary error rate above baseline + the allowed delta (percentage points).
     ErrorRate,
@@ -40,6 +41,7 @@ impl Trigger {
 
 /// A set of triggers, listed in the order of [`Trigger::ALL`]; `Copy`, never allocates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TriggerSet(u8);
 
 impl TriggerSet {
@@ -72,6 +74,7 @@ impl TriggerSet {
 /// running), and 4 incomplete checks in a row tolerated (Argo's default
 /// `consecutiveErrorLimit`).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TriggerThresholds {
     /// Allowed error-rate increase, percentage points.
     pub error_rate_delta_pct: f64,
@@ -149,6 +152,7 @@ impl TriggerThresholds {
 
 /// What one check sees; `None` is "no data" for that signal.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Signals {
     /// Baseline error rate, percent.
     pub baseline_error_rate_pct: Option<f64>,
@@ -164,6 +168,7 @@ pub struct Signals {
 
 /// What the triggers say at one instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum TriggerDecision {
     /// Nothing fired and every trigger could be evaluated.
     Pass,
@@ -175,6 +180,7 @@ pub enum TriggerDecision {
 
 /// The triggers' verdict at one instant and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TriggerReport {
     /// Triggers that fired.
     pub fired: TriggerSet,
