@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::triggers::{
     Signals, Trigger, TriggerDecision, TriggerSet, TriggerThresholds, check_triggers, crash_loop,
 };
+use core::fmt;
 use sre_budget::{ReleaseAction, ReleaseDecision};
 
 /// The most stages a plan may hold.
@@ -162,6 +163,74 @@ pub struct RolloutDecision {
     pub missing: TriggerSet,
     /// The budget gate, when a budget decision was supplied.
     pub budget: Option<BudgetGate>,
+    /// The signals of the check this step was taken on (`None` for a start or a restart).
+    pub signals: Option<Signals>,
+    /// The thresholds the triggers were judged against.
+    pub thresholds: TriggerThresholds,
+}
+
+impl fmt::Display for RolloutDecision {
+    /// One line: the action, time, weight and stage, then each fired trigger with the
+    /// numbers that fired it, the missing signals, and the budget gate.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} at t={} s: canary {} % (stage {})",
+            self.action, self.t_s, self.weight_pct, self.stage_index
+        )?;
+        let th = &self.thresholds;
+        let s = self.signals.unwrap_or_default();
+        let show = |v: Option<f64>| v.map_or_else(|| "no data".to_owned(), |v| format!("{v}"));
+        for t in self.triggers.iter() {
+            match t {
+                Trigger::ErrorRate => write!(
+                    f,
+                    "; error rate {} % > baseline {} % + {} pp",
+                    show(s.canary_error_rate_pct),
+                    show(s.baseline_error_rate_pct),
+                    th.error_rate_delta_pct
+                )?,
+                Trigger::P99Latency => write!(
+                    f,
+                    "; p99 {} ms > baseline {} ms + {} ms",
+                    show(s.canary_p99_ms),
+                    show(s.baseline_p99_ms),
+                    th.p99_delta_ms
+                )?,
+                Trigger::Memory => write!(
+                    f,
+                    "; memory {} of the limit > {}",
+                    show(s.canary_memory_fraction),
+                    th.memory_fraction
+                )?,
+                Trigger::CrashLoop => write!(
+                    f,
+                    "; crash loop: at least {} restarts within {} s",
+                    th.crash_restarts, th.crash_window_s
+                )?,
+                Trigger::NoData => write!(
+                    f,
+                    "; no data: more than {} incomplete checks in a row",
+                    th.missing_data_limit
+                )?,
+            }
+        }
+        if !self.missing.is_empty() {
+            write!(f, "; missing:")?;
+            for t in self.missing.iter() {
+                write!(f, " {t:?}")?;
+            }
+        }
+        if let Some(g) = &self.budget {
+            write!(
+                f,
+                "; budget: {}{}",
+                g.decision,
+                if g.held { " (held)" } else { "" }
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// The course's staged rollout on the caller's clock. At a check every trigger is
@@ -188,7 +257,12 @@ pub struct RolloutDecision {
 /// assert_eq!(r.check(1_800, &healthy, &[], None).action, StepAction::Continue);
 /// assert_eq!(r.check(3_600, &healthy, &[], None).weight_pct, 5);
 /// let bad = Signals { canary_error_rate_pct: Some(1.5), ..healthy };
-/// assert_eq!(r.check(4_000, &bad, &[], None).action, StepAction::Rollback);
+/// let d = r.check(4_000, &bad, &[], None);
+/// assert_eq!(d.action, StepAction::Rollback);
+/// assert_eq!(
+///     d.to_string(),
+///     "Rollback at t=4000 s: canary 0 % (stage 1); error rate 1.5 % > baseline 0.5 % + 0.5 pp"
+/// );
 /// # Ok::<(), sre_release::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +322,8 @@ impl Rollout {
             triggers: TriggerSet::default(),
             missing: TriggerSet::default(),
             budget: None,
+            signals: None,
+            thresholds: self.thresholds,
         }
     }
 
@@ -352,6 +428,7 @@ impl Rollout {
             }
         };
         d.missing = report.missing;
+        d.signals = Some(*signals);
         d.budget = gate;
         d
     }
