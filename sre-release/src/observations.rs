@@ -23,6 +23,7 @@ pub const MAX_OBSERVATIONS: u64 = 1 << 50;
 /// assert_eq!(a, b);
 /// assert_eq!(a.len(), 3);
 /// assert_eq!(a.distinct(), 2);
+/// assert!(Observations::from_samples(&[f64::INFINITY]).is_err());
 /// # Ok::<(), sre_release::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38,9 +39,13 @@ impl Observations {
     ///
     /// # Errors
     ///
-    /// [`Error::TooMany`] past [`MAX_OBSERVATIONS`] samples.
+    /// [`Error::TooMany`] past [`MAX_OBSERVATIONS`] samples; [`Error::OutOfRange`] for an
+    /// infinite sample.
     pub fn from_samples(samples: &[f64]) -> Result<Self, Error> {
         check_total(samples.len() as u64)?;
+        if let Some(&v) = samples.iter().find(|v| v.is_infinite()) {
+            return Err(not_finite(v));
+        }
         let mut sorted: Vec<f64> = samples.iter().copied().filter(|v| !v.is_nan()).collect();
         sorted.sort_unstable_by(f64::total_cmp);
         let mut out = Self::default();
@@ -55,7 +60,8 @@ impl Observations {
     ///
     /// # Errors
     ///
-    /// [`Error::TooMany`] when the counts add up past [`MAX_OBSERVATIONS`].
+    /// [`Error::TooMany`] when the counts add up past [`MAX_OBSERVATIONS`];
+    /// [`Error::OutOfRange`] for an infinite value.
     pub fn from_buckets(buckets: impl IntoIterator<Item = (f64, u64)>) -> Result<Self, Error> {
         let mut pairs: Vec<(f64, u64)> = buckets
             .into_iter()
@@ -63,6 +69,9 @@ impl Observations {
             .collect();
         if !pairs.windows(2).all(|w| w[0].0 <= w[1].0) {
             pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        if let Some(&(v, _)) = pairs.iter().find(|(v, _)| v.is_infinite()) {
+            return Err(not_finite(v));
         }
         let mut total: u64 = 0;
         let mut out = Self::default();
@@ -217,6 +226,14 @@ impl Observations {
     /// become equal after rounding are joined on ranking).
     pub(crate) fn shifted_values(&self, mu: f64) -> impl Iterator<Item = (f64, u64)> + '_ {
         self.iter().map(move |(v, c)| (v - mu, c))
+    }
+}
+
+fn not_finite(value: f64) -> Error {
+    Error::OutOfRange {
+        field: "observations",
+        value,
+        bound: "finite (NaN is handled by the NaN strategy)",
     }
 }
 
