@@ -223,6 +223,23 @@ pub fn classify_samples(
 /// values at its middle. The same answer as [`classify_samples`] on those values, in
 /// O(buckets) per rank evaluation whatever the number of requests.
 ///
+/// ```
+/// use sre_metrics::{Histogram, HistogramConfig};
+/// use sre_release::{Classification, MetricConfig, classify_snapshots};
+///
+/// let config = HistogramConfig::new(1, 60_000_000_000, 2)?;
+/// let (baseline, canary) = (Histogram::new(config), Histogram::new(config));
+/// for i in 0..10_000_u64 {
+///     let ms = 20 + i % 50;
+///     baseline.record(ms * 1_000_000);
+///     canary.record((ms + 40) * 1_000_000); // 40 ms slower
+/// }
+/// let v = classify_snapshots(&canary.snapshot(), &baseline.snapshot(), &MetricConfig::default())?;
+/// assert_eq!(v.classification, Classification::High);
+/// assert_eq!(v.n_experiment_used, 10_000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`Error`] for an invalid config.

@@ -344,3 +344,15 @@ fn every_rollout_vector_matches() {
         failures.join("\n")
     );
 }
+
+proptest::proptest! {
+    /// A fixed step climbs 0, s, 2s, … until it reaches maxWeight, overshooting it to the
+    /// first multiple of s at or above it (capped at 100), as Flagger's loop does.
+    #[test]
+    fn fixed_step_ladder_is_the_multiples_of_the_step(step in 1u32..=100, max in 1u32..=100) {
+        let w = FlaggerWeights { step_weight: Some(step), max_weight: Some(max), ..Default::default() };
+        let advances = max.div_ceil(step);
+        let want: Vec<u32> = (0..=advances).map(|k| (k * step).min(100)).collect();
+        proptest::prop_assert_eq!(w.ladder(), want);
+    }
+}
