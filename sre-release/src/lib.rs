@@ -8,10 +8,9 @@
 //! - [`score`], [`judge`]: group scores, overrides and the Pass / Marginal / Fail verdict.
 //! - [`aggregated_did_pass`], [`multi_interval_did_pass`]: Kayenta's multi-interval runs.
 //! - [`MeasurementStream`], [`assess_metric`], [`assess_run`]: Argo Rollouts analysis runs.
-//!
 //! - [`Rollout`], [`StagePlan`], [`check_triggers`]: the course's staged rollout, its
 //!   rollback triggers and the error-budget gate; [`FlaggerCanary`], [`run_argo_steps`]:
-//!   Flagger's and Argo's canary plans.
+//!   Flagger's and Argo's canary plans; [`BlueGreen`] with a standby for rollback.
 //!
 //! Every function is pure and deterministic: where Kayenta adds random noise (two constant
 //! samples) this crate decides the noise-free limit, the label Kayenta gives for every draw.
