@@ -19,7 +19,7 @@
 //!
 //! # What it publishes
 //!
-//! After each evaluation, an [`SloReport`](crate::SloReport) per SLO, swapped in under a
+//! After each evaluation, an [`SloReport`] per SLO, swapped in under a
 //! lock held only for an `Arc` store: scrapes read the last one and never wait for an
 //! evaluation; recorders never touch it.
 
