@@ -65,10 +65,10 @@ impl StagePlan {
         })
     }
 
-    /// The course's plan (Module 29): 1 % for 1 h, 5 % for 2 h, 25 % for 4 h, 50 % for
-    /// 8 h, then 100 %.
+    /// 1 % for 1 h, 5 % for 2 h, 25 % for 4 h, 50 % for 8 h, then 100 %: the weights
+    /// and doubling hold times of the seed's Module 29.
     #[must_use]
-    pub fn course() -> Self {
+    pub fn doubling_1_5_25_50() -> Self {
         let h = 3_600;
         Self {
             stages: vec![
@@ -248,7 +248,7 @@ impl fmt::Display for RolloutDecision {
 /// ```
 /// use sre_release::{Rollout, Signals, StagePlan, StepAction, TriggerThresholds};
 ///
-/// let mut r = Rollout::new(StagePlan::course(), TriggerThresholds::default())?;
+/// let mut r = Rollout::new(StagePlan::doubling_1_5_25_50(), TriggerThresholds::default())?;
 /// assert_eq!(r.start(0, None).weight_pct, 1);
 /// let healthy = Signals {
 ///     baseline_error_rate_pct: Some(0.5), canary_error_rate_pct: Some(0.6),

@@ -35,7 +35,7 @@ fn deserialized_configs_are_validated_on_use() {
     v["memory_fraction"] = serde_json::json!(1.2);
     let bad: TriggerThresholds = serde_json::from_value(v).unwrap();
     assert!(matches!(
-        Rollout::new(StagePlan::course(), bad),
+        Rollout::new(StagePlan::doubling_1_5_25_50(), bad),
         Err(Error::OutOfRange {
             field: "memory_fraction",
             ..
