@@ -4,10 +4,10 @@
 
 use core::time::Duration;
 use serde_json::Value;
+use sre_budget::AlertConfig;
 use sre_budget::evaluation::{
     Comparison, EvalPolicy, RectIncident, WindowPair, closed_form, quality, replay,
 };
-use sre_budget::AlertConfig;
 use sre_core::Objective;
 use std::path::PathBuf;
 
@@ -16,7 +16,11 @@ fn reference_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in ["../shared/reference", "../../shared/reference", "../../../shared/reference"] {
+    for rel in [
+        "../shared/reference",
+        "../../shared/reference",
+        "../../../shared/reference",
+    ] {
         let p = manifest.join(rel);
         if p.is_dir() {
             return p;
@@ -71,8 +75,12 @@ fn comparison(p: &Value) -> Comparison {
 }
 
 fn pair(p: &Value) -> WindowPair {
-    WindowPair::minutes(u(&p["long_window_min"]), opt_u(&p["short_window_min"]), f(&p["burn_factor"]))
-        .unwrap()
+    WindowPair::minutes(
+        u(&p["long_window_min"]),
+        opt_u(&p["short_window_min"]),
+        f(&p["burn_factor"]),
+    )
+    .unwrap()
 }
 
 fn policy(slo: &Value, period_min: u64, p: &Value, pairs: Vec<WindowPair>) -> EvalPolicy {
@@ -101,7 +109,12 @@ fn in_unit(id: &str, minutes: f64, unit: &str) -> f64 {
 
 fn workbook(id: &str, v: &Value) {
     let i = &v["input"];
-    let p = policy(&i["slo"], u(&i["period_min"]), &i["policy"], vec![pair(&i["policy"])]);
+    let p = policy(
+        &i["slo"],
+        u(&i["period_min"]),
+        &i["policy"],
+        vec![pair(&i["policy"])],
+    );
     let inc = incident(&i["incident"]);
     let want = f(&v["expected"]["value"]);
     let unit = v["expected"]["unit"].as_str().unwrap();
@@ -111,9 +124,11 @@ fn workbook(id: &str, v: &Value) {
         "reset_time" => in_unit(id, c.reset_min.expect("resets"), unit),
         "budget_at_detection" => c.budget_at_detection.expect("fires") * 100.0,
         "incident_budget" => c.incident_budget.expect("bounded") * 100.0,
-        "time_to_exhaustion" => {
-            in_unit(id, closed_form::exhaustion_min(&p, inc.error_ratio()).unwrap(), unit)
-        }
+        "time_to_exhaustion" => in_unit(
+            id,
+            closed_form::exhaustion_min(&p, inc.error_ratio()).unwrap(),
+            unit,
+        ),
         "per_minute_fire_minute" => {
             let m = closed_form::per_minute(&p, &inc);
             assert_eq!(m, replay::rect_incident(&p, &inc).unwrap(), "{id}: replay");
@@ -134,22 +149,53 @@ fn workbook(id: &str, v: &Value) {
 fn closed(id: &str, v: &Value) {
     let i = &v["input"];
     let x = &v["expected"];
-    let p = policy(&i["slo"], u(&i["period_min"]), &i["policy"], vec![pair(&i["policy"])]);
+    let p = policy(
+        &i["slo"],
+        u(&i["period_min"]),
+        &i["policy"],
+        vec![pair(&i["policy"])],
+    );
     let inc = incident(&i["incident"]);
     let c = closed_form::continuous(&p, &inc);
     assert_eq!(c.fires, x["fires"].as_bool().unwrap(), "{id}: fires");
     close_opt(id, "detection", c.detection_min, &x["detection_min"]);
-    close_opt(id, "budget at detection", c.budget_at_detection.map(|b| b * 100.0), &x["budget_at_detection_pct"]);
+    close_opt(
+        id,
+        "budget at detection",
+        c.budget_at_detection.map(|b| b * 100.0),
+        &x["budget_at_detection_pct"],
+    );
     close_opt(id, "reset", c.reset_min, &x["reset_min"]);
-    close_opt(id, "incident budget", c.incident_budget.map(|b| b * 100.0), &x["incident_budget_pct"]);
+    close_opt(
+        id,
+        "incident budget",
+        c.incident_budget.map(|b| b * 100.0),
+        &x["incident_budget_pct"],
+    );
     let m = closed_form::per_minute(&p, &inc);
-    assert_eq!(m.fire_minute, opt_u(&x["per_minute_fire_minute"]), "{id}: per-minute fire");
-    assert_eq!(m.reset_min, opt_u(&x["per_minute_reset_min"]), "{id}: per-minute reset");
-    assert_eq!(m, replay::rect_incident(&p, &inc).unwrap(), "{id}: replay vs closed form");
+    assert_eq!(
+        m.fire_minute,
+        opt_u(&x["per_minute_fire_minute"]),
+        "{id}: per-minute fire"
+    );
+    assert_eq!(
+        m.reset_min,
+        opt_u(&x["per_minute_reset_min"]),
+        "{id}: per-minute reset"
+    );
+    assert_eq!(
+        m,
+        replay::rect_incident(&p, &inc).unwrap(),
+        "{id}: replay vs closed form"
+    );
 }
 
 fn episodes_of(v: &Value) -> Vec<(u64, Option<u64>)> {
-    v.as_array().unwrap().iter().map(|e| (u(&e["fire"]), opt_u(&e["resolve"]))).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (u(&e["fire"]), opt_u(&e["resolve"])))
+        .collect()
 }
 
 fn per_minute(id: &str, v: &Value) {
@@ -157,7 +203,12 @@ fn per_minute(id: &str, v: &Value) {
     let pol = &i["policy"];
     let pairs = pol["pairs"].as_array().unwrap().iter().map(pair).collect();
     let last = u(&i["minutes"]);
-    let p = policy(&i["slo"], last.max(u(&pol["pairs"][0]["long_window_min"])), pol, pairs);
+    let p = policy(
+        &i["slo"],
+        last.max(u(&pol["pairs"][0]["long_window_min"])),
+        pol,
+        pairs,
+    );
     let mut counts = vec![(0u64, 0u64); usize::try_from(last).unwrap()];
     for s in i["segments"].as_array().unwrap() {
         for m in u(&s["from"])..=u(&s["to"]) {
@@ -166,13 +217,21 @@ fn per_minute(id: &str, v: &Value) {
     }
     let eps = replay::episodes(&p, counts).unwrap();
     let got: Vec<(u64, Option<u64>)> = eps.iter().map(|e| (e.fire, e.resolve)).collect();
-    assert_eq!(got, episodes_of(&v["expected"]["episodes"]), "{id}: episodes");
+    assert_eq!(
+        got,
+        episodes_of(&v["expected"]["episodes"]),
+        "{id}: episodes"
+    );
     let t0 = u(&i["t0"]);
     let first = eps.iter().find_map(|e| {
         let from = e.fire.max(t0 + 1);
         e.resolve.is_none_or(|r| from < r).then_some(from - t0)
     });
-    assert_eq!(first, opt_u(&v["expected"]["first_fire_rel_t0"]), "{id}: first fire");
+    assert_eq!(
+        first,
+        opt_u(&v["expected"]["first_fire_rel_t0"]),
+        "{id}: first fire"
+    );
 }
 
 fn precision_recall(id: &str, v: &Value) {
@@ -204,23 +263,69 @@ fn precision_recall(id: &str, v: &Value) {
     let want = x["episodes"].as_array().unwrap();
     assert_eq!(r.episodes.len(), want.len(), "{id}: episodes");
     for (g, w) in r.episodes.iter().zip(want) {
-        assert_eq!((g.episode.fire, g.episode.resolve), (u(&w["fire"]), opt_u(&w["resolve"])), "{id}");
-        assert_eq!(g.true_positive, w["true_positive"].as_bool().unwrap(), "{id}: TP");
+        assert_eq!(
+            (g.episode.fire, g.episode.resolve),
+            (u(&w["fire"]), opt_u(&w["resolve"])),
+            "{id}"
+        );
+        assert_eq!(
+            g.true_positive,
+            w["true_positive"].as_bool().unwrap(),
+            "{id}: TP"
+        );
     }
     let want = x["incidents"].as_array().unwrap();
     assert_eq!(r.incidents.len(), want.len(), "{id}: incidents");
     for (g, w) in r.incidents.iter().zip(want) {
-        assert_eq!(g.significant, w["significant"].as_bool().unwrap(), "{id}: significant");
-        close(id, "budget spent", g.budget_spent * 100.0, f(&w["budget_spent_pct"]));
-        assert_eq!(g.detected, w["detected"].as_bool().unwrap(), "{id}: detected");
-        assert_eq!(g.detection_min, opt_u(&w["detection_min"]), "{id}: detection");
-        close_opt(id, "budget at detection", g.budget_at_detection.map(|b| b * 100.0), &w["budget_at_detection_pct"]);
+        assert_eq!(
+            g.significant,
+            w["significant"].as_bool().unwrap(),
+            "{id}: significant"
+        );
+        close(
+            id,
+            "budget spent",
+            g.budget_spent * 100.0,
+            f(&w["budget_spent_pct"]),
+        );
+        assert_eq!(
+            g.detected,
+            w["detected"].as_bool().unwrap(),
+            "{id}: detected"
+        );
+        assert_eq!(
+            g.detection_min,
+            opt_u(&w["detection_min"]),
+            "{id}: detection"
+        );
+        close_opt(
+            id,
+            "budget at detection",
+            g.budget_at_detection.map(|b| b * 100.0),
+            &w["budget_at_detection_pct"],
+        );
         assert_eq!(g.reset_min, opt_u(&w["reset_min"]), "{id}: reset");
     }
-    assert_eq!(r.true_positive_episodes, u(&x["true_positive_episodes"]), "{id}");
-    assert_eq!(r.false_positive_episodes, u(&x["false_positive_episodes"]), "{id}");
-    assert_eq!(r.significant_incidents, u(&x["significant_incidents"]), "{id}");
-    assert_eq!(r.missed_significant_incidents, u(&x["missed_significant_incidents"]), "{id}");
+    assert_eq!(
+        r.true_positive_episodes,
+        u(&x["true_positive_episodes"]),
+        "{id}"
+    );
+    assert_eq!(
+        r.false_positive_episodes,
+        u(&x["false_positive_episodes"]),
+        "{id}"
+    );
+    assert_eq!(
+        r.significant_incidents,
+        u(&x["significant_incidents"]),
+        "{id}"
+    );
+    assert_eq!(
+        r.missed_significant_incidents,
+        u(&x["missed_significant_incidents"]),
+        "{id}"
+    );
     close_opt(id, "precision", r.precision, &x["precision"]);
     close_opt(id, "recall", r.recall, &x["recall"]);
 }

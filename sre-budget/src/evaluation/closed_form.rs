@@ -70,7 +70,7 @@ impl RectIncident {
             Some(d) => {
                 if d.is_zero()
                     || d.subsec_nanos() != 0
-                    || d.as_secs() % 60 != 0
+                    || !d.as_secs().is_multiple_of(60)
                     || d > super::policy::MAX_PERIOD
                 {
                     return Err(out_of_range(
@@ -123,7 +123,9 @@ impl RectIncident {
     /// Failing requests a minute in the per-minute replay: `e × traffic`, rounded.
     #[must_use]
     pub fn bad_per_min(&self) -> u64 {
-        sre_core::num::f64_to_u64_saturating((self.error_ratio * self.traffic_per_min as f64).round())
+        sre_core::num::f64_to_u64_saturating(
+            (self.error_ratio * self.traffic_per_min as f64).round(),
+        )
     }
 
     /// Budget the whole incident spends, as a fraction of the period's budget:
@@ -298,7 +300,10 @@ fn guard_span(bad_per_min: f64, n: u64, w: f64, d: Option<f64>) -> Option<Span> 
 }
 
 /// Where each pair's condition holds, continuous, for one incident.
-fn condition_spans<'a>(policy: &'a EvalPolicy, inc: &RectIncident) -> impl Iterator<Item = Span> + 'a {
+fn condition_spans<'a>(
+    policy: &'a EvalPolicy,
+    inc: &RectIncident,
+) -> impl Iterator<Item = Span> + 'a {
     let e = inc.error_ratio;
     let d = inc.duration_min.map(|d| d as f64);
     let cmp = policy.comparison();
@@ -413,7 +418,11 @@ pub fn per_minute(policy: &EvalPolicy, inc: &RectIncident) -> PerMinute {
 /// The budget a policy spends before it fires on this incident in the per-minute model:
 /// bad requests in minutes `1..=fire_minute` over the period's budget.
 #[must_use]
-pub fn per_minute_budget_at_detection(policy: &EvalPolicy, inc: &RectIncident, fire_minute: u64) -> f64 {
+pub fn per_minute_budget_at_detection(
+    policy: &EvalPolicy,
+    inc: &RectIncident,
+    fire_minute: u64,
+) -> f64 {
     let minutes = inc.duration_min.map_or(fire_minute, |d| d.min(fire_minute));
     let bad = inc.bad_per_min() as f64 * minutes as f64;
     bad / (policy.error_budget() * inc.traffic_per_min as f64 * policy.period_min() as f64)
@@ -431,8 +440,7 @@ pub fn burn_rate(policy: &EvalPolicy, error_ratio: f64) -> f64 {
 /// `EB·T / e` (`None` for `e ≤ 0`).
 #[must_use]
 pub fn exhaustion_min(policy: &EvalPolicy, error_ratio: f64) -> Option<f64> {
-    (error_ratio > 0.0)
-        .then(|| policy.error_budget() * policy.period_min() as f64 / error_ratio)
+    (error_ratio > 0.0).then(|| policy.error_budget() * policy.period_min() as f64 / error_ratio)
 }
 
 /// Failed requests the period allows at `traffic_per_min` requests a minute:
@@ -448,6 +456,11 @@ pub fn allowed_failures(policy: &EvalPolicy, traffic_per_min: f64) -> f64 {
 /// workbook's reasoning, not a bound on every error pattern.
 #[must_use]
 pub fn workbook_max_pages_per_day(policy: &EvalPolicy) -> f64 {
-    let w = policy.pairs().iter().map(|p| p.long_min()).min().unwrap_or(1);
+    let w = policy
+        .pairs()
+        .iter()
+        .map(|p| p.long_min())
+        .min()
+        .unwrap_or(1);
     1440.0 / w as f64
 }

@@ -41,7 +41,6 @@ pub mod replay;
 pub use closed_form::{Continuous, PerMinute, RectIncident};
 pub use policy::{Comparison, EvalPolicy, WindowPair};
 pub use quality::{
-    Background, GridReport, Incident, IncidentScore, Method, PeriodReport, Scenario,
-    ScoredEpisode,
+    Background, GridReport, Incident, IncidentScore, Method, PeriodReport, Scenario, ScoredEpisode,
 };
 pub use replay::{Episode, Replay};

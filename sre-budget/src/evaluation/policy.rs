@@ -30,7 +30,7 @@ pub const MAX_PAIRS: usize = 16;
 pub const MAX_PERIOD: Duration = Duration::from_secs(366 * 86_400);
 
 fn whole_minutes(pair: &str, which: &'static str, w: Duration) -> Result<u64, Error> {
-    if w.is_zero() || w.subsec_nanos() != 0 || w.as_secs() % 60 != 0 || w > MAX_PERIOD {
+    if w.is_zero() || w.subsec_nanos() != 0 || !w.as_secs().is_multiple_of(60) || w > MAX_PERIOD {
         return Err(Error::BadWindow {
             pair: pair.to_owned(),
             which,
@@ -41,7 +41,7 @@ fn whole_minutes(pair: &str, which: &'static str, w: Duration) -> Result<u64, Er
 }
 
 fn config_minutes(what: &'static str, d: Duration) -> Result<u64, Error> {
-    if d.subsec_nanos() != 0 || d.as_secs() % 60 != 0 || d > MAX_PERIOD {
+    if d.subsec_nanos() != 0 || !d.as_secs().is_multiple_of(60) || d > MAX_PERIOD {
         return Err(out_of_range(
             what,
             d.as_secs_f64(),
@@ -401,7 +401,12 @@ mod tests {
 
     #[test]
     fn decimal_budget_is_the_nearest_double() {
-        for (o, eb) in [(0.999, 0.001), (0.99999, 0.00001), (0.9995, 0.0005), (0.9, 0.1)] {
+        for (o, eb) in [
+            (0.999, 0.001_f64),
+            (0.99999, 0.00001),
+            (0.9995, 0.0005),
+            (0.9, 0.1),
+        ] {
             let got = decimal_error_budget(Objective::new(o).unwrap());
             assert!(got.to_bits() == eb.to_bits(), "{o}: {got} vs {eb}");
         }

@@ -78,25 +78,49 @@ impl Scenario {
         incidents: Vec<Incident>,
     ) -> Result<Self, Error> {
         if !(1..=MAX_REPLAY_MINUTES).contains(&period_min) {
-            return Err(out_of_range("period (minutes)", period_min as f64, "1 to 576,000 minutes (400 days)"));
+            return Err(out_of_range(
+                "period (minutes)",
+                period_min as f64,
+                "1 to 576,000 minutes (400 days)",
+            ));
         }
         if !(1..=1_000_000_000).contains(&traffic_per_min) {
-            return Err(out_of_range("traffic per minute", traffic_per_min as f64, "1 to 10^9"));
+            return Err(out_of_range(
+                "traffic per minute",
+                traffic_per_min as f64,
+                "1 to 10^9",
+            ));
         }
         if !(significance > 0.0 && significance <= 100.0) {
-            return Err(out_of_range("significance", significance, "(0, 100] (a fraction of the period's budget)"));
+            return Err(out_of_range(
+                "significance",
+                significance,
+                "(0, 100] (a fraction of the period's budget)",
+            ));
         }
         match background {
             Background::Constant(b) if b > traffic_per_min => {
-                return Err(out_of_range("background bad per minute", b as f64, "0 to the traffic per minute"));
+                return Err(out_of_range(
+                    "background bad per minute",
+                    b as f64,
+                    "0 to the traffic per minute",
+                ));
             }
-            Background::Poisson { mean, .. } if !(mean >= 0.0 && mean <= 1000.0) => {
-                return Err(out_of_range("background Poisson mean", mean, "0 to 1,000 a minute"));
+            Background::Poisson { mean, .. } if !(0.0..=1000.0).contains(&mean) => {
+                return Err(out_of_range(
+                    "background Poisson mean",
+                    mean,
+                    "0 to 1,000 a minute",
+                ));
             }
             _ => {}
         }
         if incidents.len() > MAX_INCIDENTS {
-            return Err(out_of_range("number of incidents", incidents.len() as f64, "at most 1,000,000"));
+            return Err(out_of_range(
+                "number of incidents",
+                incidents.len() as f64,
+                "at most 1,000,000",
+            ));
         }
         for i in &incidents {
             if i.duration_min == 0 || i.start_min.saturating_add(i.duration_min) > period_min {
@@ -107,10 +131,20 @@ impl Scenario {
                 ));
             }
             if i.bad_per_min > traffic_per_min {
-                return Err(out_of_range("incident bad per minute", i.bad_per_min as f64, "0 to the traffic per minute"));
+                return Err(out_of_range(
+                    "incident bad per minute",
+                    i.bad_per_min as f64,
+                    "0 to the traffic per minute",
+                ));
             }
         }
-        Ok(Self { period_min, traffic_per_min, background, significance, incidents })
+        Ok(Self {
+            period_min,
+            traffic_per_min,
+            background,
+            significance,
+            incidents,
+        })
     }
 
     /// The incidents.
@@ -144,7 +178,11 @@ impl Scenario {
             for m in i.start_min..i.start_min + i.duration_min {
                 let k = usize::try_from(m).unwrap_or(usize::MAX);
                 if let (Some(b), Some(o)) = (bad.get_mut(k), overwritten.get_mut(k)) {
-                    *b = if *o { (*b).max(i.bad_per_min) } else { i.bad_per_min };
+                    *b = if *o {
+                        (*b).max(i.bad_per_min)
+                    } else {
+                        i.bad_per_min
+                    };
                     *o = true;
                 }
             }
@@ -272,7 +310,9 @@ pub fn evaluate_period(policy: &EvalPolicy, scenario: &Scenario) -> Result<Perio
         }
         let first = (a..=e).find(|&m| firing[idx(m)]);
         let reset = if firing[idx(e)] {
-            (e + 1..=scenario.period_min).find(|&m| !firing[idx(m)]).map(|m| m - e)
+            (e + 1..=scenario.period_min)
+                .find(|&m| !firing[idx(m)])
+                .map(|m| m - e)
         } else {
             None
         };
@@ -281,9 +321,8 @@ pub fn evaluate_period(policy: &EvalPolicy, scenario: &Scenario) -> Result<Perio
             budget_spent: spent,
             detected: first.is_some(),
             detection_min: first.map(|m| m - inc.start_min),
-            budget_at_detection: first.map(|m| {
-                bad[idx(a - 1)..idx(m)].iter().sum::<u64>() as f64 / budget
-            }),
+            budget_at_detection: first
+                .map(|m| bad[idx(a - 1)..idx(m)].iter().sum::<u64>() as f64 / budget),
             reset_min: reset,
         });
     }
@@ -298,7 +337,10 @@ pub fn evaluate_period(policy: &EvalPolicy, scenario: &Scenario) -> Result<Perio
                 m += 1;
             }
             episodes.push(ScoredEpisode {
-                episode: Episode { fire: start, resolve: (m <= scenario.period_min).then_some(m) },
+                episode: Episode {
+                    fire: start,
+                    resolve: (m <= scenario.period_min).then_some(m),
+                },
                 true_positive: tp,
             });
         }
@@ -307,7 +349,10 @@ pub fn evaluate_period(policy: &EvalPolicy, scenario: &Scenario) -> Result<Perio
     let tp = episodes.iter().filter(|e| e.true_positive).count() as u64;
     let all = episodes.len() as u64;
     let sig = incidents.iter().filter(|i| i.significant).count() as u64;
-    let found = incidents.iter().filter(|i| i.significant && i.detected).count() as u64;
+    let found = incidents
+        .iter()
+        .filter(|i| i.significant && i.detected)
+        .count() as u64;
     Ok(PeriodReport {
         pages_per_day: all as f64 * 1440.0 / scenario.period_min as f64,
         episodes,
@@ -367,7 +412,11 @@ pub fn isolated(
     method: Method,
 ) -> Result<GridReport, Error> {
     if incidents.len() > MAX_INCIDENTS {
-        return Err(out_of_range("number of incidents", incidents.len() as f64, "at most 1,000,000"));
+        return Err(out_of_range(
+            "number of incidents",
+            incidents.len() as f64,
+            "at most 1,000,000",
+        ));
     }
     let mut g = GridReport {
         policy: policy.name().to_owned(),
@@ -399,7 +448,10 @@ pub fn isolated(
         if significant {
             g.significant_incidents += 1;
             g.true_positive_episodes += u64::from(pm.pages_during);
-            if let Some(f) = pm.fire_minute.filter(|&f| inc.duration_min().is_none_or(|d| f <= d)) {
+            if let Some(f) = pm
+                .fire_minute
+                .filter(|&f| inc.duration_min().is_none_or(|d| f <= d))
+            {
                 g.detected_significant += 1;
                 det += f as f64;
                 spent += closed_form::per_minute_budget_at_detection(policy, inc, f);
@@ -416,10 +468,18 @@ pub fn isolated(
 }
 
 /// A grid of isolated incidents: every error ratio × every duration, at `traffic`.
-pub fn grid(error_ratios: &[f64], durations_min: &[u64], traffic_per_min: u64) -> Result<Vec<RectIncident>, Error> {
+pub fn grid(
+    error_ratios: &[f64],
+    durations_min: &[u64],
+    traffic_per_min: u64,
+) -> Result<Vec<RectIncident>, Error> {
     let n = error_ratios.len().saturating_mul(durations_min.len());
     if n > MAX_INCIDENTS {
-        return Err(out_of_range("number of incidents", n as f64, "at most 1,000,000"));
+        return Err(out_of_range(
+            "number of incidents",
+            n as f64,
+            "at most 1,000,000",
+        ));
     }
     let mut out = Vec::with_capacity(n);
     for &e in error_ratios {

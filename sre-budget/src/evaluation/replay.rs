@@ -22,7 +22,9 @@
 
 use super::closed_form::{PerMinute, RectIncident};
 use super::policy::{Comparison, EvalPolicy};
-use crate::{AlertConfig, AlertPair, AlertPolicy, AlertState, Error, Evaluator, MinuteSeries, Severity};
+use crate::{
+    AlertConfig, AlertPair, AlertPolicy, AlertState, Error, Evaluator, MinuteSeries, Severity,
+};
 use core::time::Duration;
 use sre_core::Timestamp;
 
@@ -72,9 +74,7 @@ impl Replay {
         let mut longest = 1;
         for (i, p) in policy.pairs().iter().enumerate() {
             let long = mins(p.long_min());
-            let short = p
-                .short_min()
-                .map_or(long - Duration::from_secs(1), mins);
+            let short = p.short_min().map_or(long - Duration::from_secs(1), mins);
             let burn = policy.threshold(i) * factor / eb_eval;
             let pair = AlertPair::new(format!("pair_{i}"), Severity::Page, long, short, burn)?;
             let ap = AlertPolicy::new(period.max(long), vec![pair])?;
@@ -135,10 +135,11 @@ where
                 fire: r.minute(),
                 resolve: None,
             });
-        } else if was && !now {
-            if let Some(e) = out.last_mut() {
-                e.resolve = Some(r.minute());
-            }
+        } else if was
+            && !now
+            && let Some(e) = out.last_mut()
+        {
+            e.resolve = Some(r.minute());
         }
     }
     Ok(out)
@@ -151,20 +152,32 @@ where
 pub fn rect_incident(policy: &EvalPolicy, inc: &RectIncident) -> Result<PerMinute, Error> {
     let traffic = inc.traffic_per_min();
     let bad = inc.bad_per_min().min(traffic);
-    let longest = policy.pairs().iter().map(|p| p.long_min()).max().unwrap_or(1);
+    let longest = policy
+        .pairs()
+        .iter()
+        .map(|p| p.long_min())
+        .max()
+        .unwrap_or(1);
     let t0 = longest;
     let extra = longest + policy.for_min() + policy.keep_firing_for_min() + 2;
     let end = t0 + inc.duration_min().unwrap_or(0) + extra;
     let d = inc.duration_min();
     let minutes = (1..=end).map(|m| {
         let inside = m > t0 && d.is_none_or(|d| m <= t0 + d);
-        if inside { (traffic - bad, bad) } else { (traffic, 0) }
+        if inside {
+            (traffic - bad, bad)
+        } else {
+            (traffic, 0)
+        }
     });
     let eps = episodes(policy, minutes)?;
     let Some(first) = eps.iter().find(|e| e.resolve.is_none_or(|r| r > t0)) else {
         return Ok(PerMinute::default());
     };
-    let relevant: Vec<&Episode> = eps.iter().filter(|e| e.fire > t0 || e.resolve.is_none_or(|r| r > t0)).collect();
+    let relevant: Vec<&Episode> = eps
+        .iter()
+        .filter(|e| e.fire > t0 || e.resolve.is_none_or(|r| r > t0))
+        .collect();
     let last = relevant.last().copied().unwrap_or(first);
     Ok(PerMinute {
         fire_minute: Some(first.fire.max(t0 + 1) - t0),
