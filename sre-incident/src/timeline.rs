@@ -119,8 +119,12 @@ const ORDER: [(EventKind, EventKind); 12] = {
 
 /// An incident's events: at most one of each [`EventKind`].
 ///
-/// Always: it has an impact start, a detection or a trigger; every pair of events
-/// in [`ORDER`]-relation is in order; a closed incident is resolved.
+/// Always: it has an impact start, a detection or a trigger; a closed incident is
+/// resolved; and these pairs, when both present, are in order: impact start before
+/// detection, trigger, root cause, mitigation start and mitigation; detection before
+/// trigger; trigger before acknowledgement, engagement and resolution; mitigation start
+/// before mitigation before resolution; resolution before closing. Mitigation may come
+/// before the trigger or the acknowledgement (an automatic rollback).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Timeline {
     at: [Option<Timestamp>; 10],
