@@ -71,6 +71,34 @@ proptest! {
         prop_assert_eq!(theory, evaluator);
     }
 
+    /// One pair with any `for` and `keep_firing_for`, no guard: the continuous model's
+    /// detection lies in the minute before the per-minute firing minute, and its reset
+    /// in the minute before the per-minute reset.
+    #[test]
+    fn continuous_lies_within_a_minute_of_per_minute(pair in pair_strategy(), inc in incident_strategy(),
+                                                     ge in any::<bool>(), f in 0u64..4, k in 0u64..4) {
+        let config = AlertConfig {
+            for_duration: Duration::from_secs(60 * f),
+            keep_firing_for: Duration::from_secs(60 * k),
+            min_bad_events: 0,
+        };
+        let cmp = if ge { Comparison::AtOrAbove } else { Comparison::Above };
+        let p = EvalPolicy::new("p", Objective::new(0.999).unwrap(), Duration::from_secs(30 * 86_400),
+            vec![pair], cmp, config).unwrap();
+        let m = closed_form::per_minute(&p, &inc);
+        let c = closed_form::continuous(&p, &inc);
+        if let Some(fm) = m.fire_minute {
+            prop_assert!(c.fires);
+            let d = c.detection_min.unwrap();
+            prop_assert!(d > fm as f64 - 1.0 - 1e-9 && d <= fm as f64 + 1e-9, "{} vs {}", d, fm);
+            match (m.reset_min, c.reset_min) {
+                (Some(r), Some(cr)) => prop_assert!(cr > r as f64 - 1.0 - 1e-9 && cr <= r as f64 + 1e-9, "{} vs {}", cr, r),
+                (None, None) => {}
+                other => prop_assert!(false, "{:?}", other),
+            }
+        }
+    }
+
     /// One pair, no `for`, no guard: the first firing minute is ⌊thr·W/e⌋ + 1 (`>`) and
     /// the continuous t* lies in the minute before it.
     #[test]

@@ -52,6 +52,39 @@ impl Interruption {
     }
 }
 
+/// Pages counted by [`Interruption`] class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InterruptionCounts {
+    /// During business hours.
+    pub business: u64,
+    /// Off hours, awake.
+    pub off: u64,
+    /// Sleep hours.
+    pub sleep: u64,
+}
+
+/// Counts `pages` by interruption class at a fixed UTC offset. Cost: O(pages).
+///
+/// ```
+/// use sre_incident::{civil::parse_utc, oncall::interruptions};
+/// let pages = [parse_utc("2026-01-05T09:00:00Z")?, parse_utc("2026-01-10T23:30:00Z")?];
+/// let c = interruptions(&pages, 0);
+/// assert_eq!((c.business, c.off, c.sleep), (1, 0, 1)); // a Saturday night is sleep
+/// # Ok::<(), sre_incident::Error>(())
+/// ```
+#[must_use]
+pub fn interruptions(pages: &[Timestamp], utc_offset_min: i32) -> InterruptionCounts {
+    let mut c = InterruptionCounts::default();
+    for &p in pages {
+        match Interruption::of(p, utc_offset_min) {
+            Interruption::Business => c.business += 1,
+            Interruption::Off => c.off += 1,
+            Interruption::Sleep => c.sleep += 1,
+        }
+    }
+    c
+}
+
 /// The most shifts or pages a [`shift_load`] accepts.
 pub const MAX_SHIFT_ITEMS: usize = 1_000_000;
 
