@@ -4,7 +4,7 @@
 //! |---|---|---|---|
 //! | [`ttd`](Timeline::ttd) | impact started | detected | Atlassian's MTTD |
 //! | [`tta`](Timeline::tta) | triggered | acknowledged (first) | PagerDuty `mean_seconds_to_first_ack` |
-//! | [`tte`](Timeline::tte) | triggered | responders engaged | PagerDuty `mean_engaged_seconds` (first responder engaged) |
+//! | [`tte`](Timeline::tte) | triggered | responders engaged | no PagerDuty field relied on: the end is this timeline's own engagement event |
 //! | [`ttm`](Timeline::ttm) | impact started | mitigated | Davidovič's MTTM ("service restored") |
 //! | [`ttr`](Timeline::ttr) | triggered | resolved | PagerDuty `mean_seconds_to_resolve` |
 //! | [`duration`](Timeline::duration) | impact started | resolved | the course's "Duration" |

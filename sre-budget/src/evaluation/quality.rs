@@ -278,6 +278,36 @@ pub struct PeriodReport {
     pub pages_per_day: f64,
 }
 
+impl PeriodReport {
+    fn mean_over_detected(&self, f: impl Fn(&IncidentScore) -> Option<f64>) -> Option<f64> {
+        let xs: Vec<f64> = self
+            .incidents
+            .iter()
+            .filter(|i| i.significant && i.detected)
+            .filter_map(f)
+            .collect();
+        (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+    }
+
+    /// Mean detection time over detected significant incidents, minutes.
+    #[must_use]
+    pub fn mean_detection_min(&self) -> Option<f64> {
+        self.mean_over_detected(|i| i.detection_min.map(|m| m as f64))
+    }
+
+    /// Mean budget spent before detection over detected significant incidents (fraction).
+    #[must_use]
+    pub fn mean_budget_at_detection(&self) -> Option<f64> {
+        self.mean_over_detected(|i| i.budget_at_detection)
+    }
+
+    /// Mean reset time over detected significant incidents that have one, minutes.
+    #[must_use]
+    pub fn mean_reset_min(&self) -> Option<f64> {
+        self.mean_over_detected(|i| i.reset_min.map(|m| m as f64))
+    }
+}
+
 fn ratio(a: u64, b: u64) -> Option<f64> {
     (b != 0).then(|| a as f64 / b as f64)
 }

@@ -149,6 +149,11 @@ where
 /// healthy history, the incident, then healthy traffic until every window has cleared
 /// (or, for an unbounded incident, until it has filled). Minutes are relative to the
 /// incident's start, as in [`closed_form::per_minute`](super::closed_form::per_minute).
+///
+/// Each incident minute holds [`RectIncident::bad_per_min`] failures (`e × traffic`,
+/// rounded): pick a traffic that makes `e × traffic` whole (the default 10,000 does for
+/// four decimals) and the replay sees exactly `e`. Cost: one evaluation per pair per
+/// minute replayed.
 pub fn rect_incident(policy: &EvalPolicy, inc: &RectIncident) -> Result<PerMinute, Error> {
     let traffic = inc.traffic_per_min();
     let bad = inc.bad_per_min().min(traffic);
