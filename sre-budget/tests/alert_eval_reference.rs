@@ -326,6 +326,38 @@ fn precision_recall(id: &str, v: &Value) {
         u(&x["missed_significant_incidents"]),
         "{id}"
     );
+    let detected: Vec<&Value> = want
+        .iter()
+        .filter(|w| {
+            w["significant"].as_bool() == Some(true) && w["detected"].as_bool() == Some(true)
+        })
+        .collect();
+    let mean = |key: &str| {
+        let xs: Vec<f64> = detected
+            .iter()
+            .filter(|w| !w[key].is_null())
+            .map(|w| f(&w[key]))
+            .collect();
+        (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+    };
+    let pct = |x: Option<f64>| x.map(|v| v * 100.0);
+    assert_eq!(
+        r.mean_detection_min().is_some(),
+        mean("detection_min").is_some(),
+        "{id}"
+    );
+    if let (Some(g), Some(w)) = (r.mean_detection_min(), mean("detection_min")) {
+        close(id, "mean detection", g, w);
+    }
+    if let (Some(g), Some(w)) = (
+        pct(r.mean_budget_at_detection()),
+        mean("budget_at_detection_pct"),
+    ) {
+        close(id, "mean budget at detection", g, w);
+    }
+    if let (Some(g), Some(w)) = (r.mean_reset_min(), mean("reset_min")) {
+        close(id, "mean reset", g, w);
+    }
     close_opt(id, "precision", r.precision, &x["precision"]);
     close_opt(id, "recall", r.recall, &x["recall"]);
 }

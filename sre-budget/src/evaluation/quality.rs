@@ -520,3 +520,44 @@ pub fn grid(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poisson_noise_has_its_mean_and_repeats_by_seed() {
+        for mean in [0.5, 5.0, 100.0] {
+            let mut a = SplitMix64(7);
+            let mut b = SplitMix64(7);
+            let n = 40_000;
+            let xs: Vec<u64> = (0..n).map(|_| a.poisson(mean)).collect();
+            let ys: Vec<u64> = (0..n).map(|_| b.poisson(mean)).collect();
+            assert_eq!(xs, ys);
+            let m = xs.iter().sum::<u64>() as f64 / f64::from(n);
+            let v = xs.iter().map(|&x| (x as f64 - m).powi(2)).sum::<f64>() / f64::from(n);
+            // Five standard errors of the mean; the variance of a Poisson is its mean.
+            let se = (mean / f64::from(n)).sqrt();
+            assert!((m - mean).abs() < 5.0 * se, "mean {m} vs {mean}");
+            assert!((v / mean - 1.0).abs() < 0.1, "variance {v} vs {mean}");
+        }
+    }
+
+    #[test]
+    fn scenarios_refuse_bad_input() {
+        let inc = |s, d, b| Incident {
+            start_min: s,
+            duration_min: d,
+            bad_per_min: b,
+        };
+        let bg = Background::Constant(0);
+        assert!(Scenario::new(100, 10, bg, 0.02, vec![inc(90, 20, 1)]).is_err());
+        assert!(Scenario::new(100, 10, bg, 0.02, vec![inc(10, 0, 1)]).is_err());
+        assert!(Scenario::new(100, 10, bg, 0.02, vec![inc(10, 5, 11)]).is_err());
+        assert!(Scenario::new(100, 10, Background::Constant(11), 0.02, vec![]).is_err());
+        assert!(Scenario::new(0, 10, bg, 0.02, vec![]).is_err());
+        assert!(Scenario::new(100, 10, bg, 0.0, vec![]).is_err());
+        let e = Scenario::new(MAX_REPLAY_MINUTES + 1, 10, bg, 0.02, vec![]).unwrap_err();
+        assert!(e.to_string().contains("period"), "{e}");
+    }
+}
