@@ -46,19 +46,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let traffic = 1000;
     let grid = quality::grid(&ERROR_RATIOS, &DURATIONS_MIN, traffic)?;
-    // Background noise: Poisson failures at half the budget's rate (burn 0.5), 30 days.
-    let noise = quality::Scenario::new(
-        30 * 1440,
-        traffic,
-        quality::Background::Poisson {
-            mean: 0.5,
-            seed: 18,
-        },
-        quality::DEFAULT_SIGNIFICANCE,
-        vec![],
-    )?;
+    // Background noise: Poisson failures at burn 0.5 and at burn 2, 30 days each.
+    let noise = |mean: f64| {
+        quality::Scenario::new(
+            30 * 1440,
+            traffic,
+            quality::Background::Poisson { mean, seed: 18 },
+            quality::DEFAULT_SIGNIFICANCE,
+            vec![],
+        )
+    };
+    let (quiet, noisy) = (noise(0.5)?, noise(2.0)?);
     println!(
-        "{} incidents (error ratio {} .. {}, {} .. {} min), significant = spends >= 2 % of a 30-day budget at 99.9 %; noise: Poisson 0.5 bad/min of {traffic}",
+        "{} incidents (error ratio {} .. {}, {} .. {} min), significant = spends >= 2 % of a 30-day budget at 99.9 %; noise: Poisson 0.5 and 2 bad/min of {traffic}",
         grid.len(),
         ERROR_RATIOS[0],
         ERROR_RATIOS[ERROR_RATIOS.len() - 1],
@@ -66,16 +66,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         DURATIONS_MIN[DURATIONS_MIN.len() - 1],
     );
     println!(
-        "{:<18} {:>9} {:>7} {:>12} {:>12} {:>10} {:>11}",
-        "policy", "precision", "recall", "detect(min)", "budget@det%", "reset(min)", "pages/day*"
+        "{:<18} {:>9} {:>7} {:>12} {:>12} {:>10} {:>11} {:>11}",
+        "policy",
+        "precision",
+        "recall",
+        "detect(min)",
+        "budget@det%",
+        "reset(min)",
+        "pages/d@0.5",
+        "pages/d@2"
     );
     let opt =
         |x: Option<f64>, scale: f64| x.map_or("-".to_owned(), |v| format!("{:.2}", v * scale));
     for p in &policies {
         let g = quality::isolated(p, &grid, quality::DEFAULT_SIGNIFICANCE, Method::ClosedForm)?;
-        let n = quality::evaluate_period(p, &noise)?;
+        let n = quality::evaluate_period(p, &quiet)?;
+        let m = quality::evaluate_period(p, &noisy)?;
         println!(
-            "{:<18} {:>9} {:>7} {:>12} {:>12} {:>10} {:>11.2}",
+            "{:<18} {:>9} {:>7} {:>12} {:>12} {:>10} {:>11.2} {:>11.2}",
             p.name(),
             opt(g.precision, 1.0),
             opt(g.recall, 1.0),
@@ -83,9 +91,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             opt(g.mean_budget_at_detection, 100.0),
             opt(g.mean_reset_min, 1.0),
             n.pages_per_day,
+            m.pages_per_day,
         );
     }
-    println!("* pages per day on background noise alone (no incident)");
+    println!("pages/d@b: pages per day on background noise alone at burn b (no incident)");
 
     let svg = plot(&[&page, &with_for, &fast_only]);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/alert_report.svg");
@@ -123,6 +132,27 @@ fn plot(policies: &[&EvalPolicy]) -> String {
             panel + pad,
             panel + pad,
             h - 15.0
+        );
+    }
+    let plot_h = h - 2.0 * pad;
+    for (label, frac) in [
+        ("0.01", 0.0),
+        ("1", 2.0 / 6.0),
+        ("100", 4.0 / 6.0),
+        ("10^4", 1.0),
+    ] {
+        let _ = write!(
+            s,
+            r#"<text x="5" y="{:.1}">{label}</text>"#,
+            h - pad - frac * plot_h + 4.0
+        );
+    }
+    for (label, frac) in [("0 %", 0.0), ("6 %", 0.5), ("12 %", 1.0)] {
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{:.1}">{label}</text>"#,
+            w + 5.0,
+            h - pad - frac * plot_h + 4.0
         );
     }
     for (k, p) in policies.iter().enumerate() {
