@@ -43,6 +43,7 @@
 //! - [`rules`]: the equivalent Prometheus recording and alerting rules.
 //! - [`replay`]: per-minute CSV in, transitions out (the `replay` example).
 //! - [`duration`]: durations in the family's grammar (`30d`, `1h30m`, `1.5h`).
+//! - [`evaluation`]: alert-policy evaluation: closed forms, replay, precision and recall.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Limits
@@ -74,6 +75,7 @@ pub mod budget;
 pub mod burn;
 pub mod duration;
 pub mod error;
+pub mod evaluation;
 pub mod policy;
 pub mod replay;
 pub mod rules;
@@ -87,6 +89,7 @@ pub use alert::{
 pub use budget::{BudgetStatus, ErrorBudget};
 pub use burn::{AlertPair, AlertPolicy, Severity};
 pub use error::Error;
+pub use evaluation::{EvalPolicy, RectIncident};
 pub use policy::{BudgetPolicy, ReleaseAction, ReleaseDecision};
 pub use slo::{BudgetingMethod, Indicator, Slo, TimeWindow};
 pub use sre_metrics::sli::WindowCounts;
