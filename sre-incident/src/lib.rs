@@ -17,7 +17,7 @@
 //! # Modules
 //!
 //! - [`timeline`]: [`Timeline`], [`EventKind`], TTD/TTA/TTE/TTM/TTR and duration.
-//! - [`severity`]: [`Severity`] SEV1–SEV4, [`Impact`], [`SeverityRule`], [`CourseRule`].
+//! - [`severity`]: [`Severity`] SEV1–SEV4, [`Impact`], [`SeverityRule`], [`ShareThresholds`].
 //! - [`stats`]: summaries (median, p90, geometric mean with interval), log t-test,
 //!   log-normal fit, the detectability calculator.
 //! - [`oncall`]: interruption classes, pages per shift, rotation, toil.
@@ -38,5 +38,5 @@ pub mod timeline;
 
 pub use error::Error;
 pub use postmortem::{ActionItem, Postmortem, Priority};
-pub use severity::{CourseRule, Impact, Severity, SeverityRule};
+pub use severity::{ShareThresholds, Impact, Severity, SeverityRule};
 pub use timeline::{EventKind, Timeline};

@@ -45,7 +45,7 @@ pub trait SeverityRule {
     fn classify(&self, impact: &Impact) -> Severity;
 }
 
-/// The course's levels made measurable. The course names no numbers; these thresholds
+/// Severity by the share failing and the duration: the course's levels made measurable. The course names no numbers; these thresholds
 /// are this crate's reading of its words, and every one is a field:
 ///
 /// - SEV1 ("complete outage", data loss, breach): failing share ≥ `sev1_share` (0.95)
@@ -56,7 +56,7 @@ pub trait SeverityRule {
 /// - SEV3 ("partial degradation"): share ≥ `sev3_share` (0.01);
 /// - SEV4: anything less.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CourseRule {
+pub struct ShareThresholds {
     /// SEV1 from this share.
     pub sev1_share: f64,
     /// SEV2 from this share.
@@ -67,7 +67,7 @@ pub struct CourseRule {
     pub long_incident: Duration,
 }
 
-impl Default for CourseRule {
+impl Default for ShareThresholds {
     fn default() -> Self {
         Self {
             sev1_share: 0.95,
@@ -78,12 +78,12 @@ impl Default for CourseRule {
     }
 }
 
-impl SeverityRule for CourseRule {
+impl SeverityRule for ShareThresholds {
     /// ```
     /// use core::time::Duration;
-    /// use sre_incident::{CourseRule, Impact, Severity, SeverityRule};
+    /// use sre_incident::{ShareThresholds, Impact, Severity, SeverityRule};
     /// let course = Impact { failing_share: 0.4, duration: Duration::from_secs(8100), data_loss_or_breach: false };
-    /// assert_eq!(CourseRule::default().classify(&course), Severity::Sev2);
+    /// assert_eq!(ShareThresholds::default().classify(&course), Severity::Sev2);
     /// ```
     fn classify(&self, i: &Impact) -> Severity {
         if i.data_loss_or_breach || i.failing_share >= self.sev1_share {

@@ -4,7 +4,7 @@
 use core::time::Duration;
 use sre_incident::civil::parse_utc;
 use sre_incident::{
-    ActionItem, CourseRule, EventKind, Impact, Postmortem, Priority, Severity, SeverityRule,
+    ActionItem, ShareThresholds, EventKind, Impact, Postmortem, Priority, Severity, SeverityRule,
     Timeline,
 };
 
@@ -35,7 +35,7 @@ fn course() -> Postmortem {
     };
     Postmortem {
         title: "Connection pool exhaustion".into(),
-        severity: CourseRule::default().classify(&impact),
+        severity: ShareThresholds::default().classify(&impact),
         timeline,
         notes: vec![
             (EventKind::ImpactStarted, "Deploy of commit abc123".into()),
@@ -97,7 +97,7 @@ fn renders_the_course_template() {
 
 #[test]
 fn severity_rules_are_replaceable_and_monotone() {
-    let rule = CourseRule::default();
+    let rule = ShareThresholds::default();
     let at = |share: f64, mins: u64| Impact {
         failing_share: share,
         duration: Duration::from_secs(60 * mins),
