@@ -70,7 +70,11 @@ fn canary_judge(c: &mut Criterion) {
 }
 
 fn rollout_step(c: &mut Criterion) {
-    let mut rollout = Rollout::new(StagePlan::doubling_1_5_25_50(), TriggerThresholds::default()).unwrap();
+    let mut rollout = Rollout::new(
+        StagePlan::doubling_1_5_25_50(),
+        TriggerThresholds::default(),
+    )
+    .unwrap();
     let budget = ErrorBudget::new(
         Objective::new(0.999).unwrap(),
         Duration::from_secs(30 * 86_400),

@@ -38,5 +38,5 @@ pub mod timeline;
 
 pub use error::Error;
 pub use postmortem::{ActionItem, Postmortem, Priority};
-pub use severity::{ShareThresholds, Impact, Severity, SeverityRule};
+pub use severity::{Impact, Severity, SeverityRule, ShareThresholds};
 pub use timeline::{EventKind, Timeline};

@@ -45,8 +45,9 @@ pub trait SeverityRule {
     fn classify(&self, impact: &Impact) -> Severity;
 }
 
-/// Severity by the share failing and the duration: the course's levels made measurable. The course names no numbers; these thresholds
-/// are this crate's reading of its words, and every one is a field:
+/// Severity by the share failing and the duration: the course's levels made
+/// measurable. The course names no numbers; these thresholds are this crate's reading
+/// of its words, and every one is a field:
 ///
 /// - SEV1 ("complete outage", data loss, breach): failing share ≥ `sev1_share` (0.95)
 ///   or data loss / breach;

@@ -4,7 +4,7 @@
 use core::time::Duration;
 use sre_incident::civil::parse_utc;
 use sre_incident::{
-    ActionItem, ShareThresholds, EventKind, Impact, Postmortem, Priority, Severity, SeverityRule,
+    ActionItem, EventKind, Impact, Postmortem, Priority, Severity, SeverityRule, ShareThresholds,
     Timeline,
 };
 

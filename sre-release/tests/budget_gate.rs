@@ -41,7 +41,13 @@ fn bands_gate_start_and_advance() {
     assert_eq!(freeze.action, ReleaseAction::FeatureFreeze);
     assert_eq!(exhausted.action, ReleaseAction::NoDeploys);
 
-    let new = || Rollout::new(StagePlan::doubling_1_5_25_50(), TriggerThresholds::default()).unwrap();
+    let new = || {
+        Rollout::new(
+            StagePlan::doubling_1_5_25_50(),
+            TriggerThresholds::default(),
+        )
+        .unwrap()
+    };
     for closed in [freeze, exhausted] {
         let mut r = new();
         let d = r.start(0, Some(&closed));

@@ -10,7 +10,11 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 #[test]
 fn rollout_steps_do_not_allocate() {
-    let mut rollout = Rollout::new(StagePlan::doubling_1_5_25_50(), TriggerThresholds::default()).unwrap();
+    let mut rollout = Rollout::new(
+        StagePlan::doubling_1_5_25_50(),
+        TriggerThresholds::default(),
+    )
+    .unwrap();
     let healthy = Signals {
         baseline_error_rate_pct: Some(0.5),
         baseline_p99_ms: Some(200.0),
