@@ -8,6 +8,7 @@ use axum::{Router, routing::get};
 use core::time::Duration;
 use sre_core::{DAY, MINUTE, Objective, duration::parse_duration};
 use sre_service::{Registry, Runner, SloSpec, SreLayer};
+use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -51,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let objective = Objective::from_percent(99.9)?;
     let slo = SloSpec::latency("work", objective, 30 * DAY, threshold).routes(["/work"]);
     let mut builder = Registry::builder().slo(slo);
-    if let Some(path) = &state {
+    if let Some(path) = state.filter(|_| !print_rules) {
         builder = builder.checkpoint(path);
     }
     let registry = builder.build().unwrap_or_else(|e| {
@@ -71,7 +72,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(registry.clone());
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     println!("listening on {}", listener.local_addr()?);
-    let stop = async { drop(tokio::signal::ctrl_c().await) };
+    let mut term = signal(SignalKind::terminate())?; // what systemd and Kubernetes send
+    let stop = async move {
+        tokio::select! { _ = tokio::signal::ctrl_c() => (), _ = term.recv() => () }
+    };
     axum::serve(listener, app)
         .with_graceful_shutdown(stop)
         .await?;

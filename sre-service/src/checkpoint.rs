@@ -25,6 +25,16 @@
 //! empty windows without saying so. An SLO the registry has and the file does not starts
 //! empty.
 //!
+//! # Counters after a restart
+//!
+//! The exposed `sre_slo_events_total` counters must never move backwards, or Prometheus
+//! reads a reset and counts the whole value again. After a clean shutdown (the runner's
+//! final checkpoint, [`Registry::final_checkpoint`](crate::Registry::final_checkpoint))
+//! nothing was lost, and they continue where the last scrape saw them. After a crash the
+//! events since the last checkpoint are lost, so they start again from zero: a counter
+//! reset, which `increase()` and `rate()` handle. The SLI windows keep their history
+//! either way; `sre_slo_period_events` shows what the in-process evaluator counts.
+//!
 //! # Downtime
 //!
 //! The windows resume at the minute they were saved. The minutes the process was down
@@ -53,6 +63,9 @@ pub const MAX_CHECKPOINT_BYTES: u64 = 64 << 20;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Checkpoint {
     pub(crate) saved_at: Timestamp,
+    /// Written by a clean shutdown, after the last request: nothing was lost since.
+    #[serde(default)]
+    pub(crate) shutdown: bool,
     slos: Vec<SloCheckpoint>,
 }
 
@@ -65,6 +78,16 @@ struct SloCheckpoint {
     alerts: Vec<String>,
     sli: SliWindowState,
     evaluator: EvaluatorState,
+    /// What the SLI totals held when the exposed counters last started from zero.
+    #[serde(default)]
+    counter_base: CounterBase,
+}
+
+/// The SLI totals at which the exposed `sre_slo_events_total` counters stand at zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CounterBase {
+    pub(crate) good: u64,
+    pub(crate) bad: u64,
 }
 
 impl SloCheckpoint {
@@ -87,6 +110,7 @@ impl SloCheckpoint {
                 .collect(),
             sli: s.sli.state(),
             evaluator,
+            counter_base: s.counter_base,
         }
     }
 
@@ -129,13 +153,14 @@ impl SloCheckpoint {
 }
 
 impl Checkpoint {
-    pub(crate) fn of(slos: &[Arc<SloState>], saved_at: Timestamp) -> Self {
+    pub(crate) fn of(slos: &[Arc<SloState>], saved_at: Timestamp, shutdown: bool) -> Self {
         for s in slos {
             // Close the minutes up to now, so the state is as of now even on a quiet SLO.
             s.sli.advance(saved_at);
         }
         Self {
             saved_at,
+            shutdown,
             slos: slos.iter().map(|s| SloCheckpoint::of(s)).collect(),
         }
     }
@@ -150,6 +175,11 @@ impl Checkpoint {
             path: path.map(Path::to_owned).unwrap_or_default(),
             reason,
         };
+        for (i, c) in self.slos.iter().enumerate() {
+            if self.slos[..i].iter().any(|o| o.name == c.name) {
+                return Err(bad(format!("it holds SLO {:?} twice", c.name)));
+            }
+        }
         if let Some(extra) = self
             .slos
             .iter()
@@ -192,7 +222,23 @@ impl Checkpoint {
                             spec.period()
                         )));
                     }
-                    let state = SloState::new(spec, Some(sli))?;
+                    // After a clean shutdown the counters continue where the scrapes last saw
+                    // them. After a crash the events since the checkpoint are lost, and
+                    // continuing from the checkpoint would move the counters backwards, which
+                    // Prometheus reads as a reset and counts the whole restored value again:
+                    // they start from zero instead (a reset `increase()` handles), while the
+                    // SLI window keeps its history.
+                    let totals = sli.totals();
+                    let base = if self.shutdown {
+                        c.counter_base
+                    } else {
+                        CounterBase {
+                            good: totals.good,
+                            bad: totals.bad(),
+                        }
+                    };
+                    let mut state = SloState::new(spec, Some(sli))?;
+                    state.counter_base = base;
                     let mut ev = state
                         .evaluator
                         .lock()

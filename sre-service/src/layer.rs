@@ -43,8 +43,9 @@ where
 ///   `status_class="cancelled"`, left out of the latency histogram, and counted bad by
 ///   an SLO whose threshold it had already exceeded (see
 ///   [`Route::record`](crate::Route::record)).
-/// - **Exemplars.** A valid W3C `traceparent` header makes the request the exemplar of
-///   its latency bucket (OpenMetrics output shows it); a malformed one is ignored.
+/// - **Exemplars.** A valid, sampled W3C `traceparent` header makes the request the
+///   exemplar of its latency bucket (OpenMetrics output shows it); a malformed or
+///   unsampled one is ignored.
 ///
 /// ```
 /// use core::time::Duration;
@@ -143,9 +144,12 @@ where
     }
 }
 
-/// The trace of a `traceparent` header value, if it is valid.
+/// The trace of a `traceparent` header value, if it is valid and sampled (an unsampled
+/// trace's id leads to nothing in the tracing backend).
 fn trace_of(header: &str) -> Option<TraceRef> {
-    let t = sre_metrics::exposition::TraceParent::parse(header).ok()?;
+    let t = sre_metrics::exposition::TraceParent::parse(header)
+        .ok()
+        .filter(sre_metrics::exposition::TraceParent::sampled)?;
     Some(TraceRef {
         trace_id: t.trace_id(),
         span_id: t.parent_id(),

@@ -15,7 +15,8 @@ pub const HTTP_DURATION: &str = "http_server_request_duration_seconds";
 pub const HTTP_DURATION_QUANTILES: &str = "http_server_request_duration_exact_seconds";
 
 /// SLI events by `slo` and `outcome` (`good` or `bad`): the counters the generated rules
-/// read, continued across restarts from the checkpoint.
+/// read. They continue across a clean restart and start from zero after a crash (see
+/// [`checkpoint`](crate::checkpoint)).
 pub const SLO_EVENTS: &str = "sre_slo_events_total";
 /// The objective of each `slo` (gauge, a fraction).
 pub const SLO_OBJECTIVE: &str = "sre_slo_objective_ratio";
@@ -33,6 +34,13 @@ pub const SLO_BUDGET_REMAINING: &str = "sre_slo_budget_remaining_ratio";
 /// How much of the SLO period the budget figures cover (gauge, seconds): less than the
 /// period while the SLI window is younger than it.
 pub const SLO_OBSERVED: &str = "sre_slo_observed_seconds";
+/// SLI events by `slo` and `outcome` over the period at the last evaluation (gauge): what
+/// the in-process evaluator counts, restored across restarts.
+pub const SLO_PERIOD_EVENTS: &str = "sre_slo_period_events";
+/// When the last checkpoint was written (gauge, Unix seconds; 0 before the first).
+pub const CHECKPOINT_LAST_SUCCESS: &str = "sre_service_checkpoint_last_success_timestamp_seconds";
+/// Checkpoints that could not be written (counter).
+pub const CHECKPOINT_FAILURES: &str = "sre_service_checkpoint_failures_total";
 /// When each `slo` was last evaluated (gauge, Unix seconds).
 pub const SLO_EVALUATED: &str = "sre_slo_last_evaluation_timestamp_seconds";
 

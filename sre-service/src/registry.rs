@@ -67,8 +67,9 @@ pub(crate) struct Inner {
     routes: RwLock<HashMap<Box<str>, Arc<Route>, crate::fnv::Build>>,
     pub(crate) slos: Box<[Arc<SloState>]>,
     pub(crate) checkpoint: Option<PathBuf>,
-    /// Held while a checkpoint is written, so two writers never share the temporary file.
-    pub(crate) checkpoint_lock: std::sync::Mutex<()>,
+    /// Held while a checkpoint is written, so two writers never share the temporary file;
+    /// it holds when the last one was written and how many failed.
+    pub(crate) checkpoint_lock: std::sync::Mutex<(Option<Timestamp>, u64)>,
     pub(crate) restored: Option<Timestamp>,
     #[cfg(feature = "metrics")]
     pub(crate) facade: crate::facade::Store,
@@ -230,7 +231,11 @@ impl RegistryBuilder {
                 None,
             ),
         };
-        Ok(Registry {
+        let named: Vec<String> = slos
+            .iter()
+            .flat_map(|s| s.spec.judged_routes().iter().cloned())
+            .collect();
+        let registry = Registry {
             inner: Arc::new(Inner {
                 clock: SystemClock::new(),
                 latency,
@@ -241,12 +246,24 @@ impl RegistryBuilder {
                 routes: RwLock::new(HashMap::default()),
                 slos: slos.into(),
                 checkpoint: self.checkpoint,
-                checkpoint_lock: std::sync::Mutex::new(()),
+                checkpoint_lock: std::sync::Mutex::new((None, 0)),
                 restored: restored_at,
                 #[cfg(feature = "metrics")]
                 facade: crate::facade::Store::new()?,
             }),
-        })
+        };
+        // The routes an SLO names get their series first, so no burst of other routes
+        // can push them into `_other`, out of the SLO's sight.
+        for r in &named {
+            if registry.route(r).name() != r {
+                return Err(Error::OutOfBounds {
+                    field: "max_routes",
+                    value: registry.inner.max_routes.to_string(),
+                    bound: "at least the number of routes the SLOs name",
+                });
+            }
+        }
+        Ok(registry)
     }
 }
 

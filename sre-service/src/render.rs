@@ -192,9 +192,9 @@ impl Registry {
             "SLI events by SLO and outcome, continued across restarts from the checkpoint.",
         )?;
         for s in slos.iter() {
-            let t = s.sli.totals();
-            f.sample(&[("slo", s.spec.name()), ("outcome", "good")], t.good)?;
-            f.sample(&[("slo", s.spec.name()), ("outcome", "bad")], t.bad())?;
+            let (good, bad) = s.exposed_counts();
+            f.sample(&[("slo", s.spec.name()), ("outcome", "good")], good)?;
+            f.sample(&[("slo", s.spec.name()), ("outcome", "bad")], bad)?;
         }
         let mut f = e.gauge(
             names::SLO_OBJECTIVE,
@@ -281,6 +281,29 @@ impl Registry {
             if let Some(b) = r.budget {
                 f.sample(&[("slo", &r.slo)], b.observed.as_secs_f64())?;
             }
+        }
+        let mut f = e.gauge(
+            names::SLO_PERIOD_EVENTS,
+            "SLI events over each SLO's period at the last evaluation, restored across restarts.",
+        )?;
+        for r in &reports {
+            if let Some(b) = r.budget {
+                f.sample(&[("slo", &r.slo), ("outcome", "good")], b.counts.good)?;
+                f.sample(&[("slo", &r.slo), ("outcome", "bad")], b.counts.bad())?;
+            }
+        }
+        let (last_ok, failures) = self.checkpoint_stats();
+        if self.inner.checkpoint.is_some() {
+            let mut f = e.gauge(
+                names::CHECKPOINT_LAST_SUCCESS,
+                "When the last checkpoint was written (Unix seconds; 0 before the first).",
+            )?;
+            f.sample(&[], last_ok.map_or(0.0, sre_core::Timestamp::as_secs_f64))?;
+            let mut f = e.counter(
+                names::CHECKPOINT_FAILURES,
+                "Checkpoints that could not be written.",
+            )?;
+            f.sample(&[], failures)?;
         }
         let mut f = e.gauge(
             names::SLO_EVALUATED,

@@ -203,7 +203,7 @@ impl Runner {
                 record_error(errors, &e);
             }
         }
-        self.checkpoint()
+        self.registry.final_checkpoint()
     }
 }
 
@@ -283,7 +283,8 @@ impl RunnerHandle {
             .clone()
     }
 
-    /// Stops the runner and writes the final checkpoint.
+    /// Stops the runner and writes the final checkpoint
+    /// ([`Registry::final_checkpoint`]).
     ///
     /// # Errors
     ///
@@ -359,12 +360,12 @@ mod tokio_runner {
                         record_error(&errs, &e);
                     }
                     if let Some(r) = pending
-                        && let Err(e) = blocking_checkpoint(r).await
+                        && let Err(e) = blocking_checkpoint(r, false).await
                     {
                         record_error(&errs, &e);
                     }
                 }
-                blocking_checkpoint(self).await
+                blocking_checkpoint(self, true).await
             });
             TokioRunner {
                 stop: Some(tx),
@@ -374,8 +375,16 @@ mod tokio_runner {
         }
     }
 
-    async fn blocking_checkpoint(r: Runner) -> Result<(), Error> {
-        tokio::task::spawn_blocking(move || r.checkpoint())
+    async fn blocking_checkpoint(r: Runner, shutdown: bool) -> Result<(), Error> {
+        let registry = r.registry;
+        let write = move || {
+            if shutdown {
+                registry.final_checkpoint()
+            } else {
+                registry.checkpoint()
+            }
+        };
+        tokio::task::spawn_blocking(write)
             .await
             .map_err(|e| Error::Runner {
                 reason: format!("the checkpoint task failed: {e}"),
@@ -458,17 +467,45 @@ impl Registry {
     ///
     /// [`Error::Io`] when it cannot be written.
     pub fn checkpoint(&self) -> Result<(), Error> {
-        match &self.inner.checkpoint {
-            Some(path) => {
-                let _one_writer = self
-                    .inner
-                    .checkpoint_lock
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                checkpoint::write(path, &Checkpoint::of(&self.inner.slos, self.now()))
-            }
-            None => Ok(()),
+        self.write_checkpoint(false)
+    }
+
+    /// Writes the checkpoint of a clean shutdown: call it after the last request was
+    /// recorded. The next process continues the exposed counters from it (see
+    /// [`checkpoint`](crate::checkpoint)). The runners call it when they stop.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when it cannot be written.
+    pub fn final_checkpoint(&self) -> Result<(), Error> {
+        self.write_checkpoint(true)
+    }
+
+    fn write_checkpoint(&self, shutdown: bool) -> Result<(), Error> {
+        let Some(path) = &self.inner.checkpoint else {
+            return Ok(());
+        };
+        let mut stats = self
+            .inner
+            .checkpoint_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = self.now();
+        let result = checkpoint::write(path, &Checkpoint::of(&self.inner.slos, now, shutdown));
+        match result {
+            Ok(()) => stats.0 = Some(now),
+            Err(_) => stats.1 = stats.1.saturating_add(1),
         }
+        result
+    }
+
+    /// When the last checkpoint was written, and how many could not be.
+    pub(crate) fn checkpoint_stats(&self) -> (Option<Timestamp>, u64) {
+        *self
+            .inner
+            .checkpoint_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -110,8 +110,9 @@ impl SloSpec {
         }
     }
 
-    /// Judges only requests of these routes (the route labels the layer gives them);
-    /// without this, every route's requests.
+    /// Judges only requests of these routes (the route labels the layer gives them); the
+    /// registry gives them their series first, so they never fall into `_other`. Without
+    /// this, every route's requests, `/metrics` scrapes and unmatched requests included.
     #[must_use]
     pub fn routes<I, S>(mut self, routes: I) -> Self
     where

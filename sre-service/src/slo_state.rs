@@ -1,6 +1,7 @@
 //! The live state of one SLO inside a registry: its SLI window, its evaluator and the
 //! report the last evaluation published.
 
+use crate::checkpoint::CounterBase;
 use crate::report::SloReport;
 use crate::{Error, SloSpec};
 use sre_budget::{AlertPolicy, Evaluator, Slo};
@@ -15,6 +16,8 @@ pub(crate) struct SloState {
     pub(crate) sli: SliWindow,
     pub(crate) evaluator: Mutex<Evaluator>,
     report: Mutex<Arc<SloReport>>,
+    /// Subtracted from the SLI totals in the exposed counters (see `checkpoint`).
+    pub(crate) counter_base: CounterBase,
 }
 
 impl SloState {
@@ -34,12 +37,22 @@ impl SloState {
             sli,
             evaluator: Mutex::new(evaluator),
             report: Mutex::new(report),
+            counter_base: CounterBase::default(),
         })
     }
 
     /// The last published report (an `Arc` clone under a lock held for no longer).
     pub(crate) fn report(&self) -> Arc<SloReport> {
         Arc::clone(&self.report.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The exposed counters: the SLI totals less the base.
+    pub(crate) fn exposed_counts(&self) -> (u64, u64) {
+        let t = self.sli.totals();
+        (
+            t.good.saturating_sub(self.counter_base.good),
+            t.bad().saturating_sub(self.counter_base.bad),
+        )
     }
 
     pub(crate) fn publish(&self, report: SloReport) {

@@ -12,8 +12,9 @@
 //!    returns, in Prometheus, the crate's good count;
 //! 3. an outage makes the same alerts fire in Prometheus (`/api/v1/alerts`) and in
 //!    process (`sre_slo_alert_state`), and the times are printed;
-//! 4. after `kill -9` and a restart from the state file, the SLI counts are exactly those
-//!    of the last checkpoint;
+//! 4. after SIGTERM and a restart the counters continue; after `kill -9` and a restart
+//!    from the state file the SLI window's counts are exactly those of the last
+//!    checkpoint, and the exposed counters start again from zero;
 //! 5. a corrupt state file stops the example with exit code 2 and is left as it was.
 // Counts read back from a page are whole numbers below 2^53: exact in f64.
 #![allow(clippy::float_cmp)]
@@ -310,9 +311,8 @@ fn prometheus_and_the_process_agree() {
         println!("{a}: firing after {p:.1?} in process, {q:.1?} in Prometheus");
     }
 
-    // 4: kill -9 after a checkpoint, restart from the state file.
-    std::thread::sleep(Duration::from_millis(2_500));
-    let before = get(svc_port, "/metrics", None).expect("metrics").1;
+    // 4a: a clean stop (SIGTERM, what systemd and Kubernetes send) and a restart: the
+    // final checkpoint holds every event and the counters continue where they were.
     let counts = |page: &str| {
         ["good", "bad"].map(|o| {
             sample(
@@ -321,30 +321,74 @@ fn prometheus_and_the_process_agree() {
             )
         })
     };
-    let saved = sre_service::checkpoint::totals(&state).expect("the checkpoint reads");
-    let saved = saved
-        .iter()
-        .find(|(n, _)| n == "work")
-        .expect("the work SLO")
-        .1;
-    service.0.kill().expect("kill -9");
-    let _ = service.0.wait();
+    let saved_totals = || {
+        let saved = sre_service::checkpoint::totals(&state).expect("the checkpoint reads");
+        let w = saved
+            .iter()
+            .find(|(n, _)| n == "work")
+            .expect("the work SLO")
+            .1;
+        [Some(w.good as f64), Some(w.bad() as f64)]
+    };
+    let before = counts(&get(svc_port, "/metrics", None).expect("metrics").1);
+    let term = Command::new("kill")
+        .args(["-TERM", &service.0.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(term.success());
+    let stopped = Instant::now();
+    while service.0.try_wait().expect("wait").is_none() {
+        assert!(
+            stopped.elapsed() < Duration::from_secs(20),
+            "no exit 20 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert_eq!(
-        counts(&before),
-        [Some(saved.good as f64), Some(saved.bad() as f64)]
+        saved_totals(),
+        before,
+        "the final checkpoint holds every event"
     );
-    let _service = start_service(svc_port, &state);
+    let mut service = start_service(svc_port, &state);
     let after = wait_for("the restarted service", start, || {
         get(svc_port, "/metrics", None).filter(|r| r.0 == 200)
+    });
+    println!(
+        "clean restart: counters {before:?} before SIGTERM, {:?} after",
+        counts(&after.1)
+    );
+    assert_eq!(counts(&after.1), before);
+
+    // 4b: kill -9 after a checkpoint, restart from the state file: the SLI window is the
+    // checkpoint's; the exposed counters start from zero (a reset Prometheus handles,
+    // where moving them back to the checkpoint would be read as a reset and counted twice).
+    send(svc_port, &vec![(1, false); 20]);
+    std::thread::sleep(Duration::from_millis(2_500));
+    let before = counts(&get(svc_port, "/metrics", None).expect("metrics").1);
+    let saved = saved_totals();
+    service.0.kill().expect("kill -9");
+    let _ = service.0.wait();
+    assert_eq!(before, saved, "no request since the last checkpoint");
+    let _service = start_service(svc_port, &state);
+    let period = |page: &str| {
+        ["good", "bad"].map(|o| {
+            sample(
+                page,
+                &format!(r#"sre_slo_period_events{{slo="work",outcome="{o}"}}"#),
+            )
+        })
+    };
+    let after = wait_for("the restarted service's first evaluation", start, || {
+        get(svc_port, "/metrics", None).filter(|r| r.0 == 200 && period(&r.1)[0].is_some())
     })
     .1;
     println!(
-        "SLI counts: {:?} before kill -9, {:?} in the checkpoint, {:?} after restart",
-        counts(&before),
-        (saved.good, saved.bad()),
+        "kill -9: {before:?} before, {saved:?} in the checkpoint, SLI window {:?} and counters {:?} after restart",
+        period(&after),
         counts(&after)
     );
-    assert_eq!(counts(&after), counts(&before));
+    assert_eq!(period(&after), saved);
+    assert_eq!(counts(&after), [Some(0.0), Some(0.0)]);
 
     // 5: a corrupt state file is refused and left as it was.
     let corrupt = dir.join("corrupt.state");
