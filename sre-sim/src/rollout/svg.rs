@@ -1,0 +1,1 @@
+//! [`render_rollout_svg`]: a rollout run as a picture.
