@@ -51,7 +51,8 @@ pub use report::{
     VersionSummary,
 };
 pub use run::run_rollout;
-pub use spec::{RolloutSpec, RolloutStage};
+pub use spec::{MAX_ROLLOUT_CHECKS, MAX_ROLLOUT_STAGES, RolloutSpec, RolloutStage};
+pub use svg::render_rollout_svg;
 
 #[cfg(doc)]
 use crate::Scenario;
