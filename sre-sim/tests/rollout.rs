@@ -10,13 +10,19 @@ use sre_sim::{Scenario, ServiceTime, Simulation};
 /// 100 RPS on 5 servers of 20 ms (ρ = 0.4) for 8 minutes; the course's plan at 1/120
 /// of its length (30 s, 1 min, 2 min, 4 min, then 100 % at 450 s), checked every 10 s.
 fn scenario(spec: RolloutSpec, seed: u64) -> Scenario {
-    sized(spec, seed, 100.0, 480)
+    sized(spec, seed, 100, 480)
 }
 
-fn sized(spec: RolloutSpec, seed: u64, rps: f64, secs: u64) -> Scenario {
+fn sized(spec: RolloutSpec, seed: u64, rps: u32, secs: u64) -> Scenario {
     let service = ServiceTime::exponential(Duration::from_millis(20)).unwrap();
-    let servers = (rps / 40.0).ceil() as u64;
-    let mut s = Scenario::fixed_pool("canary", rps, service, servers, Duration::from_secs(secs));
+    let servers = u64::from(rps.div_ceil(40));
+    let mut s = Scenario::fixed_pool(
+        "canary",
+        f64::from(rps),
+        service,
+        servers,
+        Duration::from_secs(secs),
+    );
     s.seed = seed;
     s.rollout = Some(RolloutSpec {
         time_scale: 1.0 / 120.0,
@@ -57,7 +63,7 @@ fn ten_times_the_error_rate_is_rolled_back_at_the_first_stage() {
             error_rate: 0.02,
             ..RolloutSpec::default()
         };
-        let r = run_rollout(&sized(spec, seed, 500.0, 60)).unwrap();
+        let r = run_rollout(&sized(spec, seed, 500, 60)).unwrap();
         assert_eq!(r.outcome, RolloutOutcome::RolledBack);
         let c = r.caught.expect("caught");
         assert_eq!((c.weight_pct, c.stage), (1, 0), "{:#?}", r.decisions);
@@ -138,13 +144,16 @@ fn the_same_seed_gives_the_same_bytes() {
         ..RolloutSpec::default()
     };
     let json = |seed| {
-        run_rollout(&sized(spec.clone(), seed, 300.0, 120))
+        run_rollout(&sized(spec.clone(), seed, 300, 120))
             .unwrap()
             .to_json()
             .unwrap()
     };
     let a = json(9);
     assert_eq!(a, json(9));
+    let r = run_rollout(&sized(spec.clone(), 9, 300, 120)).unwrap();
+    let svg = sre_sim::rollout::render_rollout_svg(&r, "bad");
+    assert!(svg.ends_with("</svg>\n") && svg.contains("error rate"));
     assert_ne!(a, json(10));
 }
 

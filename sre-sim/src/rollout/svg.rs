@@ -119,7 +119,11 @@ pub fn render_rollout_svg(report: &RolloutReport, title: &str) -> String {
         };
         polyline(&mut out, &p, &b);
         polyline(&mut out, &p, &c);
-        legend(&mut out, &p, &[(b.label, b.color, false), (c.label, c.color, false)]);
+        legend(
+            &mut out,
+            &p,
+            &[(b.label, b.color, false), (c.label, c.color, false)],
+        );
         bottom = p.top + PANEL_H;
     }
 
