@@ -76,7 +76,7 @@ fn ten_times_the_error_rate_is_rolled_back_at_the_first_stage() {
 }
 
 #[test]
-fn a_slower_version_is_caught_by_the_judge_or_the_p99_trigger() {
+fn a_version_30_ms_slower_is_caught_by_the_judge_below_the_p99_trigger() {
     let r = run(
         RolloutSpec {
             added_latency: Span(Duration::from_millis(30)),
