@@ -42,6 +42,7 @@
 //! - [`scenario`]: the scenario (TOML) and its validation; [`units`]: durations in it.
 //! - [`course`]: the course's capacity plan and Black Friday as scenarios.
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
+//! - [`rollout`]: a new version rolled out during a run, `sre-release` deciding each step.
 //! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
 //! - [`limits`]: the bound on every input, in one table.
 //! - [`error`]: the crate's [`Error`].
@@ -57,6 +58,7 @@ pub mod course;
 pub mod error;
 pub mod limits;
 pub mod report;
+pub mod rollout;
 pub mod scenario;
 pub mod service;
 pub mod sim;

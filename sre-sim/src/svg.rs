@@ -18,16 +18,16 @@ pub struct Band {
     pub label: String,
 }
 
-const WIDTH: f64 = 1100.0;
-const LEFT: f64 = 80.0;
-const RIGHT: f64 = 190.0;
-const TOP: f64 = 64.0;
-const PANEL_H: f64 = 150.0;
-const GAP: f64 = 44.0;
-const BOTTOM: f64 = 56.0;
-const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
+pub(crate) const WIDTH: f64 = 1100.0;
+pub(crate) const LEFT: f64 = 80.0;
+pub(crate) const RIGHT: f64 = 190.0;
+pub(crate) const TOP: f64 = 64.0;
+pub(crate) const PANEL_H: f64 = 150.0;
+pub(crate) const GAP: f64 = 44.0;
+pub(crate) const BOTTOM: f64 = 56.0;
+pub(crate) const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -35,7 +35,7 @@ fn esc(s: &str) -> String {
 }
 
 /// A "nice" step (1, 2 or 5 × 10^k) giving at most about `n` ticks over `span`.
-fn nice_step(span: f64, n: f64) -> f64 {
+pub(crate) fn nice_step(span: f64, n: f64) -> f64 {
     if span <= 0.0 || !span.is_finite() {
         return 1.0;
     }
@@ -71,19 +71,19 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-struct Panel {
-    top: f64,
-    x_max: f64,
-    y_min: f64,
-    y_max: f64,
-    log: bool,
+pub(crate) struct Panel {
+    pub(crate) top: f64,
+    pub(crate) x_max: f64,
+    pub(crate) y_min: f64,
+    pub(crate) y_max: f64,
+    pub(crate) log: bool,
 }
 
 impl Panel {
-    fn x(&self, t: f64) -> f64 {
+    pub(crate) fn x(&self, t: f64) -> f64 {
         LEFT + (t / self.x_max).clamp(0.0, 1.0) * (WIDTH - LEFT - RIGHT)
     }
-    fn y(&self, v: f64) -> f64 {
+    pub(crate) fn y(&self, v: f64) -> f64 {
         let f = if self.log {
             let (lo, hi) = (self.y_min.log10(), self.y_max.log10());
             (v.max(self.y_min).log10() - lo) / (hi - lo)
@@ -94,14 +94,14 @@ impl Panel {
     }
 }
 
-struct Series<'a> {
-    label: &'a str,
-    color: &'a str,
-    dash: bool,
-    points: Vec<(f64, Option<f64>)>,
+pub(crate) struct Series<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) color: &'a str,
+    pub(crate) dash: bool,
+    pub(crate) points: Vec<(f64, Option<f64>)>,
 }
 
-fn polyline(out: &mut String, p: &Panel, s: &Series<'_>) {
+pub(crate) fn polyline(out: &mut String, p: &Panel, s: &Series<'_>) {
     let dash = if s.dash {
         " stroke-dasharray=\"6 4\""
     } else {
@@ -130,7 +130,7 @@ fn polyline(out: &mut String, p: &Panel, s: &Series<'_>) {
     flush(out, &mut seg);
 }
 
-fn y_axis(out: &mut String, p: &Panel, title: &str, unit_pct: bool) {
+pub(crate) fn y_axis(out: &mut String, p: &Panel, title: &str, unit_pct: bool) {
     let x0 = LEFT;
     let x1 = WIDTH - RIGHT;
     let _ = writeln!(
@@ -179,7 +179,7 @@ fn y_axis(out: &mut String, p: &Panel, title: &str, unit_pct: bool) {
     }
 }
 
-fn legend(out: &mut String, p: &Panel, series: &[(&str, &str, bool)]) {
+pub(crate) fn legend(out: &mut String, p: &Panel, series: &[(&str, &str, bool)]) {
     let x = WIDTH - RIGHT + 14.0;
     for (i, (label, color, dash)) in series.iter().enumerate() {
         let y = p.top + 14.0 + 18.0 * i as f64;
@@ -200,7 +200,7 @@ fn legend(out: &mut String, p: &Panel, series: &[(&str, &str, bool)]) {
     }
 }
 
-fn max_of(points: &[(f64, Option<f64>)]) -> f64 {
+pub(crate) fn max_of(points: &[(f64, Option<f64>)]) -> f64 {
     points
         .iter()
         .filter_map(|&(_, v)| v)
@@ -471,7 +471,7 @@ pub fn render_svg_with_load_label(
 }
 
 /// The smallest 1-2-5 step multiple at or above `v` (at least 1).
-fn nice_ceiling(v: f64) -> f64 {
+pub(crate) fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 1.0;
     }

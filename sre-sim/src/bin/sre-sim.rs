@@ -6,7 +6,8 @@
 //!
 //! Writes `DIR/<name>.json` and `DIR/<name>.svg` (`<name>` is the file's stem; `DIR`
 //! defaults to the current directory) and prints a short summary. The same file and seed
-//! always give byte-identical output. A malformed or inconsistent scenario is refused
+//! always give byte-identical output. A scenario with a `[rollout]` table also gets
+//! `DIR/<name>.rollout.json` and `DIR/<name>.rollout.svg` (`sre_sim::rollout`). A malformed or inconsistent scenario is refused
 //! with a message naming the field; the exit status is then 2.
 
 use sre_sim::svg::render_svg;
@@ -59,6 +60,7 @@ fn run() -> Result<(), (u8, String)> {
     if let Some(s) = seed {
         scenario.seed = s;
     }
+    let rollout = scenario.rollout.is_some().then(|| scenario.clone());
     let sim = Simulation::new(scenario).map_err(|e| (2, format!("{}: {e}", file.display())))?;
     let bands = sim.bands();
     let report = sim.run().map_err(|e| (1, e.to_string()))?;
@@ -87,6 +89,28 @@ fn run() -> Result<(), (u8, String)> {
     );
     println!("report:  {}", json_path.display());
     println!("picture: {}", svg_path.display());
+    if let Some(scenario) = rollout {
+        let r = sre_sim::rollout::run_rollout(&scenario).map_err(|e| (1, e.to_string()))?;
+        let json_path = out.join(format!("{stem}.rollout.json"));
+        let svg_path = out.join(format!("{stem}.rollout.svg"));
+        let json = r.to_json().map_err(|e| (1, e.to_string()))?;
+        std::fs::write(&json_path, json + "\n")
+            .map_err(|e| (1, format!("cannot write {}: {e}", json_path.display())))?;
+        std::fs::write(
+            &svg_path,
+            sre_sim::rollout::render_rollout_svg(&r, &r.scenario),
+        )
+        .map_err(|e| (1, format!("cannot write {}: {e}", svg_path.display())))?;
+        println!(
+            "rollout: {:?}; {}",
+            r.outcome,
+            r.decisions
+                .last()
+                .map_or("no decision", |d| d.reason.as_str())
+        );
+        println!("rollout report:  {}", json_path.display());
+        println!("rollout picture: {}", svg_path.display());
+    }
     Ok(())
 }
 

@@ -425,6 +425,14 @@ pub struct Scenario {
     /// Planned floors, in time order.
     #[cfg_attr(feature = "serde", serde(default))]
     pub schedule: Vec<Floor>,
+    /// A new version rolled out during the run, read by
+    /// [`run_rollout`](crate::rollout::run_rollout) (a plain [`Simulation`](crate::Simulation)
+    /// serves every request with the baseline).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub rollout: Option<crate::rollout::RolloutSpec>,
 }
 
 #[cfg(feature = "serde")]
@@ -515,6 +523,7 @@ impl Scenario {
             },
             autoscaler: None,
             schedule: Vec::new(),
+            rollout: None,
         }
     }
 
