@@ -196,6 +196,7 @@ impl BlackFriday {
             },
             autoscaler: Some(Autoscaler::with_defaults(AutoscalerPolicy::TargetTracking)),
             schedule: self.schedule()?,
+            responders: None,
         };
         s.validate()?;
         Ok(s)

@@ -42,6 +42,8 @@
 //! - [`scenario`]: the scenario (TOML) and its validation; [`units`]: durations in it.
 //! - [`course`]: the course's capacity plan and Black Friday as scenarios.
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
+//! - [`incidents`]: pages as `sre-incident` timelines with a responder model, on-call
+//!   load, and the postmortem of an incident.
 //! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
 //! - [`limits`]: the bound on every input, in one table.
 //! - [`error`]: the crate's [`Error`].
@@ -55,6 +57,7 @@ pub mod baseline;
 pub mod control;
 pub mod course;
 pub mod error;
+pub mod incidents;
 pub mod limits;
 pub mod report;
 pub mod scenario;

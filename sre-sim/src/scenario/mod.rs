@@ -425,6 +425,12 @@ pub struct Scenario {
     /// Planned floors, in time order.
     #[cfg_attr(feature = "serde", serde(default))]
     pub schedule: Vec<Floor>,
+    /// The responder model of the run's incidents (absent: [`Responders::default`](crate::incidents::Responders)).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub responders: Option<crate::incidents::Responders>,
 }
 
 #[cfg(feature = "serde")]
@@ -515,6 +521,7 @@ impl Scenario {
             },
             autoscaler: None,
             schedule: Vec::new(),
+            responders: None,
         }
     }
 
