@@ -46,9 +46,9 @@ pub const TIME_PER_INCIDENT: Duration = Duration::from_secs(6 * 3600);
 
 /// The responder model: how long after a page the on-call engineer acknowledges it, and
 /// how long after acknowledging they mitigate. The scenario's optional `[responders]`
-/// table; absent, the defaults: 5 minutes to acknowledge (PagerDuty's default escalation
-/// timeout is 30 minutes; 5 is a team meeting a typical ack target) and 30 minutes to
-/// mitigate.
+/// table; absent, the defaults: 5 minutes to acknowledge and 30 minutes to mitigate (the
+/// course's postmortem example: alert 14:35, acknowledged 14:40). Delays are added
+/// saturating; a time past the run's end leaves its event out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -516,8 +516,7 @@ pub fn postmortem(report: &Report, incident: &IncidentRecord) -> Result<Postmort
         notes.push((
             EventKind::Mitigated,
             if incident.mitigated_by == "sli_recovered" {
-                "Service restored: the SLI is good again (capacity caught up, no responder action)"
-                    .to_owned()
+                "Service restored: the SLI is good again without a responder action".to_owned()
             } else {
                 "Service restored by the responder (modelled; the simulator does not change the \
                  traffic for it)"

@@ -40,6 +40,12 @@ fn run(outages: &[(u64, u64, u64)], total_min: u64, responders: Option<Responder
     Simulation::new(s).unwrap().run_requests(requests).unwrap()
 }
 
+/// Seconds of a report field, which are whole seconds here.
+fn whole(s: f64) -> u64 {
+    assert!(s.fract() == 0.0, "{s}");
+    sre_core::f64_to_u64_saturating(s)
+}
+
 fn page_policy() -> EvalPolicy {
     let o = Objective::new(0.999).unwrap();
     EvalPolicy::workbook_page(o, Duration::from_secs(30 * 86_400)).unwrap()
@@ -60,8 +66,8 @@ fn page_time_follows_the_closed_form_and_ttx_the_responder_delays() {
     let cont = closed_form::continuous(&page_policy(), &inc);
     let fire = per_min.fire_minute.unwrap();
     let start = (t0 * 60) as f64;
-    assert_eq!(i.impact_start_s, start);
-    assert_eq!(i.triggered_s, start + (fire * 60) as f64);
+    assert_eq!(whole(i.impact_start_s), t0 * 60);
+    assert_eq!(whole(i.triggered_s), (t0 + fire) * 60);
     // The continuous model's t* = b·EB·W/e = 14.4·0.001·60/0.1 = 8.64 min: within a minute.
     let t_star = cont.detection_min.unwrap();
     assert!((t_star - 8.64).abs() < 1e-9);
@@ -128,7 +134,7 @@ fn on_call_load_counts_incidents_per_shift() {
     let r = run(&outs, 1440, None);
     assert_eq!(r.incidents.len(), 4, "{:#?}", r.incidents);
     for (i, &(st, _, _)) in r.incidents.iter().zip(&outs) {
-        assert_eq!(i.impact_start_s, (st * 60) as f64);
+        assert_eq!(whole(i.impact_start_s), st * 60);
         assert!(i.timeline().is_ok());
     }
     assert_eq!(r.on_call.max_incidents_per_shift, 2);

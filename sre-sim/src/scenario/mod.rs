@@ -30,6 +30,10 @@
 //! [autoscaler]
 //! policy = "target_tracking"    # none, cpu_threshold, target_tracking, queue, predictive, hpa
 //! target_utilization = 60.0
+//!
+//! [responders]                  # optional: the incidents' responder model (these are the defaults)
+//! acknowledge_after = "5m"
+//! mitigate_after = "30m"
 //! ```
 //!
 //! Durations are strings with a unit (see [`units`](crate::units)). Unknown keys are
