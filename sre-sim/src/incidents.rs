@@ -608,3 +608,61 @@ fn severity_of(s: &str) -> Severity {
         _ => Severity::Sev4,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the bad minutes and page transitions, every incident's timeline
+        /// validates, the impact starts no later than the page, an acknowledgement is
+        /// exactly the configured delay after it, and a responder's mitigation exactly the
+        /// configured delay after that.
+        #[test]
+        fn every_timeline_validates(
+            steps in proptest::collection::vec((any::<bool>(), 0u8..8), 1..400),
+            ack_min in 0u64..20,
+            mit_min in 0u64..60,
+        ) {
+            let responders = Responders {
+                acknowledge_after: Span::secs(ack_min * 60),
+                mitigate_after: Span::secs(mit_min * 60),
+            };
+            let mut t = Tracker::default();
+            let mut firing = [false; 2];
+            for (m, &(bad, toggle)) in steps.iter().enumerate() {
+                let end = (m as u64 + 1) * MINUTE_NS;
+                // Evaluation first, then the minute check, as the run does.
+                for (pair, f) in firing.iter_mut().enumerate() {
+                    if toggle & (1 << pair) != 0 {
+                        *f = !*f;
+                        t.page(end, *f, "page", Some(0.1), 0.01);
+                    }
+                }
+                t.minute(end, 100, if bad { 50 } else { 0 }, 0.001);
+            }
+            let end = steps.len() as u64 * MINUTE_NS;
+            let records = t.finish(end, &responders).unwrap();
+            for r in &records {
+                prop_assert!(r.timeline().is_ok());
+                prop_assert!(r.impact_start_s <= r.triggered_s);
+                if let Some(a) = r.tta_s {
+                    prop_assert_eq!(a.to_bits(), ((ack_min * 60) as f64).to_bits());
+                }
+                if r.mitigated_by == "responder" {
+                    let ack = r.acknowledged_s.unwrap();
+                    prop_assert_eq!(
+                        r.mitigated_s.map(f64::to_bits),
+                        Some((ack + (mit_min * 60) as f64).to_bits())
+                    );
+                }
+                if let (Some(res), Some(p)) = (r.resolved_s, r.page_resolved_s) {
+                    prop_assert!(res >= p);
+                }
+            }
+            let on_call = on_call(&records, end).unwrap();
+            prop_assert_eq!(on_call.pages_per_shift.iter().sum::<u64>(), records.len() as u64);
+        }
+    }
+}
