@@ -26,6 +26,28 @@
 //! Events after the end of the run are left out (the incident is open at the end).
 //!
 //! Cost: O(1) a minute and a page transition, one record per incident.
+//!
+//! ```
+//! use core::time::Duration;
+//! use sre_sim::{Scenario, ServiceTime, Simulation, incidents};
+//!
+//! // 100 requests a minute on 20 servers of 10 ms (the SLO: 99.9 % within 100 ms); from
+//! // 6 h 40 min, 10 minutes in which every request takes 200 ms.
+//! let service = ServiceTime::fixed(Duration::from_millis(10))?;
+//! let s = Scenario::fixed_pool("outage", 100.0 / 60.0, service, 20, Duration::from_secs(8 * 3600));
+//! let requests = (0..480u64).flat_map(|m| {
+//!     let slow = (400..410).contains(&m);
+//!     (0..100u64).map(move |k| (m * 60_000_000_000 + k * 500_000_000, if slow { 200_000_000 } else { 10_000_000 }))
+//! });
+//! let report = Simulation::new(s)?.run_requests(requests)?;
+//! let i = &report.incidents[0];
+//! assert_eq!(i.ttd_s, Some(60.0)); // the 1 h / 5 m page: 14.4 × 0.1 % × 60 min ÷ 100 % = 0.864 min
+//! assert_eq!(i.tta_s, Some(300.0)); // the default responder
+//! assert_eq!(i.mitigated_by, "sli_recovered"); // after 10 minutes, before the responder's 35
+//! let md = incidents::postmortem(&report, i)?.to_markdown();
+//! assert!(md.contains("- Severity: SEV1"));
+//! # Ok::<(), sre_sim::Error>(())
+//! ```
 
 use crate::report::Report;
 use crate::scenario::Span;
@@ -462,10 +484,11 @@ pub fn postmortem(report: &Report, incident: &IncidentRecord) -> Result<Postmort
     let under = min_ready.is_finite() && min_ready < max_needed as f64;
     let root_cause = if under {
         format!(
-            "Load rose to {peak_rps:.0} RPS while as few as {min_ready:.1} servers were ready; \
-             {max_needed} were needed at the scenario's utilization target. The queue grew past \
+            "Load rose to {peak_rps:.0} RPS while as few as {min_ready:.1} servers were ready \
+             (mean over a {}); {max_needed} were needed at the scenario's utilization target. The queue grew past \
              the latency threshold ({:.0} ms) until capacity caught up ({} pool change(s) from \
              10 minutes before the impact to its mitigation).",
+            crate::units::format_duration(Duration::from_secs_f64(report.interval_s)),
             report.slo.latency_threshold_ms,
             scaling.len()
         )
