@@ -485,7 +485,7 @@ pub fn postmortem(report: &Report, incident: &IncidentRecord) -> Result<Postmort
     let root_cause = if under {
         format!(
             "Load rose to {peak_rps:.0} RPS while as few as {min_ready:.1} servers were ready \
-             (mean over a {}); {max_needed} were needed at the scenario's utilization target. The queue grew past \
+             ({} mean); {max_needed} were needed at the scenario's utilization target. The queue grew past \
              the latency threshold ({:.0} ms) until capacity caught up ({} pool change(s) from \
              10 minutes before the impact to its mitigation).",
             crate::units::format_duration(Duration::from_secs_f64(report.interval_s)),
