@@ -7,7 +7,8 @@
 //! pre-scaled a week before and scaled down 30 % an hour afterwards. Here that plan
 //! (from `sre-loadgen-model`'s capacity model, see `sre_sim::course`) meets diurnal
 //! traffic, an autoscaler with the course's cooldowns and a latency SLO with burn-rate
-//! alerts — and, for contrast, the same weekend with the autoscaler alone.
+//! alerts — and, for contrast, the same weekend with the autoscaler alone, whose Black
+//! Friday incident it writes up as the course's postmortem.
 
 use core::time::Duration;
 use sre_sim::course::BlackFriday;
@@ -176,6 +177,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 s.reason
             );
         }
+    }
+
+    for (label, r) in [("autoscaler alone", &b), ("planned", &a)] {
+        println!();
+        println!(
+            "Incidents, {label} (responders: ack 5 min after the page, mitigate 30 min later; \
+             on-call: {} incident(s) in the worst 12 h shift, limit {}):",
+            r.on_call.pages_per_shift.iter().max().unwrap_or(&0),
+            r.on_call.max_incidents_per_shift
+        );
+        let m = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{:.0}", v / 60.0));
+        for i in &r.incidents {
+            println!(
+                "  #{:<2} {}  {:<11} {}  TTD {:>3} min  TTA {:>3} min  TTM {:>3} min  TTR {:>3} min  \
+                 worst minute {:.1} % bad, mitigated by {}",
+                i.id,
+                when(i.triggered_s),
+                i.opened_by,
+                i.severity,
+                m(i.ttd_s),
+                m(i.tta_s),
+                m(i.ttm_s),
+                m(i.ttr_s),
+                100.0 * i.worst_error_ratio,
+                if i.mitigated_by.is_empty() {
+                    "-"
+                } else {
+                    &i.mitigated_by
+                },
+            );
+        }
+        if r.incidents.is_empty() {
+            println!("  none");
+        }
+    }
+    // The autoscaler-alone run's Black Friday incident: the first whose impact starts in
+    // the event.
+    let event = start..start + bf.buffer.duration().as_secs_f64();
+    if let Some(i) = b
+        .incidents
+        .iter()
+        .find(|i| event.contains(&i.impact_start_s) || event.contains(&i.triggered_s))
+    {
+        println!();
+        println!(
+            "Postmortem of the autoscaler-alone run's Black Friday incident (rendered from the run):"
+        );
+        println!();
+        print!("{}", sre_sim::incidents::postmortem(&b, i)?.to_markdown());
     }
 
     println!();

@@ -197,6 +197,7 @@ impl BlackFriday {
             autoscaler: Some(Autoscaler::with_defaults(AutoscalerPolicy::TargetTracking)),
             schedule: self.schedule()?,
             rollout: None,
+            responders: None,
         };
         s.validate()?;
         Ok(s)

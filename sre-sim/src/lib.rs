@@ -43,6 +43,8 @@
 //! - [`course`]: the course's capacity plan and Black Friday as scenarios.
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
 //! - [`rollout`]: a new version rolled out during a run, `sre-release` deciding each step.
+//! - [`incidents`]: pages as `sre-incident` timelines with a responder model, on-call
+//!   load, and the postmortem of an incident.
 //! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
 //! - [`limits`]: the bound on every input, in one table.
 //! - [`error`]: the crate's [`Error`].
@@ -56,6 +58,7 @@ pub mod baseline;
 pub mod control;
 pub mod course;
 pub mod error;
+pub mod incidents;
 pub mod limits;
 pub mod report;
 pub mod rollout;

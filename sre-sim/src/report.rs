@@ -247,6 +247,12 @@ pub struct Report {
     pub capacity: Capacity,
     /// The timeline, one point per report interval.
     pub timeline: Vec<Interval>,
+    /// Incidents opened by pages, in trigger order (see [`incidents`](crate::incidents)).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub incidents: Vec<crate::incidents::IncidentRecord>,
+    /// Incidents per 12-hour shift against the course's 2.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub on_call: crate::incidents::OnCallLoad,
 }
 
 impl Report {

@@ -30,6 +30,10 @@
 //! [autoscaler]
 //! policy = "target_tracking"    # none, cpu_threshold, target_tracking, queue, predictive, hpa
 //! target_utilization = 60.0
+//!
+//! [responders]                  # optional: the incidents' responder model (these are the defaults)
+//! acknowledge_after = "5m"
+//! mitigate_after = "30m"
 //! ```
 //!
 //! Durations are strings with a unit (see [`units`](crate::units)). Unknown keys are
@@ -433,6 +437,13 @@ pub struct Scenario {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub rollout: Option<crate::rollout::RolloutSpec>,
+    /// The responder model of the run's incidents (absent:
+    /// [`Responders::default`](crate::incidents::Responders)).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub responders: Option<crate::incidents::Responders>,
 }
 
 #[cfg(feature = "serde")]
@@ -524,6 +535,7 @@ impl Scenario {
             autoscaler: None,
             schedule: Vec::new(),
             rollout: None,
+            responders: None,
         }
     }
 

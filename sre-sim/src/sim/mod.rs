@@ -215,6 +215,9 @@ impl Simulation {
                 rec.counts
             )));
         }
+        let incidents = core::mem::take(&mut run.incidents)
+            .finish(run.end, &sc.responders.unwrap_or_default())?;
+        let on_call = crate::incidents::on_call(&incidents, run.end)?;
         let (alerts, actions, timeline, capacity, bad_minutes) = (
             run.alerts,
             run.actions,
@@ -279,6 +282,8 @@ impl Simulation {
             scaling: actions,
             capacity,
             timeline,
+            incidents,
+            on_call,
         })
     }
 }

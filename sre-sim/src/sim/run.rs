@@ -25,6 +25,8 @@ pub(super) struct Run<'a> {
     pub(super) timeline: Vec<Interval>,
     pub(super) capacity: Capacity,
     pub(super) bad_minutes: u64,
+    /// Pages and bad minutes becoming incidents.
+    pub(super) incidents: crate::incidents::Tracker,
     pub(super) budget_fraction: f64,
     pub(super) period_ns: u64,
     // Boundaries, ns.
@@ -85,6 +87,7 @@ impl<'a> Run<'a> {
                 ..Capacity::default()
             },
             bad_minutes: 0,
+            incidents: crate::incidents::Tracker::default(),
             budget_fraction: plan.objective.error_budget(),
             period_ns: plan.period_ns,
             end: plan.end_ns,
@@ -144,6 +147,8 @@ impl<'a> Run<'a> {
             if c.total > 0 && (c.total - c.good) as f64 > self.budget_fraction * c.total as f64 {
                 self.bad_minutes += 1;
             }
+            self.incidents
+                .minute(t, c.total, c.total - c.good, self.budget_fraction);
             self.next_minute = t.saturating_add(MINUTE_NS);
         }
         Ok(())
@@ -158,6 +163,16 @@ impl<'a> Run<'a> {
                 Transition::Resolved => "resolved",
                 _ => continue,
             };
+            let budget_spent = period_share(e.budget_consumed.unwrap_or(0.0), t, self.period_ns);
+            if e.severity == sre_budget::Severity::Page {
+                self.incidents.page(
+                    t,
+                    state == "firing",
+                    self.evaluator.pair(e.pair).name(),
+                    e.long.error_ratio,
+                    budget_spent,
+                );
+            }
             self.alerts.push(AlertTransition {
                 at_s: now.as_secs_f64(),
                 alert: self.evaluator.pair(e.pair).name().to_owned(),
@@ -165,7 +180,7 @@ impl<'a> Run<'a> {
                 state: state.to_owned(),
                 long_ratio: e.long.error_ratio,
                 short_ratio: e.short.error_ratio,
-                budget_spent: period_share(e.budget_consumed.unwrap_or(0.0), t, self.period_ns),
+                budget_spent,
             });
         }
         Ok(())
