@@ -472,7 +472,7 @@ impl Registry {
 
     /// Writes the checkpoint of a clean shutdown: call it after the last request was
     /// recorded. The next process continues the exposed counters from it (see
-    /// [`checkpoint`](crate::checkpoint)). The runners call it when they stop.
+    /// [`checkpoint`]). The runners call it when they stop.
     ///
     /// # Errors
     ///

@@ -20,6 +20,15 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
+/// A registry of `spec()` with its checkpoint at `file`.
+fn with_checkpoint(file: &std::path::Path) -> Registry {
+    Registry::builder()
+        .slo(spec())
+        .checkpoint(file)
+        .build()
+        .unwrap()
+}
+
 fn at(minute: u64) -> Timestamp {
     Timestamp::from_secs(T0 + minute * 60)
 }
@@ -40,11 +49,7 @@ fn traffic(r: &Registry, m: u64) {
 fn a_restored_registry_continues_as_the_one_never_stopped() {
     let d = dir("restore");
     let file = d.join("state");
-    let original = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let original = with_checkpoint(&file);
     let runner = Runner::new(&original);
     // Save mid-outage: the page alert is firing.
     for m in 1..=35 {
@@ -52,11 +57,7 @@ fn a_restored_registry_continues_as_the_one_never_stopped() {
         runner.evaluate(at(m)).unwrap();
     }
     original.checkpoint().unwrap();
-    let restored = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let restored = with_checkpoint(&file);
     assert!(restored.restored_from().is_some());
     let restored_runner = Runner::new(&restored);
     let (a, b) = (original.sli("api").unwrap(), restored.sli("api").unwrap());
@@ -84,21 +85,13 @@ fn a_restored_registry_continues_as_the_one_never_stopped() {
 fn downtime_is_no_data_never_good() {
     let d = dir("downtime");
     let file = d.join("state");
-    let r = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let r = with_checkpoint(&file);
     for m in 1..=10 {
         traffic(&r, m);
     }
     r.checkpoint().unwrap();
     drop(r);
-    let r = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let r = with_checkpoint(&file);
     // Two hours later: the last hour is empty, not healthy.
     let sli = r.sli("api").unwrap();
     let later = at(130);
@@ -141,11 +134,7 @@ fn refused(name: &str, bytes: &[u8], spec: SloSpec) -> String {
 fn good_file() -> Vec<u8> {
     let d = dir("good");
     let file = d.join("state");
-    let r = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let r = with_checkpoint(&file);
     for m in 1..=3 {
         traffic(&r, m);
     }
@@ -204,11 +193,7 @@ fn a_new_slo_starts_empty_beside_restored_ones() {
 fn the_runner_checkpoints_on_its_interval_and_at_shutdown() {
     let d = dir("runner");
     let file = d.join("state");
-    let r = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let r = with_checkpoint(&file);
     let handle = Runner::new(&r)
         .interval(Duration::from_secs(1))
         .unwrap()
@@ -250,11 +235,7 @@ fn the_runner_checkpoints_on_its_interval_and_at_shutdown() {
 fn the_tokio_runner_evaluates_and_checkpoints_at_shutdown() {
     let d = dir("tokio");
     let file = d.join("state");
-    let r = Registry::builder()
-        .slo(spec())
-        .checkpoint(&file)
-        .build()
-        .unwrap();
+    let r = with_checkpoint(&file);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
