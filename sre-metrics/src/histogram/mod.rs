@@ -57,8 +57,8 @@
 //!
 //! # Memory and shards
 //!
-//! For 1 ns – 1 h at 3 significant digits (the configuration of the benchmarks), measured
-//! by the `memory_table` test:
+//! Sizes on 64-bit targets for 1 ns – 1 h at 3 significant digits (they follow from the
+//! layout, and the `memory_table` test asserts them):
 //!
 //! | | counters | bytes |
 //! |---|---:|---:|

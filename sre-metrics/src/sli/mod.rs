@@ -72,6 +72,7 @@ mod latency;
 mod layout;
 mod minutes;
 mod plan;
+mod read;
 mod state;
 mod stripes;
 mod window;

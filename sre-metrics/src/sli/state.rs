@@ -4,8 +4,12 @@
 use super::counts::WindowCounts;
 use super::layout::{HORIZON_MINUTES_MAX, SliLayout};
 use super::minutes::{NANOS_PER_MINUTE, minutes};
+use super::stripes;
+use super::window::{NO_MINUTE, SliWindow, backoff, index};
 use crate::Error;
+use crate::thread_slot::default_slots;
 use core::time::Duration;
+use sre_core::sync::{Ordering, fence};
 
 /// The latest minute a window's clock can reach: the minute of `Timestamp::MAX`.
 const MINUTE_MAX: u64 = u64::MAX / NANOS_PER_MINUTE + 1;
@@ -298,6 +302,136 @@ fn check_order(
         rule: "cumulative counts never decrease, and at an earlier minute it is",
         bound,
     })
+}
+
+/// Saving and restoring: see [`SliWindowState`].
+impl SliWindow {
+    /// Everything needed to rebuild an equivalent window, as plain data: the horizon, the
+    /// head minute, the live cumulative counts, both rings and the first minute of data.
+    ///
+    /// One consistent cut, read under the sequence lock as queries read: an event recorded
+    /// concurrently is in the state or after it, never lost from it or counted twice in
+    /// it. It does not move the window's clock: to save "as of `now`", call
+    /// [`advance`](Self::advance) first. Allocates the two rings' entries (at most the
+    /// ring sizes of [`SliLayout`]); recorders are never blocked.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sre_core::Timestamp;
+    /// use sre_metrics::sli::SliWindow;
+    ///
+    /// let sli = SliWindow::new(Duration::from_secs(6 * 3600))?;
+    /// sli.record_counts(Timestamp::from_mins(100), 990, 10);
+    /// let saved = sli.state();
+    ///
+    /// // After a restart: down from minute 100 to minute 160, which count as no data.
+    /// let back = SliWindow::from_state(saved)?;
+    /// back.record_counts(Timestamp::from_mins(160), 50, 0);
+    /// let hour = back.counts(Timestamp::from_mins(160), Duration::from_secs(3600))?;
+    /// assert_eq!((hour.good, hour.total), (50, 50)); // only the new minute
+    /// let six = back.counts(Timestamp::from_mins(160), Duration::from_secs(6 * 3600))?;
+    /// assert_eq!((six.good, six.total), (1040, 1050)); // both
+    /// assert_eq!(back.totals().total, 1050); // counters continue
+    /// # Ok::<(), sre_metrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn state(&self) -> SliWindowState {
+        let len = self.exact.len() as u64;
+        let g = self.layout.coarse;
+        let lc = self.coarse.len() as u64;
+        let mut exact = Vec::with_capacity(self.exact.len());
+        let mut coarse = Vec::with_capacity(self.coarse.len());
+        let mut spins = 0u32;
+        loop {
+            let s1 = self.seq.load(Ordering::Acquire);
+            if s1 & 1 == 0 {
+                let head = self.head.load(Ordering::Relaxed);
+                let since = self.since.load(Ordering::Relaxed);
+                let live = stripes::sum(&self.stripes);
+                exact.clear();
+                exact.extend((head - head.min(len)..head).map(|j| {
+                    let (good, bad) = self.exact[index(j % len)].load();
+                    [good, bad]
+                }));
+                coarse.clear();
+                if g != 0 {
+                    let end = head.div_ceil(g);
+                    coarse.extend((end - end.min(lc)..end).map(|b| {
+                        let (good, bad) = self.coarse[index(b % lc)].load();
+                        [good, bad]
+                    }));
+                }
+                // Seqlock reader: the loads above are ordered before the re-check.
+                fence(Ordering::Acquire);
+                if self.seq.load(Ordering::Relaxed) == s1 {
+                    return SliWindowState {
+                        horizon_minutes: self.layout.horizon,
+                        head_minute: head,
+                        observed_since_minute: (since != NO_MINUTE).then_some(since),
+                        good: live.0,
+                        bad: live.1,
+                        exact,
+                        coarse,
+                    };
+                }
+            }
+            backoff(&mut spins);
+        }
+    }
+
+    /// The window a [`state`](Self::state) was taken of, with the default stripe count
+    /// (see [`new`](Self::new)).
+    ///
+    /// At the saved head minute every query answers exactly as the saved window did, and
+    /// [`totals`](Self::totals) continues from the saved counts. Minutes between the
+    /// saved head and the first `now` after the restore hold no events: the time a
+    /// process was down reads as "no data", never as good.
+    ///
+    /// # Errors
+    ///
+    /// Everything in the state is checked (see [`SliWindowState`]): the horizon as
+    /// [`new`](Self::new) checks it, [`Error::SliStateLength`] for a ring whose length
+    /// does not match the layout at the head minute, [`Error::SliStateMinute`] for a head
+    /// or first minute out of range, [`Error::SliStateInconsistent`] for cumulative
+    /// counts that decrease with time or rings that disagree.
+    pub fn from_state(state: SliWindowState) -> Result<Self, Error> {
+        Self::from_state_with_stripes(state, default_slots())
+    }
+
+    /// [`from_state`](Self::from_state) with `stripes` striped counters (as
+    /// [`with_stripes`](Self::with_stripes)); the stripe count is not part of the state.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_state`](Self::from_state), and [`Error::BadStripeCount`].
+    pub fn from_state_with_stripes(state: SliWindowState, stripes: usize) -> Result<Self, Error> {
+        state.check()?;
+        let w = Self::with_stripes(minutes(state.horizon_minutes), stripes)?;
+        let head = state.head_minute;
+        let len = w.exact.len() as u64;
+        let first = head - state.exact.len() as u64;
+        for (j, &[good, bad]) in (first..).zip(&state.exact) {
+            w.exact[index(j % len)].store((good, bad));
+        }
+        let g = w.layout.coarse;
+        if g != 0 {
+            let lc = w.coarse.len() as u64;
+            let first = head.div_ceil(g) - state.coarse.len() as u64;
+            for (b, &[good, bad]) in (first..).zip(&state.coarse) {
+                w.coarse[index(b % lc)].store((good, bad));
+            }
+        }
+        w.head.store(head, Ordering::Relaxed);
+        w.head_idx.store(index(head % len), Ordering::Relaxed);
+        w.head_end
+            .store(head.saturating_mul(NANOS_PER_MINUTE), Ordering::Relaxed);
+        w.since.store(
+            state.observed_since_minute.unwrap_or(NO_MINUTE),
+            Ordering::Relaxed,
+        );
+        w.stripes[0].add(state.good, state.bad);
+        Ok(w)
+    }
 }
 
 #[cfg(all(test, not(sre_loom)))]

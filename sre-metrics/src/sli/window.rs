@@ -4,7 +4,6 @@ use super::counts::WindowCounts;
 use super::layout::SliLayout;
 use super::minutes::{NANOS_PER_MINUTE, minute_of, minutes, whole_minutes};
 use super::plan::{WindowPlan, other_horizon};
-use super::state::SliWindowState;
 use super::stripes::{self, MAX_STRIPES, Stripe};
 use crate::Error;
 use crate::thread_slot::{default_slots, thread_slot};
@@ -18,13 +17,13 @@ use sre_core::sync::{AtomicU64, AtomicUsize, Ordering, fence};
 /// entry: an addition takes the loaded value as it is, where a subtraction from the live
 /// value would first copy it (x86 two-operand form).
 #[derive(Debug)]
-struct Entry {
+pub(super) struct Entry {
     neg_good: AtomicU64,
     neg_bad: AtomicU64,
 }
 
 impl Entry {
-    fn zero() -> Self {
+    pub(super) fn zero() -> Self {
         Self {
             neg_good: AtomicU64::new(0),
             neg_bad: AtomicU64::new(0),
@@ -33,14 +32,14 @@ impl Entry {
 
     /// The cumulative counts.
     #[inline]
-    fn load(&self) -> (u64, u64) {
+    pub(super) fn load(&self) -> (u64, u64) {
         let (g, b) = self.load_neg();
         (g.wrapping_neg(), b.wrapping_neg())
     }
 
     /// The cumulative counts, negated.
     #[inline]
-    fn load_neg(&self) -> (u64, u64) {
+    pub(super) fn load_neg(&self) -> (u64, u64) {
         (
             self.neg_good.load(Ordering::Relaxed),
             self.neg_bad.load(Ordering::Relaxed),
@@ -49,7 +48,7 @@ impl Entry {
 
     /// Stores cumulative counts.
     #[inline]
-    fn store(&self, (good, bad): (u64, u64)) {
+    pub(super) fn store(&self, (good, bad): (u64, u64)) {
         self.neg_good.store(good.wrapping_neg(), Ordering::Relaxed);
         self.neg_bad.store(bad.wrapping_neg(), Ordering::Relaxed);
     }
@@ -139,30 +138,30 @@ impl Entry {
 /// the default stripe count, see [`new`](Self::new)).
 pub struct SliWindow {
     /// Sequence lock and rotation try-lock: odd while a rotation writes the rings.
-    seq: AtomicU64,
+    pub(super) seq: AtomicU64,
     /// The open minute: the latest minute any caller has passed.
-    head: AtomicU64,
+    pub(super) head: AtomicU64,
     /// `head % exact.len()`, so queries need no division.
-    head_idx: AtomicUsize,
+    pub(super) head_idx: AtomicUsize,
     /// Cumulative counts at the end of minute `j`, at `j % exact.len()`.
-    exact: Box<[Entry]>,
+    pub(super) exact: Box<[Entry]>,
     /// Cumulative counts at the end of minute `b · G`, at `b % coarse.len()`.
-    coarse: Box<[Entry]>,
+    pub(super) coarse: Box<[Entry]>,
     /// The end of the open minute in nanoseconds, `head · 1 min` (saturated): a `now` at
     /// or before it falls in the open minute or an earlier one, so nothing rotates.
-    head_end: AtomicU64,
+    pub(super) head_end: AtomicU64,
     /// Live cumulative counters writers add to.
-    stripes: Box<[Stripe]>,
-    stripe_mask: usize,
-    layout: SliLayout,
+    pub(super) stripes: Box<[Stripe]>,
+    pub(super) stripe_mask: usize,
+    pub(super) layout: SliLayout,
     /// The first minute of the window's data ([`NO_MINUTE`] before any): set by the
     /// first rotation, carried through [`state`](Self::state) and
     /// [`from_state`](Self::from_state).
-    since: AtomicU64,
+    pub(super) since: AtomicU64,
 }
 
 /// [`SliWindow::since`] before the window's clock has moved.
-const NO_MINUTE: u64 = u64::MAX;
+pub(super) const NO_MINUTE: u64 = u64::MAX;
 
 impl fmt::Debug for SliWindow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -495,7 +494,7 @@ impl SliWindow {
     /// once; that thread or a later caller closes them).
     #[cold]
     #[inline(never)]
-    fn rotate(&self, m: u64) {
+    pub(super) fn rotate(&self, m: u64) {
         let s = self.seq.load(Ordering::Relaxed);
         if s & 1 != 0
             || self
@@ -550,142 +549,6 @@ impl SliWindow {
         }
         self.seq.store(s.wrapping_add(2), Ordering::Release);
     }
-
-    /// `finish(good, bad)` of the counts of each of a plan's windows as of `now` (the
-    /// plan matches this window's layout).
-    ///
-    /// The common path is one pass of the sequence-lock read: no rotation due (`now` is
-    /// not past the open minute's end: one compare, no division) and none running.
-    /// Anything else (closing minutes first, a rotation running, one that ran during the
-    /// read) takes the cold retry loop.
-    #[inline(always)]
-    fn read_plan<T, F: FnMut(u64, u64) -> T, const N: usize>(
-        &self,
-        now: Timestamp,
-        plan: &WindowPlan<N>,
-        mut finish: F,
-    ) -> [T; N] {
-        let s1 = self.seq.load(Ordering::Acquire);
-        let end = self.head_end.load(Ordering::Relaxed);
-        if s1 & 1 == 0 && now.as_nanos() <= end {
-            let out = self.read(plan, &mut finish);
-            // Seqlock reader: the loads in `read` are ordered before the re-check.
-            fence(Ordering::Acquire);
-            if self.seq.load(Ordering::Relaxed) == s1 {
-                return out;
-            }
-        }
-        self.read_plan_slow(minute_of(now), plan)
-            .map(|(good, bad)| finish(good, bad))
-    }
-
-    /// [`read_plan`](Self::read_plan) when a rotation is due, running, or ran during the
-    /// read: rotate if needed, then retry the read until it sees no rotation. Returns
-    /// each window's good and bad counts.
-    #[cold]
-    #[inline(never)]
-    fn read_plan_slow<const N: usize>(&self, t: u64, plan: &WindowPlan<N>) -> [(u64, u64); N] {
-        let mut spins = 0u32;
-        loop {
-            if t > self.head.load(Ordering::Relaxed) {
-                self.rotate(t);
-            }
-            let s1 = self.seq.load(Ordering::Acquire);
-            let head = self.head.load(Ordering::Relaxed);
-            if s1 & 1 == 0 && head >= t {
-                let out = self.read(plan, &mut |good, bad| (good, bad));
-                fence(Ordering::Acquire);
-                if self.seq.load(Ordering::Relaxed) == s1 {
-                    return out;
-                }
-            }
-            backoff(&mut spins);
-        }
-    }
-
-    /// The reads of one sequence-lock section: the live counters once, then one ring
-    /// entry per window (torn if a rotation ran meanwhile; the caller re-checks).
-    ///
-    /// Every window takes one exact-ring load at its planned offset, unrolled, without
-    /// calls or divisions. Plans with windows longer than the exact ring (horizons past
-    /// 3 days) take an out-of-line pass that also reads the coarse ring.
-    #[inline(always)]
-    fn read<T, F: FnMut(u64, u64) -> T, const N: usize>(
-        &self,
-        plan: &WindowPlan<N>,
-        finish: &mut F,
-    ) -> [T; N] {
-        let head_idx = self.head_idx.load(Ordering::Relaxed);
-        let live = stripes::sum(&self.stripes);
-        if plan.long {
-            return self
-                .read_long(head_idx, live, plan)
-                .map(|(good, bad)| finish(good, bad));
-        }
-        let exact = &*self.exact;
-        core::array::from_fn(|k| {
-            // `head_idx < len` and `w <= len`, so `i < len`. A window reaching before
-            // minute 0 (`w > head`, so `head < len`) lands on an entry of a minute in
-            // `head ..= len - 1`, not closed yet and so still (0, 0): the ring is written
-            // only for closed minutes, and until minute `len` is open those are
-            // `0 .. head` at indices `0 .. head`.
-            let (neg_good, neg_bad) = back_entry(exact, head_idx, plan.back[k]).load_neg();
-            finish(neg_good.wrapping_add(live.0), neg_bad.wrapping_add(live.1))
-        })
-    }
-
-    /// [`read`](Self::read) for a plan with windows longer than the exact ring: those
-    /// start in the coarse ring (see [`coarse_before`](Self::coarse_before)).
-    #[inline(never)]
-    fn read_long<const N: usize>(
-        &self,
-        head_idx: usize,
-        live: (u64, u64),
-        plan: &WindowPlan<N>,
-    ) -> [(u64, u64); N] {
-        let head = self.head.load(Ordering::Relaxed);
-        let len = self.exact.len();
-        let mut out = [(0, 0); N];
-        for ((o, &wm), &back) in out.iter_mut().zip(&plan.minutes).zip(&plan.back) {
-            let start = if wm <= len as u64 {
-                // As in `read`.
-                back_entry(&self.exact, head_idx, back).load()
-            } else if wm <= head {
-                self.coarse_before(head - wm)
-            } else {
-                // A window reaching before minute 0 holds everything since then.
-                (0, 0)
-            };
-            *o = (live.0.wrapping_sub(start.0), live.1.wrapping_sub(start.1));
-        }
-        out
-    }
-
-    /// The cumulative counts at the end of minute `start`, older than the exact ring:
-    /// interpolated between the coarse entries around it.
-    #[inline(never)]
-    fn coarse_before(&self, start: u64) -> (u64, u64) {
-        let g = self.layout.coarse;
-        let lc = self.coarse.len() as u64;
-        let (b0, off) = (start / g, start % g);
-        let lo = self.coarse[index(b0 % lc)].load();
-        if off == 0 {
-            return lo;
-        }
-        let hi = self.coarse[index((b0 + 1) % lc)].load();
-        (
-            interpolate(lo.0, hi.0, off, g),
-            interpolate(lo.1, hi.1, off, g),
-        )
-    }
-}
-
-/// `lo + (hi − lo) · off / g`, rounded down, in wrapping counter arithmetic.
-#[inline]
-fn interpolate(lo: u64, hi: u64, off: u64, g: u64) -> u64 {
-    let span = u128::from(hi.wrapping_sub(lo));
-    let part = span * u128::from(off) / u128::from(g);
-    lo.wrapping_add(u64::try_from(part).unwrap_or(u64::MAX))
 }
 
 /// The counts of a window with `good` good and `bad` bad events.
@@ -697,27 +560,15 @@ fn between(good: u64, bad: u64) -> WindowCounts {
     }
 }
 
-/// The entry `w` places before index `i` of `ring`, wrapping: `ring[(i − w) mod len]` for
-/// `i < len` and `w <= len`. Without wrapping (`w <= i`) that is one subtraction and the
-/// bounds check; the wrapped case adds `len` and checks again.
-#[inline(always)]
-fn back_entry(ring: &[Entry], i: usize, w: usize) -> &Entry {
-    let j = i.wrapping_sub(w);
-    match ring.get(j) {
-        Some(e) => e,
-        None => &ring[j.wrapping_add(ring.len())],
-    }
-}
-
 /// A ring index: every value passed here is below a ring length, which is a `usize`.
 #[inline]
-fn index(x: u64) -> usize {
+pub(super) fn index(x: u64) -> usize {
     usize::try_from(x).unwrap_or(usize::MAX)
 }
 
 /// Waits a little for a rotation in progress elsewhere.
 #[inline]
-fn backoff(spins: &mut u32) {
+pub(super) fn backoff(spins: &mut u32) {
     #[cfg(sre_loom)]
     {
         let _ = spins;
@@ -734,135 +585,8 @@ fn backoff(spins: &mut u32) {
     }
 }
 
-/// Saving and restoring: see [`SliWindowState`].
+/// The span of the window's data.
 impl SliWindow {
-    /// Everything needed to rebuild an equivalent window, as plain data: the horizon, the
-    /// head minute, the live cumulative counts, both rings and the first minute of data.
-    ///
-    /// One consistent cut, read under the sequence lock as queries read: an event recorded
-    /// concurrently is in the state or after it, never lost from it or counted twice in
-    /// it. It does not move the window's clock: to save "as of `now`", call
-    /// [`advance`](Self::advance) first. Allocates the two rings' entries (at most the
-    /// ring sizes of [`SliLayout`]); recorders are never blocked.
-    ///
-    /// ```
-    /// use core::time::Duration;
-    /// use sre_core::Timestamp;
-    /// use sre_metrics::sli::SliWindow;
-    ///
-    /// let sli = SliWindow::new(Duration::from_secs(6 * 3600))?;
-    /// sli.record_counts(Timestamp::from_mins(100), 990, 10);
-    /// let saved = sli.state();
-    ///
-    /// // After a restart: down from minute 100 to minute 160, which count as no data.
-    /// let back = SliWindow::from_state(saved)?;
-    /// back.record_counts(Timestamp::from_mins(160), 50, 0);
-    /// let hour = back.counts(Timestamp::from_mins(160), Duration::from_secs(3600))?;
-    /// assert_eq!((hour.good, hour.total), (50, 50)); // only the new minute
-    /// let six = back.counts(Timestamp::from_mins(160), Duration::from_secs(6 * 3600))?;
-    /// assert_eq!((six.good, six.total), (1040, 1050)); // both
-    /// assert_eq!(back.totals().total, 1050); // counters continue
-    /// # Ok::<(), sre_metrics::Error>(())
-    /// ```
-    #[must_use]
-    pub fn state(&self) -> SliWindowState {
-        let len = self.exact.len() as u64;
-        let g = self.layout.coarse;
-        let lc = self.coarse.len() as u64;
-        let mut exact = Vec::with_capacity(self.exact.len());
-        let mut coarse = Vec::with_capacity(self.coarse.len());
-        let mut spins = 0u32;
-        loop {
-            let s1 = self.seq.load(Ordering::Acquire);
-            if s1 & 1 == 0 {
-                let head = self.head.load(Ordering::Relaxed);
-                let since = self.since.load(Ordering::Relaxed);
-                let live = stripes::sum(&self.stripes);
-                exact.clear();
-                exact.extend((head - head.min(len)..head).map(|j| {
-                    let (good, bad) = self.exact[index(j % len)].load();
-                    [good, bad]
-                }));
-                coarse.clear();
-                if g != 0 {
-                    let end = head.div_ceil(g);
-                    coarse.extend((end - end.min(lc)..end).map(|b| {
-                        let (good, bad) = self.coarse[index(b % lc)].load();
-                        [good, bad]
-                    }));
-                }
-                // Seqlock reader: the loads above are ordered before the re-check.
-                fence(Ordering::Acquire);
-                if self.seq.load(Ordering::Relaxed) == s1 {
-                    return SliWindowState {
-                        horizon_minutes: self.layout.horizon,
-                        head_minute: head,
-                        observed_since_minute: (since != NO_MINUTE).then_some(since),
-                        good: live.0,
-                        bad: live.1,
-                        exact,
-                        coarse,
-                    };
-                }
-            }
-            backoff(&mut spins);
-        }
-    }
-
-    /// The window a [`state`](Self::state) was taken of, with the default stripe count
-    /// (see [`new`](Self::new)).
-    ///
-    /// At the saved head minute every query answers exactly as the saved window did, and
-    /// [`totals`](Self::totals) continues from the saved counts. Minutes between the
-    /// saved head and the first `now` after the restore hold no events: the time a
-    /// process was down reads as "no data", never as good.
-    ///
-    /// # Errors
-    ///
-    /// Everything in the state is checked (see [`SliWindowState`]): the horizon as
-    /// [`new`](Self::new) checks it, [`Error::SliStateLength`] for a ring whose length
-    /// does not match the layout at the head minute, [`Error::SliStateMinute`] for a head
-    /// or first minute out of range, [`Error::SliStateInconsistent`] for cumulative
-    /// counts that decrease with time or rings that disagree.
-    pub fn from_state(state: SliWindowState) -> Result<Self, Error> {
-        Self::from_state_with_stripes(state, default_slots())
-    }
-
-    /// [`from_state`](Self::from_state) with `stripes` striped counters (as
-    /// [`with_stripes`](Self::with_stripes)); the stripe count is not part of the state.
-    ///
-    /// # Errors
-    ///
-    /// As [`from_state`](Self::from_state), and [`Error::BadStripeCount`].
-    pub fn from_state_with_stripes(state: SliWindowState, stripes: usize) -> Result<Self, Error> {
-        state.check()?;
-        let w = Self::with_stripes(minutes(state.horizon_minutes), stripes)?;
-        let head = state.head_minute;
-        let len = w.exact.len() as u64;
-        let first = head - state.exact.len() as u64;
-        for (j, &[good, bad]) in (first..).zip(&state.exact) {
-            w.exact[index(j % len)].store((good, bad));
-        }
-        let g = w.layout.coarse;
-        if g != 0 {
-            let lc = w.coarse.len() as u64;
-            let first = head.div_ceil(g) - state.coarse.len() as u64;
-            for (b, &[good, bad]) in (first..).zip(&state.coarse) {
-                w.coarse[index(b % lc)].store((good, bad));
-            }
-        }
-        w.head.store(head, Ordering::Relaxed);
-        w.head_idx.store(index(head % len), Ordering::Relaxed);
-        w.head_end
-            .store(head.saturating_mul(NANOS_PER_MINUTE), Ordering::Relaxed);
-        w.since.store(
-            state.observed_since_minute.unwrap_or(NO_MINUTE),
-            Ordering::Relaxed,
-        );
-        w.stripes[0].add(state.good, state.bad);
-        Ok(w)
-    }
-
     /// The minute the window's data starts in: the minute of the first `now` any caller
     /// passed to [`record`](Self::record), [`counts`](Self::counts) or
     /// [`advance`](Self::advance) (0 if events stamped at time 0 came first), kept through
