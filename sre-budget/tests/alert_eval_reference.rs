@@ -9,30 +9,9 @@ use sre_budget::evaluation::{
     Comparison, EvalPolicy, RectIncident, WindowPair, closed_form, quality, replay,
 };
 use sre_core::Objective;
-use std::path::PathBuf;
-
-fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SRE_REFERENCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in [
-        "../shared/reference",
-        "../../shared/reference",
-        "../../../shared/reference",
-    ] {
-        let p = manifest.join(rel);
-        if p.is_dir() {
-            return p;
-        }
-    }
-    panic!("reference vectors not found: set SRE_REFERENCE_DIR")
-}
 
 fn load() -> Value {
-    let path = reference_dir().join("alert_eval_vectors.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
+    sre_reference::load("alert_eval_vectors.json")
 }
 
 fn f(v: &Value) -> f64 {

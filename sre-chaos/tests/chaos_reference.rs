@@ -17,30 +17,9 @@ use sre_chaos::{
 };
 use sre_core::{ManualClock, Timestamp};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SRE_REFERENCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in [
-        "../shared/reference",
-        "../../shared/reference",
-        "../../../shared/reference",
-    ] {
-        let d = manifest.join(rel);
-        if d.join("chaos_vectors.json").is_file() {
-            return d;
-        }
-    }
-    panic!("chaos_vectors.json not found: set SRE_REFERENCE_DIR")
-}
 
 fn load() -> Value {
-    let path = reference_dir().join("chaos_vectors.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
+    sre_reference::load("chaos_vectors.json")
 }
 
 fn u(v: &Value) -> u64 {

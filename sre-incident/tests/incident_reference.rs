@@ -10,25 +10,6 @@ use sre_incident::civil::{LocalTime, parse_utc};
 use sre_incident::oncall::{self, Interruption};
 use sre_incident::stats::{self, LogNormal};
 use sre_incident::{EventKind, Timeline};
-use std::path::PathBuf;
-
-fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SRE_REFERENCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in [
-        "../shared/reference",
-        "../../shared/reference",
-        "../../../shared/reference",
-    ] {
-        let p = manifest.join(rel);
-        if p.is_dir() {
-            return p;
-        }
-    }
-    panic!("reference vectors not found: set SRE_REFERENCE_DIR")
-}
 
 fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
@@ -247,9 +228,7 @@ fn check_ttest(id: &str, v: &Value) {
 
 #[test]
 fn every_vector() {
-    let path = reference_dir().join("incident_vectors.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    let doc = sre_reference::load("incident_vectors.json");
     let vectors = doc["vectors"].as_array().expect("vectors");
     assert!(!vectors.is_empty());
     for v in vectors {

@@ -17,34 +17,8 @@ use sre_scaling::hpa::{
 };
 use sre_scaling::kpa::{Kpa, KpaSpec};
 use sre_scaling::{Error, Observation, PodPhase, PodSample};
-use std::path::PathBuf;
 
-fn reference_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("SRE_REFERENCE_DIR") {
-        return PathBuf::from(d);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        manifest.join("../../shared/reference"),
-        manifest.join("../../../shared/reference"),
-    ];
-    for c in &candidates {
-        if c.join("hpa_vectors.json").is_file() {
-            return c.clone();
-        }
-    }
-    panic!(
-        "reference vectors not found: set SRE_REFERENCE_DIR or put shared/reference beside \
-         the workspace (looked in {candidates:?})"
-    );
-}
-
-fn load(name: &str) -> Value {
-    let path = reference_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use sre_reference::load;
 
 type R<T> = Result<T, String>;
 

@@ -13,21 +13,6 @@ use core::time::Duration;
 use serde_json::Value;
 use sre_loadgen_model::queueing::MMc;
 use sre_sim::{Scenario, ServiceTime, Simulation};
-use std::path::PathBuf;
-
-fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SRE_REFERENCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for up in ["../../shared/reference", "../../../shared/reference"] {
-        let d = manifest.join(up);
-        if d.is_dir() {
-            return d;
-        }
-    }
-    panic!("reference vectors not found: set SRE_REFERENCE_DIR to the folder holding erlang_c.json")
-}
 
 fn num(v: &Value) -> f64 {
     match v {
@@ -41,9 +26,7 @@ fn num(v: &Value) -> f64 {
 }
 
 fn case(name: &str) -> Value {
-    let path = reference_dir().join("erlang_c.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let all: Value = serde_json::from_str(&text).unwrap();
+    let all = sre_reference::load("erlang_c.json");
     all["cases"]
         .as_array()
         .unwrap()

@@ -2,37 +2,8 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::path::PathBuf;
 
-/// The reference directory: `SRE_REFERENCE_DIR`, else `shared/reference` beside the
-/// workspace (a fresh clone), else beside the worktree folder (the development layout).
-pub fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SRE_REFERENCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for rel in [
-        "../shared/reference",
-        "../../shared/reference",
-        "../../../shared/reference",
-    ] {
-        let dir = manifest.join(rel);
-        if dir.is_dir() {
-            return dir;
-        }
-    }
-    panic!(
-        "reference vectors not found: set SRE_REFERENCE_DIR to the folder holding canary_vectors.json"
-    )
-}
-
-/// A reference file, parsed.
-pub fn load(name: &str) -> Value {
-    let path = reference_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+pub use sre_reference::load;
 
 /// A JSON number, or NaN for null.
 pub fn num(v: &Value) -> f64 {
