@@ -187,6 +187,8 @@ impl BlackFriday {
                 min: 1,
                 max: 500,
                 target_utilization: 60.0,
+                zones: 1,
+                regions: 1,
             },
             slo: Slo {
                 objective: 99.9,
@@ -198,6 +200,7 @@ impl BlackFriday {
             schedule: self.schedule()?,
             rollout: None,
             responders: None,
+            faults: Vec::new(),
         };
         s.validate()?;
         Ok(s)

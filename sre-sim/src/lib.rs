@@ -42,6 +42,8 @@
 //! - [`scenario`]: the scenario (TOML) and its validation; [`units`]: durations in it.
 //! - [`course`]: the course's capacity plan and Black Friday as scenarios.
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
+//! - [`faults`]: servers lost, latency, errors, slowdowns and failed dependencies
+//!   injected into a run.
 //! - [`rollout`]: a new version rolled out during a run, `sre-release` deciding each step.
 //! - [`incidents`]: pages as `sre-incident` timelines with a responder model, on-call
 //!   load, and the postmortem of an incident.
@@ -58,6 +60,7 @@ pub mod baseline;
 pub mod control;
 pub mod course;
 pub mod error;
+pub mod faults;
 pub mod incidents;
 pub mod limits;
 pub mod report;

@@ -17,6 +17,7 @@
 //! | `duration / autoscaler.control_interval` | ≤ [`MAX_TICKS`] | scaling decisions |
 //! | `traffic.events` | ≤ [`MAX_LIST`] entries | rate-profile knots |
 //! | `schedule` | ≤ [`MAX_LIST`] entries | planned floors |
+//! | `faults` | ≤ [`MAX_FAULTS`] entries; a `latency` fault's `add` ≤ [`MAX_FAULT_DELAY`] | fault boundaries; requests held at once |
 //! | `slo.period` | `sre-metrics`' SLI window bound (366 days) | the window's buckets |
 //! | the predictive autoscaler's history | one sample (16 bytes) a decision over a day plus `lead` | its seasonal forecast |
 //!
@@ -50,3 +51,9 @@ pub const MAX_TICKS: u64 = 10_000_000;
 
 /// The most entries of `traffic.events` and of `schedule`.
 pub const MAX_LIST: usize = 100_000;
+
+/// The most entries of `faults`.
+pub const MAX_FAULTS: usize = 10_000;
+
+/// The longest delay a `latency` fault adds (an hour: the latency histogram's top).
+pub const MAX_FAULT_DELAY: core::time::Duration = core::time::Duration::from_secs(3600);

@@ -6,7 +6,7 @@
 //! byte-identical JSON report.
 
 /// Counts of requests by outcome: every request sent ends exactly once, in one of
-/// served (good or slow), timed out, dropped or never served, and is good or bad for the
+/// served (good or slow), timed out, dropped, failed or never served, and is good or bad for the
 /// SLO. [`adds_up`](Self::adds_up) checks it; a run never returns a report whose counts
 /// do not add up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,26 +22,30 @@ pub struct RequestCounts {
     pub slow: u64,
     /// Timed out (in the queue or in service); errors.
     pub timed_out: u64,
-    /// Refused because the queue was full; errors.
+    /// Refused because the queue was full (or too many were held by a fault); errors.
     pub dropped: u64,
+    /// Failed by a fault: injected errors, a failed dependency, or in service on a lost
+    /// server; errors.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub failed: u64,
     /// Still queued at the end of the run with no server left to take them; bad for the
     /// SLI (the client never got an answer).
     pub never_served: u64,
 }
 
 impl RequestCounts {
-    /// Bad for the SLO: slow, timed out, dropped or never served.
+    /// Bad for the SLO: slow, timed out, dropped, failed or never served.
     #[must_use]
     pub const fn bad(&self) -> u64 {
-        self.slow + self.timed_out + self.dropped + self.never_served
+        self.slow + self.timed_out + self.dropped + self.failed + self.never_served
     }
 
     /// Whether every request sent ended exactly once: `sent = served + timed_out +
-    /// dropped + never_served`, `served = good + slow`, so `sent = good + bad`.
+    /// dropped + failed + never_served`, `served = good + slow`, so `sent = good + bad`.
     ///
     /// ```
     /// use sre_sim::report::RequestCounts;
-    /// let c = RequestCounts { sent: 10, served: 7, good: 6, slow: 1, timed_out: 1, dropped: 1, never_served: 1 };
+    /// let c = RequestCounts { sent: 11, served: 7, good: 6, slow: 1, timed_out: 1, dropped: 1, failed: 1, never_served: 1 };
     /// assert!(c.adds_up());
     /// assert_eq!(c.good + c.bad(), c.sent);
     /// assert!(!RequestCounts { never_served: 0, ..c }.adds_up());
@@ -51,6 +55,7 @@ impl RequestCounts {
         let ended = u128::from(self.served)
             + u128::from(self.timed_out)
             + u128::from(self.dropped)
+            + u128::from(self.failed)
             + u128::from(self.never_served);
         ended == u128::from(self.sent)
             && u128::from(self.good) + u128::from(self.slow) == u128::from(self.served)
@@ -253,6 +258,34 @@ pub struct Report {
     /// Incidents per 12-hour shift against the course's 2.
     #[cfg_attr(feature = "serde", serde(default))]
     pub on_call: crate::incidents::OnCallLoad,
+    /// What each of the scenario's faults did, in scenario order (absent without faults).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub faults: Vec<FaultRecord>,
+}
+
+/// What one fault did during a run.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FaultRecord {
+    /// The fault's label (its `name`, or its kind).
+    pub name: String,
+    /// Its kind (`instance_loss`, `latency`, …).
+    pub kind: String,
+    /// When it started, seconds.
+    pub at_s: f64,
+    /// When it ended, seconds (`None`: it never started, the run ended first).
+    pub end_s: Option<f64>,
+    /// What ended it: `schedule` (its duration), `instant` (a loss with no duration),
+    /// `end of run`, or an experiment's abort (`experiment: …`); empty if it never started.
+    pub ended_by: String,
+    /// Servers it took (losses).
+    pub servers_lost: u64,
+    /// Requests it touched: failed, delayed, held or slowed (a loss: requests in service
+    /// that failed).
+    pub requests: u64,
 }
 
 impl Report {

@@ -375,6 +375,9 @@ fn a_request_at_the_end_of_the_clock_is_counted() {
         fn dropped(&mut self, _: u64) {
             self.0 += 1;
         }
+        fn failed(&mut self, _: u64) {
+            self.0 += 1;
+        }
     }
     let mut s = Station::new(0, 1, 0, QueueLimits::default());
     let mut c = Count::default();

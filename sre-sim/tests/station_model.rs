@@ -12,6 +12,7 @@ enum Kind {
     Served,
     TimedOut,
     Dropped,
+    Failed,
 }
 
 #[derive(Default, Debug)]
@@ -26,6 +27,9 @@ impl Outcomes for Log {
     }
     fn dropped(&mut self, now: u64) {
         self.0.push((Kind::Dropped, now, 0));
+    }
+    fn failed(&mut self, now: u64) {
+        self.0.push((Kind::Failed, now, 0));
     }
 }
 

@@ -51,6 +51,9 @@ impl Outcomes for Sink {
     fn dropped(&mut self, _now_ns: u64) {
         self.counts.dropped += 1;
     }
+    fn failed(&mut self, _now_ns: u64) {
+        self.counts.failed += 1;
+    }
 }
 
 /// One version: its pool, its outcomes, and where its current window began.

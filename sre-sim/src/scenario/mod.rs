@@ -34,6 +34,13 @@
 //! [responders]                  # optional: the incidents' responder model (these are the defaults)
 //! acknowledge_after = "5m"
 //! mitigate_after = "30m"
+//!
+//! [[faults]]                    # optional: faults injected (see `sre_sim::faults`)
+//! kind = "latency"
+//! at = "6h"
+//! duration = "30m"
+//! add = "100ms"
+//! share = 0.05
 //! ```
 //!
 //! Durations are strings with a unit (see [`units`](crate::units)). Unknown keys are
@@ -207,6 +214,14 @@ pub struct Servers {
     /// Utilization a server is planned for, percent (the capacity report's "needed").
     #[cfg_attr(feature = "serde", serde(default = "sixty"))]
     pub target_utilization: f64,
+    /// Zones the servers are spread over evenly (a `zone_loss` fault loses one zone's
+    /// share); at least `regions`.
+    #[cfg_attr(feature = "serde", serde(default = "one"))]
+    pub zones: u64,
+    /// Regions the zones are spread over evenly (a `region_loss` fault loses one region's
+    /// share).
+    #[cfg_attr(feature = "serde", serde(default = "one"))]
+    pub regions: u64,
 }
 
 #[cfg(feature = "serde")]
@@ -444,6 +459,12 @@ pub struct Scenario {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub responders: Option<crate::incidents::Responders>,
+    /// Faults injected during the run (see [`faults`](crate::faults)).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub faults: Vec<crate::faults::Fault>,
 }
 
 #[cfg(feature = "serde")]
@@ -525,6 +546,8 @@ impl Scenario {
                 min: servers.max(1),
                 max: servers.max(1),
                 target_utilization: 60.0,
+                zones: 1,
+                regions: 1,
             },
             slo: Slo {
                 objective: 99.9,
@@ -536,6 +559,7 @@ impl Scenario {
             schedule: Vec::new(),
             rollout: None,
             responders: None,
+            faults: Vec::new(),
         }
     }
 

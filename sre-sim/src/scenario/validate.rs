@@ -189,6 +189,22 @@ impl Scenario {
             ));
         }
         percent("servers.target_utilization", sv.target_utilization)?;
+        if sv.regions == 0 || sv.regions > MAX_SERVERS {
+            return Err(Error::field(
+                "servers.regions",
+                format!("is {}; give 1 to {MAX_SERVERS}", sv.regions),
+            ));
+        }
+        if sv.zones < sv.regions || sv.zones > MAX_SERVERS {
+            return Err(Error::field(
+                "servers.zones",
+                format!(
+                    "is {}; give at least servers.regions ({}) and at most {MAX_SERVERS}: \
+                     zones are spread over the regions",
+                    sv.zones, sv.regions
+                ),
+            ));
+        }
         self.slo.objective()?;
         nonzero("slo.latency_threshold", self.slo.latency_threshold)?;
         nonzero("slo.period", self.slo.period)?;
@@ -258,6 +274,7 @@ impl Scenario {
                 ));
             }
         }
+        crate::faults::validate_all(&self.faults, self.duration.0)?;
         Ok(())
     }
 }

@@ -138,19 +138,25 @@ impl Simulation {
         Ok(self.profile.clone())
     }
 
-    /// The scenario's traffic events as shaded bands for [`render_svg`](crate::svg::render_svg).
+    /// The scenario's traffic events and faults (as scheduled) as shaded bands for
+    /// [`render_svg`](crate::svg::render_svg).
     #[must_use]
     pub fn bands(&self) -> Vec<Band> {
-        self.scenario
-            .traffic
-            .events
-            .iter()
-            .map(|e| Band {
-                start_s: e.start.0.as_secs_f64(),
-                end_s: e.start.0.saturating_add(e.duration.0).as_secs_f64(),
-                label: e.name.clone(),
-            })
-            .collect()
+        let events = self.scenario.traffic.events.iter().map(|e| Band {
+            start_s: e.start.0.as_secs_f64(),
+            end_s: e.start.0.saturating_add(e.duration.0).as_secs_f64(),
+            label: e.name.clone(),
+        });
+        let faults = self.scenario.faults.iter().map(|f| Band {
+            start_s: f.at.0.as_secs_f64(),
+            end_s: f
+                .at
+                .0
+                .saturating_add(f.duration.map_or(Duration::ZERO, |d| d.0))
+                .as_secs_f64(),
+            label: f.label().to_owned(),
+        });
+        events.chain(faults).collect()
     }
 
     /// Runs the scenario: Poisson arrivals over [`rate_profile`](Self::rate_profile)
@@ -193,22 +199,31 @@ impl Simulation {
                 run.boundary(&mut station, &mut rec, next)?;
                 next = run.next_boundary();
             }
-            station.arrive(t, service_ns, &mut rec);
+            // Between faults, one predictable branch a request.
+            if run.faults.engaged() {
+                run.faults.arrive(t, service_ns, &mut station, &mut rec);
+            } else {
+                station.arrive(t, service_ns, &mut rec);
+            }
         }
         while next <= run.end {
             run.boundary(&mut station, &mut rec, next)?;
             next = run.next_boundary();
         }
+        run.faults.release_until(run.end, &mut station, &mut rec);
         station.advance(run.end, &mut rec);
         rec.flush(run.end);
         let usage = station.usage();
         run.finish_capacity(&usage);
+        // Requests still held by a fault reach the servers after the end, like those
+        // still in service.
+        run.faults.finish(run.end, &mut station, &mut rec);
         station.drain(&mut rec);
         // Requests still queued with no server left never get an answer: bad.
         rec.counts.never_served = station.queue_len();
         // Requests that finish after the end land in the window's last minutes as one batch.
         rec.flush(station.now_ns());
-        rec.counts.sent = usage.arrivals;
+        rec.counts.sent = station.usage().arrivals + run.faults.bypassed;
         if !rec.counts.adds_up() {
             return Err(Error::Internal(format!(
                 "request counts do not add up: {:?}",
@@ -225,6 +240,7 @@ impl Simulation {
             run.capacity,
             run.bad_minutes,
         );
+        let faults = run.faults.records();
         // The last evaluation's view (requests finishing after the end are not in it).
         let burn_rate = run.evaluator.budget().map_or(0.0, |b| b.consumed);
         let budget_spent = period_share(burn_rate, run.last_eval, run.period_ns);
@@ -284,6 +300,7 @@ impl Simulation {
             timeline,
             incidents,
             on_call,
+            faults,
         })
     }
 }

@@ -37,6 +37,13 @@ pub(super) struct Plan {
     /// The utilization a server is planned for, a fraction.
     pub(super) target_utilization: f64,
     pub(super) hist_config: HistogramConfig,
+    /// The scenario's seed.
+    pub(super) seed: u64,
+    /// The faults, validated.
+    pub(super) faults: Vec<crate::faults::Fault>,
+    /// Zones and regions the servers are spread over.
+    pub(super) zones: u64,
+    pub(super) regions: u64,
 }
 
 impl Plan {
@@ -74,6 +81,10 @@ impl Plan {
             target_utilization: sc.servers.target_utilization / 100.0,
             hist_config: HistogramConfig::new(HIST_LOWEST_NS, HIST_HIGHEST_NS, 3)
                 .map_err(|e| Error::Internal(format!("the latency histogram: {e}")))?,
+            seed: sc.seed,
+            faults: sc.faults.clone(),
+            zones: sc.servers.zones,
+            regions: sc.servers.regions,
         })
     }
 }

@@ -60,6 +60,10 @@ impl Outcomes for Recorder {
     fn dropped(&mut self, _now_ns: u64) {
         self.counts.dropped += 1;
     }
+    #[inline]
+    fn failed(&mut self, _now_ns: u64) {
+        self.counts.failed += 1;
+    }
 }
 
 impl Recorder {

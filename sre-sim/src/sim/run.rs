@@ -7,6 +7,7 @@ use super::plan::{Plan, PlannedFloor};
 use super::record::{Recorder, explain, ms};
 use crate::Error;
 use crate::control::Controller;
+use crate::faults::active::{Faults, PoolChange};
 use crate::report::{AlertTransition, Capacity, Interval, ScalingAction};
 use crate::station::{Station, Usage};
 use core::time::Duration;
@@ -49,6 +50,8 @@ pub(super) struct Run<'a> {
     pub(super) last_snapshot: Snapshot,
     pub(super) mean_service_secs: f64,
     pub(super) target_utilization: f64,
+    /// The scenario's faults as the run goes.
+    pub(super) faults: Faults,
 }
 
 /// The share of one full SLO period's error budget spent, from `sre-budget`'s `consumed`
@@ -107,6 +110,15 @@ impl<'a> Run<'a> {
             last_snapshot: Snapshot::empty(plan.hist_config),
             mean_service_secs: plan.mean_service_secs,
             target_utilization: plan.target_utilization,
+            faults: Faults::new(
+                &plan.faults,
+                plan.seed,
+                plan.limits.timeout_ns,
+                plan.limits
+                    .max_queue
+                    .unwrap_or(crate::limits::DEFAULT_MAX_QUEUE),
+                (plan.zones, plan.regions, plan.max),
+            ),
         }
     }
 
@@ -115,6 +127,7 @@ impl<'a> Run<'a> {
             .min(self.next_control)
             .min(self.next_report)
             .min(self.next_minute)
+            .min(self.faults.next_event())
     }
 
     /// Handles every boundary due at `t`, in the documented order.
@@ -124,7 +137,13 @@ impl<'a> Run<'a> {
         rec: &mut Recorder,
         t: u64,
     ) -> Result<(), Error> {
+        self.faults.release_until(t, station, rec);
         station.advance(t, rec);
+        if self.faults.next_event() == t {
+            let changes = self.faults.apply_due(t, station, rec);
+            self.faults.release_until(t, station, rec);
+            self.pool_changed(t, changes);
+        }
         rec.flush(t);
         if self.next_eval == t {
             self.evaluate(rec, t)?;
@@ -152,6 +171,21 @@ impl<'a> Run<'a> {
             self.next_minute = t.saturating_add(MINUTE_NS);
         }
         Ok(())
+    }
+
+    /// Records pool changes a fault made at `t` as scaling actions by `fault`.
+    pub(super) fn pool_changed(&mut self, t: u64, changes: Vec<PoolChange>) {
+        for c in changes {
+            self.actions.push(ScalingAction {
+                at_s: t as f64 / 1e9,
+                from: c.from,
+                to: c.to,
+                by: "fault".to_owned(),
+                reason: c.reason,
+            });
+            self.capacity.min_instances = self.capacity.min_instances.min(c.to);
+            self.capacity.max_instances = self.capacity.max_instances.max(c.to);
+        }
     }
 
     pub(super) fn evaluate(&mut self, rec: &Recorder, t: u64) -> Result<(), Error> {

@@ -10,7 +10,9 @@
 //! - **timed out**: the client gives up after the timeout. A request still queued then
 //!   leaves the queue without using a server; one already in service finishes (the work
 //!   is wasted) and counts as timed out, with latency = the timeout;
-//! - **dropped**: the queue was full on arrival (latency 0, an error).
+//! - **dropped**: the queue was full on arrival (latency 0, an error);
+//! - **failed**: the request was in service on a server that was lost
+//!   ([`Station::lose`]); an error.
 //!
 //! Every outcome carries the time it happened, and every outcome that happened at or
 //! before `t` has been reported when [`Station::advance`]`(t)` returns; between two
@@ -42,6 +44,9 @@ pub trait Outcomes {
     fn timed_out(&mut self, now_ns: u64, latency_ns: u64);
     /// A request was refused because the queue was full; an error.
     fn dropped(&mut self, now_ns: u64);
+    /// A request failed without an answer (its server was lost, or a fault failed it);
+    /// an error.
+    fn failed(&mut self, now_ns: u64);
 }
 
 /// Limits of a [`Station`]'s queue.
@@ -386,22 +391,43 @@ impl Station {
         // happens before `t`, and a free server takes the request.
         if self.queue.is_empty() && self.draining == 0 && self.warming.is_empty() {
             let t = self.now_ns.max(t);
-            if self.take_free_server(t, service_ns, out) {
+            if self.take_free_server(t, t, service_ns, out) {
                 self.now_ns = t;
                 self.arrivals += 1;
                 return;
             }
         }
-        self.arrive_slow(t, service_ns, out);
+        self.arrive_slow(t, t, service_ns, out);
     }
 
-    /// [`arrive`](Self::arrive) with events to process first, or no free server.
+    /// A request sent at `origin` that reaches the station at `t` (≥ the clock, ≥
+    /// `origin`; held on the way by a fault): as [`arrive`](Self::arrive), but its latency,
+    /// its wait and its timeout run from `origin`. One whose timeout has passed by `t`
+    /// times out without using a server.
+    pub fn arrive_from<O: Outcomes>(&mut self, origin: u64, t: u64, service_ns: u64, out: &mut O) {
+        if t == NONE {
+            self.arrivals += 1;
+            out.dropped(t);
+            return;
+        }
+        self.arrive_slow(origin.min(t), t, service_ns, out);
+    }
+
+    /// [`arrive`](Self::arrive) with events to process first, or no free server; the
+    /// request was sent at `origin`.
     #[inline(never)]
-    fn arrive_slow<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) {
+    fn arrive_slow<O: Outcomes>(&mut self, origin: u64, t: u64, service_ns: u64, out: &mut O) {
         self.step_to(t, out);
         let t = self.now_ns;
         self.arrivals += 1;
-        if self.take_free_server(t, service_ns, out) {
+        if origin < t
+            && let Some(to) = self.limits.timeout_ns
+            && t - origin >= to
+        {
+            out.timed_out(t, to);
+            return;
+        }
+        if self.take_free_server(t, origin, service_ns, out) {
             return;
         }
         if self
@@ -413,29 +439,72 @@ impl Station {
         } else {
             self.integrate_queue();
             self.queue.push_back(Waiting {
-                arrival_ns: t,
+                arrival_ns: origin,
                 service_ns,
             });
         }
     }
 
-    /// The earliest-free server, if it is free by `t`, takes the request in place
-    /// (reporting the one it finished, if unreported). Returns whether one did.
+    /// The earliest-free server, if it is free by `t`, takes the request sent at
+    /// `origin` ≤ `t` in place (reporting the one it finished, if unreported). Returns
+    /// whether one did.
     #[inline(always)]
-    fn take_free_server<O: Outcomes>(&mut self, t: u64, service_ns: u64, out: &mut O) -> bool {
+    fn take_free_server<O: Outcomes>(
+        &mut self,
+        t: u64,
+        origin: u64,
+        service_ns: u64,
+        out: &mut O,
+    ) -> bool {
         if let Some(&Slot { free_at, arrival }) = self.servers.peek()
             && free_at <= t
         {
             self.servers.replace_top(Slot {
                 free_at: t.saturating_add(service_ns),
-                arrival: t,
+                arrival: origin,
             });
             Self::finished(self.limits, free_at, arrival, out);
             self.started += 1;
             self.started_work += u128::from(service_ns);
+            // Zero on the common path (a request reaches the station when it is sent).
+            self.wait_sum += u128::from(t - origin);
             return true;
         }
         false
+    }
+
+    /// Loses `k` servers at once at the current time (call [`advance`](Self::advance)
+    /// first): ready servers first, then servers warming up (newest first). A lost server's
+    /// request in service fails (its unfinished work is not counted as done); a request it
+    /// had finished is reported as usual. Servers draining count among those lost first:
+    /// they were leaving anyway. Returns how many were lost (at most the servers
+    /// provisioned). O(servers).
+    pub fn lose<O: Outcomes>(&mut self, k: u64, out: &mut O) -> u64 {
+        self.integrate();
+        let now = self.now_ns;
+        let limits = self.limits;
+        let mut lost = 0;
+        while lost < k {
+            let Some(slot) = self.servers.pop_last() else {
+                break;
+            };
+            lost += 1;
+            if slot.arrival == NONE {
+                continue;
+            }
+            if slot.free_at <= now {
+                Self::finished(limits, slot.free_at, slot.arrival, out);
+            } else {
+                self.started_work -= u128::from(slot.free_at - now);
+                out.failed(now);
+            }
+        }
+        while lost < k && self.warming.pop_back().is_some() {
+            lost += 1;
+        }
+        // Draining is a count of busy servers to retire; it cannot exceed those left busy.
+        self.draining = self.draining.min(self.busy());
+        lost
     }
 
     /// Sets the pool to `target` servers at the current time (call [`advance`](Self::advance)
@@ -516,6 +585,7 @@ mod tests {
         served: Vec<(u64, u64)>,
         timed_out: Vec<(u64, u64)>,
         dropped: Vec<u64>,
+        failed: Vec<u64>,
     }
     impl Outcomes for Log {
         fn served(&mut self, now: u64, l: u64) {
@@ -526,6 +596,9 @@ mod tests {
         }
         fn dropped(&mut self, now: u64) {
             self.dropped.push(now);
+        }
+        fn failed(&mut self, now: u64) {
+            self.failed.push(now);
         }
     }
 

@@ -101,6 +101,16 @@ impl Servers {
         self.len += 1;
     }
 
+    /// Removes and returns the server in the last place (an arbitrary server: which one
+    /// depends on the heap's history); what is left is still a heap. O(1).
+    pub(super) fn pop_last(&mut self) -> Option<Slot> {
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        Some(core::mem::replace(&mut self.slots[self.len], EMPTY))
+    }
+
     /// Removes and returns the earliest-free server.
     pub(super) fn pop(&mut self) -> Option<Slot> {
         let top = *self.peek()?;
