@@ -47,6 +47,10 @@
 //! end (they warm up like any new server). A client that times out while its request is
 //! held by a `latency` or `wait` fault gets a timeout at its send time plus the timeout.
 //!
+//! Requests a fault fails, or holds, reach the servers late or never: the autoscaler's
+//! request rate and the timeline's `rps` count the requests that reached the servers, and
+//! `requests.sent` counts every request sent.
+//!
 //! Draws (which requests a `share` or `probability` picks) come from a stream of their own
 //! seeded from the scenario's seed: a fault changes nothing outside its window, and the
 //! same scenario gives the same run. Between faults the simulator's request path is the
