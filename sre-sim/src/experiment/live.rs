@@ -286,12 +286,7 @@ impl Live {
         Vec<PoolChange>,
     ) {
         let clock = ManualClock::new(ts(self.p.before_ns));
-        let ends: Vec<u64> = self
-            .p
-            .schedule
-            .iter()
-            .map(|&(_, end)| end.min(t))
-            .collect();
+        let ends: Vec<u64> = self.p.schedule.iter().map(|&(_, end)| end.min(t)).collect();
         let mut probes = ReplayProbes {
             before: &self.before,
             after: with_after.then_some(self.after.as_slice()),

@@ -99,11 +99,11 @@ mod spec;
 mod validate;
 
 pub use journal::{
-    AbortRecord, ExperimentJournal, MethodRecord, ProbeRecord, RollbackRecord,
-    SteadyStateRecord, SteadyStates,
+    AbortRecord, ExperimentJournal, MethodRecord, ProbeRecord, RollbackRecord, SteadyStateRecord,
+    SteadyStates,
 };
-pub use spec::{Above, AbortCondition, ExperimentSpec, Signal, SteadyStateProbe};
-pub(crate) use validate::{Program, compile};
+pub use spec::{AbortCondition, Above, ExperimentSpec, Signal, SteadyStateProbe};
 pub use validate::{
     DEFAULT_SETTLE, DEFAULT_TICK, MAX_NAME, MAX_PROBES, MAX_TEXT, MAX_TOLERANCE_CHARS,
 };
+pub(crate) use validate::{Program, compile};

@@ -1,7 +1,7 @@
 //! [`compile`]: an [`ExperimentSpec`] checked against its scenario (every error names its
 //! field) and turned into the [`Program`] a run follows.
 
-use super::spec::{Above, AbortCondition, ExperimentSpec, Signal, SteadyStateProbe};
+use super::spec::{AbortCondition, Above, ExperimentSpec, Signal, SteadyStateProbe};
 use crate::Error;
 use crate::limits::MAX_TICKS;
 use crate::scenario::{Scenario, Span};
@@ -126,7 +126,10 @@ fn quantile(field: &str, q: Option<f64>) -> Result<f64, Error> {
     if q.is_finite() && (0.0..=1.0).contains(&q) {
         Ok(q)
     } else {
-        Err(err(field, format!("is {q}; give a quantile in [0, 1], e.g. 0.99")))
+        Err(err(
+            field,
+            format!("is {q}; give a quantile in [0, 1], e.g. 0.99"),
+        ))
     }
 }
 
@@ -214,7 +217,10 @@ fn condition(
         Some(Above::Number(x)) => Err(err(f(field), format!("is {x}; give a finite number >= 0"))),
         Some(Above::Duration(d)) => Err(err(
             f(field),
-            format!("is {:?}, a duration; this signal takes a number, e.g. 0.05", d.0),
+            format!(
+                "is {:?}, a duration; this signal takes a number, e.g. 0.05",
+                d.0
+            ),
         )),
         None => Err(err(f(field), "is missing; give the threshold, e.g. 0.05")),
     };
@@ -304,7 +310,9 @@ fn condition(
                         Some(Above::Number(x)) => {
                             return Err(err(
                                 f("above"),
-                                format!("is {x}; a `quantile` condition takes a duration, e.g. \"500ms\""),
+                                format!(
+                                    "is {x}; a `quantile` condition takes a duration, e.g. \"500ms\""
+                                ),
                             ));
                         }
                         None => {
@@ -322,7 +330,10 @@ fn condition(
                 }
                 Signal::Rate => {
                     let expected = c.expected.ok_or_else(|| {
-                        err(f("expected"), "is missing; give the expected rate per `per`")
+                        err(
+                            f("expected"),
+                            "is missing; give the expected rate per `per`",
+                        )
                     })?;
                     if !(expected.is_finite() && expected > 0.0) {
                         return Err(err(
@@ -331,7 +342,10 @@ fn condition(
                         ));
                     }
                     let tolerance = c.tolerance.ok_or_else(|| {
-                        err(f("tolerance"), "is missing; give the relative deviation, e.g. 0.5")
+                        err(
+                            f("tolerance"),
+                            "is missing; give the relative deviation, e.g. 0.5",
+                        )
                     })?;
                     if !(tolerance.is_finite() && tolerance >= 0.0) {
                         return Err(err(
@@ -380,7 +394,10 @@ pub(crate) fn compile(spec: &ExperimentSpec, scenario: &Scenario) -> Result<Prog
             let field = format!("experiment.method[{j}]");
             text(&field, name, MAX_NAME)?;
             if spec.method[..j].contains(name) {
-                return Err(err(field, format!("repeats {name:?}; name each fault once")));
+                return Err(err(
+                    field,
+                    format!("repeats {name:?}; name each fault once"),
+                ));
             }
             let before = m.len();
             m.extend((0..faults.len()).filter(|&i| faults[i].label() == name));
@@ -436,7 +453,10 @@ pub(crate) fn compile(spec: &ExperimentSpec, scenario: &Scenario) -> Result<Prog
     // The guard's clock.
     let tick = spec.tick.map_or(DEFAULT_TICK, |t| t.0);
     if tick.is_zero() {
-        return Err(err("experiment.tick", "is zero; give an interval, e.g. \"10s\""));
+        return Err(err(
+            "experiment.tick",
+            "is zero; give an interval, e.g. \"10s\"",
+        ));
     }
     if run.as_nanos() / tick.as_nanos() > u128::from(MAX_TICKS) {
         return Err(err(
