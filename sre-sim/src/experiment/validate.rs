@@ -92,7 +92,7 @@ fn nanos(d: Duration) -> u64 {
 /// A window of the SLI: whole minutes, above zero, at most the SLO period.
 fn window(field: &str, w: Span, period: Duration) -> Result<Duration, Error> {
     let ns = w.0.as_nanos();
-    if ns == 0 || ns % u128::from(MINUTE_NS) != 0 {
+    if ns == 0 || !ns.is_multiple_of(u128::from(MINUTE_NS)) {
         return Err(err(
             field,
             format!(
