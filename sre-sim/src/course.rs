@@ -201,6 +201,7 @@ impl BlackFriday {
             rollout: None,
             responders: None,
             faults: Vec::new(),
+            experiment: None,
         };
         s.validate()?;
         Ok(s)

@@ -44,6 +44,8 @@
 //! - [`report`]: what a run produced; [`svg`]: the picture of it.
 //! - [`faults`]: servers lost, latency, errors, slowdowns and failed dependencies
 //!   injected into a run.
+//! - [`experiment`]: Chaos Toolkit experiments on a run's faults — steady state, abort
+//!   conditions every tick, rollback, the journal.
 //! - [`rollout`]: a new version rolled out during a run, `sre-release` deciding each step.
 //! - [`incidents`]: pages as `sre-incident` timelines with a responder model, on-call
 //!   load, and the postmortem of an incident.
@@ -60,6 +62,7 @@ pub mod baseline;
 pub mod control;
 pub mod course;
 pub mod error;
+pub mod experiment;
 pub mod faults;
 pub mod incidents;
 pub mod limits;

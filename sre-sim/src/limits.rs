@@ -18,6 +18,7 @@
 //! | `traffic.events` | ≤ [`MAX_LIST`] entries | rate-profile knots |
 //! | `schedule` | ≤ [`MAX_LIST`] entries | planned floors |
 //! | `faults` | ≤ [`MAX_FAULTS`] entries; a `latency` fault's `add` ≤ [`MAX_FAULT_DELAY`] | fault boundaries; requests held at once |
+//! | `experiment` | at most [`MAX_PROBES`](crate::experiment::MAX_PROBES) probes and `sre-chaos`' `MAX_CONDITIONS` abort conditions; `duration / experiment.tick` ≤ [`MAX_TICKS`] | SLI reads per check and per tick |
 //! | `slo.period` | `sre-metrics`' SLI window bound (366 days) | the window's buckets |
 //! | the predictive autoscaler's history | one sample (16 bytes) a decision over a day plus `lead` | its seasonal forecast |
 //!

@@ -264,6 +264,12 @@ pub struct Report {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub faults: Vec<FaultRecord>,
+    /// The experiment's journal (absent without an `[experiment]`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub experiment: Option<crate::experiment::ExperimentJournal>,
 }
 
 /// What one fault did during a run.
@@ -279,7 +285,9 @@ pub struct FaultRecord {
     /// When it ended, seconds (`None`: it never started, the run ended first).
     pub end_s: Option<f64>,
     /// What ended it: `schedule` (its duration), `instant` (a loss with no duration),
-    /// `end of run`, or an experiment's abort (`experiment: …`); empty if it never started.
+    /// `end of run`, an experiment's abort (`experiment abort: <cause>`), or, for a fault
+    /// that never started (`end_s` absent), why (`experiment: method skipped …`); empty if
+    /// it never started for lack of time.
     pub ended_by: String,
     /// Servers it took (losses).
     pub servers_lost: u64,

@@ -170,7 +170,10 @@ impl Faults {
         {
             self.next += 1;
             if e.start {
-                self.start(e.fault, t, station, out, &mut changes);
+                // A fault cancelled before its start never starts.
+                if self.records[e.fault].ended_by.is_empty() {
+                    self.start(e.fault, t, station, out, &mut changes);
+                }
             } else if self.records[e.fault].ended_by.is_empty() {
                 self.end(e.fault, t, "schedule", station, out, &mut changes);
             }
@@ -193,6 +196,14 @@ impl Faults {
             self.end(i, t, why, station, out, &mut changes);
         }
         changes
+    }
+
+    /// Cancels fault `i` if it has not started: it never starts, and its record says
+    /// `why` with no end (an experiment's method skipped or aborted before it).
+    pub(crate) fn cancel(&mut self, i: usize, why: &str) {
+        if !self.started[i] && self.records[i].ended_by.is_empty() {
+            self.records[i].ended_by = why.to_owned();
+        }
     }
 
     fn start<O: Outcomes>(

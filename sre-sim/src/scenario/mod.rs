@@ -41,6 +41,18 @@
 //! duration = "30m"
 //! add = "100ms"
 //! share = 0.05
+//!
+//! [experiment]                  # optional: some faults as a chaos experiment (see `sre_sim::experiment`)
+//! title = "slow network"
+//! method = ["latency"]
+//! [[experiment.steady_state]]
+//! signal = "error_ratio"
+//! window = "5m"
+//! tolerance = [0.0, 0.001]
+//! [[experiment.abort]]
+//! signal = "error_ratio"
+//! window = "1m"
+//! above = 0.05
 //! ```
 //!
 //! Durations are strings with a unit (see [`units`](crate::units)). Unknown keys are
@@ -465,6 +477,12 @@ pub struct Scenario {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub faults: Vec<crate::faults::Fault>,
+    /// Some of the faults as a chaos experiment (see [`experiment`](crate::experiment)).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub experiment: Option<crate::experiment::ExperimentSpec>,
 }
 
 #[cfg(feature = "serde")]
@@ -560,6 +578,7 @@ impl Scenario {
             rollout: None,
             responders: None,
             faults: Vec::new(),
+            experiment: None,
         }
     }
 

@@ -275,6 +275,9 @@ impl Scenario {
             }
         }
         crate::faults::validate_all(&self.faults, self.duration.0)?;
+        if let Some(e) = &self.experiment {
+            crate::experiment::compile(e, self)?;
+        }
         Ok(())
     }
 }

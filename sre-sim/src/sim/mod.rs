@@ -16,8 +16,12 @@
 //! 5. Every report interval a timeline point: rate, servers, latency quantiles of the
 //!    interval (a histogram snapshot delta), budget remaining.
 //!
+//! 6. With an [`experiment`](crate::experiment), at its instants: the steady-state checks,
+//!    and every tick while its method runs, its guard (an abort ends the method's faults).
+//!
 //! Boundaries (evaluation, control, report, and every whole minute) that fall on the same
-//! instant run in that order: evaluation, control, report. At each boundary the station
+//! instant run in that order: evaluation, control, report. Faults start and end before
+//! them, the experiment's before check before the faults, its guard after them. At each boundary the station
 //! settles every outcome up to it, so each request lands in the histogram interval and
 //! the SLI minute in which it completed. Requests still in service at the end finish
 //! (and are counted) after it, but capacity is integrated up to the end only.
@@ -241,6 +245,11 @@ impl Simulation {
             run.bad_minutes,
         );
         let faults = run.faults.records();
+        let experiment = run
+            .experiment
+            .take()
+            .map(|x| x.finish(&faults))
+            .transpose()?;
         // The last evaluation's view (requests finishing after the end are not in it).
         let burn_rate = run.evaluator.budget().map_or(0.0, |b| b.consumed);
         let budget_spent = period_share(burn_rate, run.last_eval, run.period_ns);
@@ -301,6 +310,7 @@ impl Simulation {
             incidents,
             on_call,
             faults,
+            experiment,
         })
     }
 }

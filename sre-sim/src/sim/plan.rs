@@ -44,6 +44,8 @@ pub(super) struct Plan {
     /// Zones and regions the servers are spread over.
     pub(super) zones: u64,
     pub(super) regions: u64,
+    /// The experiment, checked against the scenario.
+    pub(super) experiment: Option<crate::experiment::Program>,
 }
 
 impl Plan {
@@ -85,6 +87,11 @@ impl Plan {
             faults: sc.faults.clone(),
             zones: sc.servers.zones,
             regions: sc.servers.regions,
+            experiment: sc
+                .experiment
+                .as_ref()
+                .map(|e| crate::experiment::compile(e, sc))
+                .transpose()?,
         })
     }
 }

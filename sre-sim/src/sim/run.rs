@@ -7,6 +7,7 @@ use super::plan::{Plan, PlannedFloor};
 use super::record::{Recorder, explain, ms};
 use crate::Error;
 use crate::control::Controller;
+use crate::experiment::live::{Live, Observed};
 use crate::faults::active::{Faults, PoolChange};
 use crate::report::{AlertTransition, Capacity, Interval, ScalingAction};
 use crate::station::{Station, Usage};
@@ -52,6 +53,17 @@ pub(super) struct Run<'a> {
     pub(super) target_utilization: f64,
     /// The scenario's faults as the run goes.
     pub(super) faults: Faults,
+    /// The experiment on some of the faults, if the scenario has one.
+    pub(super) experiment: Option<Live>,
+}
+
+impl Observed for Recorder {
+    fn sli(&self) -> &sre_metrics::SliWindow {
+        &self.sli
+    }
+    fn latency(&self) -> &sre_metrics::Histogram {
+        &self.hist
+    }
 }
 
 /// The share of one full SLO period's error budget spent, from `sre-budget`'s `consumed`
@@ -119,6 +131,11 @@ impl<'a> Run<'a> {
                     .unwrap_or(crate::limits::DEFAULT_MAX_QUEUE),
                 (plan.zones, plan.regions, plan.max),
             ),
+            experiment: plan.experiment.as_ref().map(|p| {
+                let labels: Vec<String> =
+                    plan.faults.iter().map(|f| f.label().to_owned()).collect();
+                Live::new(p, &labels)
+            }),
         }
     }
 
@@ -128,6 +145,12 @@ impl<'a> Run<'a> {
             .min(self.next_report)
             .min(self.next_minute)
             .min(self.faults.next_event())
+            .min(self.experiment.as_ref().map_or(u64::MAX, Live::next_at))
+    }
+
+    /// Whether the experiment acts at `t`.
+    fn experiment_due(&self, t: u64) -> bool {
+        self.experiment.as_ref().is_some_and(|x| x.next_at() <= t)
     }
 
     /// Handles every boundary due at `t`, in the documented order.
@@ -139,12 +162,27 @@ impl<'a> Run<'a> {
     ) -> Result<(), Error> {
         self.faults.release_until(t, station, rec);
         station.advance(t, rec);
+        if self.experiment_due(t)
+            && let Some(x) = self.experiment.as_mut()
+        {
+            // The before check sees the run up to `t`, without the faults due at `t`.
+            rec.flush(t);
+            let changes = x.before_faults(t, &mut self.faults, station, rec);
+            self.pool_changed(t, changes);
+        }
         if self.faults.next_event() == t {
             let changes = self.faults.apply_due(t, station, rec);
             self.faults.release_until(t, station, rec);
             self.pool_changed(t, changes);
         }
         rec.flush(t);
+        if self.experiment_due(t)
+            && let Some(x) = self.experiment.as_mut()
+        {
+            let changes = x.after_faults(t, &mut self.faults, station, rec)?;
+            self.pool_changed(t, changes);
+            rec.flush(t);
+        }
         if self.next_eval == t {
             self.evaluate(rec, t)?;
             self.last_eval = t;
