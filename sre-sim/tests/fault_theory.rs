@@ -74,10 +74,7 @@ fn run(sc: Scenario) -> Report {
 /// The send times of `sc`'s run, drawn independently of the simulator from the same
 /// `Poisson` stream (`Simulation::run` seeds it with the scenario's seed), in ns.
 fn sends(sc: &Scenario) -> Vec<u64> {
-    let profile = Simulation::new(sc.clone())
-        .unwrap()
-        .rate_profile()
-        .unwrap();
+    let profile = Simulation::new(sc.clone()).unwrap().rate_profile().unwrap();
     let end = sc.duration.nanos();
     Poisson::new(profile, sc.seed, Timestamp::ZERO)
         .map(|t| t.as_nanos())
@@ -142,9 +139,7 @@ fn binomial(what: &str, count: u64, n: u64, p: f64, failures: &mut Vec<String>) 
         100.0 * (cf / (nf * p) - 1.0)
     );
     if z.abs() > 5.0 {
-        failures.push(format!(
-            "{what}: {count} of {n}, expected {p}: z = {z:.2}"
-        ));
+        failures.push(format!("{what}: {count} of {n}, expected {p}: z = {z:.2}"));
     }
 }
 
@@ -157,7 +152,15 @@ fn pass(failures: Vec<String>) {
 
 /// Runs c servers that lose k at 1 s, at an offered load `a` (Erlangs), for about
 /// `requests` requests; compares against Erlang C for c − k servers.
-fn loss_case(c: u64, k: u64, a: f64, requests: f64, seed: u64, tol: f64, failures: &mut Vec<String>) {
+fn loss_case(
+    c: u64,
+    k: u64,
+    a: f64,
+    requests: f64,
+    seed: u64,
+    tol: f64,
+    failures: &mut Vec<String>,
+) {
     let rps = a * MU;
     let mut sc = pool("loss", rps, exponential(), c, requests);
     sc.seed = seed;
@@ -183,8 +186,13 @@ fn loss_case(c: u64, k: u64, a: f64, requests: f64, seed: u64, tol: f64, failure
     assert_eq!(r.capacity.min_instances, c - k);
     let q = &r.queueing;
     let n = r.requests.sent;
-    Agreement::new(label("mean wait (s)"), n, q.mean_wait_ms / 1e3, m.mean_wait())
-        .within(tol, failures);
+    Agreement::new(
+        label("mean wait (s)"),
+        n,
+        q.mean_wait_ms / 1e3,
+        m.mean_wait(),
+    )
+    .within(tol, failures);
     Agreement::new(label("Lq"), n, q.mean_queue_len, m.mean_queue_len()).within(tol, failures);
     Agreement::new(
         label("utilization"),
@@ -229,7 +237,15 @@ impl Outcomes for Tally {
 /// P(wait) of a station of c servers that loses k at 1 s: the share of the arrivals after
 /// the loss that find every server busy and queue (Poisson arrivals see time averages),
 /// against Erlang C for c − k.
-fn p_wait_case(c: u64, k: u64, a: f64, requests: f64, seed: u64, tol: f64, failures: &mut Vec<String>) {
+fn p_wait_case(
+    c: u64,
+    k: u64,
+    a: f64,
+    requests: f64,
+    seed: u64,
+    tol: f64,
+    failures: &mut Vec<String>,
+) {
     let rps = a * MU;
     let sc = pool("p_wait", rps, exponential(), c, requests);
     let profile = Simulation::new(sc.clone()).unwrap().rate_profile().unwrap();
@@ -335,7 +351,10 @@ fn latency_share_case(share: f64, requests: f64, failures: &mut Vec<String>) {
     // Exact only if no request waited for a server: a wait would show here.
     let dr = late.queueing.mean_response_ms - base.queueing.mean_response_ms;
     let exact = delayed as f64 * add_ms / served;
-    assert!((dr - exact).abs() < 1e-9 * late.queueing.mean_response_ms, "{dr} vs {exact}");
+    assert!(
+        (dr - exact).abs() < 1e-9 * late.queueing.mean_response_ms,
+        "{dr} vs {exact}"
+    );
     Agreement::new(
         format!("latency share {share}: mean response + (ms)"),
         late.requests.sent,
@@ -361,7 +380,15 @@ fn latency_on_a_share_adds_share_times_its_delay() {
 // ---------------------------------------------------------------------------------------
 // Slowdown: M/M/c with μ/f.
 
-fn slowdown_case(c: u32, f: f64, rho: f64, requests: f64, seed: u64, tol: f64, failures: &mut Vec<String>) {
+fn slowdown_case(
+    c: u32,
+    f: f64,
+    rho: f64,
+    requests: f64,
+    seed: u64,
+    tol: f64,
+    failures: &mut Vec<String>,
+) {
     let mu = MU / f;
     let rps = rho * f64::from(c) * mu;
     let mut sc = pool("slowdown", rps, exponential(), u64::from(c), requests);
@@ -376,8 +403,13 @@ fn slowdown_case(c: u32, f: f64, rho: f64, requests: f64, seed: u64, tol: f64, f
     let n = r.requests.sent;
     let label = |q: &str| format!("slowdown ×{f}: M/M/{c} at μ/f {q}");
     let q = &r.queueing;
-    Agreement::new(label("mean wait (s)"), n, q.mean_wait_ms / 1e3, m.mean_wait())
-        .within(tol, failures);
+    Agreement::new(
+        label("mean wait (s)"),
+        n,
+        q.mean_wait_ms / 1e3,
+        m.mean_wait(),
+    )
+    .within(tol, failures);
     Agreement::new(
         label("mean response (s)"),
         n,
@@ -416,7 +448,13 @@ fn errors_fail_a_binomial_share() {
     }];
     let r = run(sc);
     assert_eq!(r.faults[0].requests, r.requests.failed);
-    binomial("errors p = 0.05: failed", r.requests.failed, r.requests.sent, p, &mut failures);
+    binomial(
+        "errors p = 0.05: failed",
+        r.requests.failed,
+        r.requests.sent,
+        p,
+        &mut failures,
+    );
     pass(failures);
 }
 
@@ -495,7 +533,10 @@ fn waiting_dependency(timeout: Option<Duration>) {
     }];
     let times = sends(&sc);
     let (a, b) = (Span(at).nanos(), Span(at + d).nanos());
-    let (s_ns, tau) = (Span(sigma).nanos(), timeout.map_or(u64::MAX, |t| Span(t).nanos()));
+    let (s_ns, tau) = (
+        Span(sigma).nanos(),
+        timeout.map_or(u64::MAX, |t| Span(t).nanos()),
+    );
     let (mut timed_out, mut held, mut gave_up_held) = (0u64, 0u64, 0u64);
     let mut served_latency: u128 = 0;
     for &t in &times {
@@ -525,7 +566,10 @@ fn waiting_dependency(timeout: Option<Duration>) {
     assert_eq!(r.faults[0].requests, held);
     assert_eq!(r.requests.timed_out, timed_out);
     assert_eq!(r.requests.served, served);
-    assert_eq!(r.requests.failed + r.requests.dropped + r.requests.never_served, 0);
+    assert_eq!(
+        r.requests.failed + r.requests.dropped + r.requests.never_served,
+        0
+    );
     assert!((r.queueing.mean_response_ms - mean_ms).abs() < 1e-9 * mean_ms);
     if timeout.is_some() {
         assert!(gave_up_held > 100 && gave_up_held < timed_out);
@@ -564,7 +608,12 @@ fn zone_and_region_losses_take_their_share() {
     ];
     // The pool by hand: 10 − 1 = 9; a zone of 9 over 6 is ⌈1.5⌉ = 2 → 7; a region of 7
     // over 3 is ⌈2.33⌉ = 3 → 4, put back at 45 s → 7; a zone of 7 over 6 is 2 → 5.
-    let want = [(10.0, 10, 9, 1), (20.0, 9, 7, 2), (30.0, 7, 4, 3), (60.0, 7, 5, 2)];
+    let want = [
+        (10.0, 10, 9, 1),
+        (20.0, 9, 7, 2),
+        (30.0, 7, 4, 3),
+        (60.0, 7, 5, 2),
+    ];
     let r = run(sc);
     for (rec, &(_, _, _, lost)) in r.faults.iter().zip(&want) {
         assert_eq!(rec.servers_lost, lost, "{rec:?}");
@@ -575,8 +624,10 @@ fn zone_and_region_losses_take_their_share() {
         .filter(|s| s.by == "fault")
         .map(|s| (s.at_s, s.from, s.to))
         .collect();
-    let mut expected: Vec<(f64, u64, u64)> =
-        want.iter().map(|&(at, from, to, _)| (at, from, to)).collect();
+    let mut expected: Vec<(f64, u64, u64)> = want
+        .iter()
+        .map(|&(at, from, to, _)| (at, from, to))
+        .collect();
     expected.insert(3, (45.0, 4, 7));
     assert_eq!(by_fault, expected, "{:?}", r.scaling);
     assert_eq!(r.faults[2].ended_by, "schedule");
