@@ -655,3 +655,43 @@ fn fault_theory_over_ten_million_requests() {
     errors_case(0.1, 1e7, 0.02, &mut failures);
     pass(failures);
 }
+
+/// A zero-length window is refused, naming the fault's `duration`, for every kind.
+#[test]
+fn zero_length_faults_are_refused() {
+    let sc = pool("zero", 100.0, exponential(), 4, 1e3);
+    for kind in [
+        FaultKind::InstanceLoss,
+        FaultKind::ZoneLoss,
+        FaultKind::RegionLoss,
+        FaultKind::Latency,
+        FaultKind::Errors,
+        FaultKind::Slowdown,
+        FaultKind::Dependency,
+    ] {
+        let mut f = Fault {
+            duration: Some(Span(Duration::ZERO)),
+            ..fault(kind, 1.0)
+        };
+        match kind {
+            FaultKind::InstanceLoss => f.servers = Some(1),
+            FaultKind::Latency => f.add = Some(Span::secs(1)),
+            FaultKind::Errors => f.probability = Some(0.5),
+            FaultKind::Slowdown => f.factor = Some(2.0),
+            _ => {}
+        }
+        let mut bad = sc.clone();
+        bad.faults = vec![f.clone()];
+        match Simulation::new(bad) {
+            Err(sre_sim::Error::Scenario { field, .. }) => {
+                assert_eq!(field, "faults[0].duration", "{kind:?}");
+            }
+            other => panic!("{kind:?}: {other:?}"),
+        }
+        // The same fault with a window runs.
+        f.duration = Some(Span::secs(1));
+        let mut good = sc.clone();
+        good.faults = vec![f];
+        run(good);
+    }
+}
