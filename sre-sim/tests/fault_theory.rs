@@ -344,7 +344,10 @@ fn latency_share_case(share: f64, requests: f64, failures: &mut Vec<String>) {
     }];
     let (base, late) = (run(sc), run(faulted));
     same_requests(&base, &late);
-    assert!(base.queueing.mean_wait_ms <= 0.0, "no request waited for a server");
+    assert!(
+        base.queueing.mean_wait_ms <= 0.0,
+        "no request waited for a server"
+    );
     let delayed = late.faults[0].requests;
     let add_ms = add.as_secs_f64() * 1e3;
     let served = late.requests.served as f64;
