@@ -1,5 +1,8 @@
 //! Scenario files generated across the whole accepted range of every field, and past it
-//! (absurd rates, pools, durations, intervals, queues): each is refused with an error
+//! (absurd rates, pools, durations, intervals, queues, and `[[faults]]` of every kind
+//! with absurd but valid values: a fault as long as the run, a slowdown of 1000, a
+//! latency of an hour, a loss of every server, zones and regions past the pool, and
+//! fields a kind does not use): each is refused with an error
 //! naming a field, or runs to a report whose counts add up, at a cost within the
 //! documented bounds ([`sre_sim::limits`]): the expected requests within
 //! `MAX_EXPECTED_REQUESTS`, and — for the runs small enough to make here — the requests
@@ -39,6 +42,8 @@ const BYTES_PER_REQUEST: u64 = 64;
 const BYTES_PER_BOUNDARY: u64 = 2048;
 const BYTES_PER_REPORT_POINT: u64 = 512 << 10;
 const BYTES_PER_SERVER: u64 = 512;
+/// A fault's record, its label and its share of the pool changes' reasons.
+const BYTES_PER_FAULT: u64 = 1024;
 
 /// A duration in scenario syntax from a nanosecond count spread over 1 ns … 10^21 ns.
 fn duration() -> impl Strategy<Value = String> {
@@ -86,6 +91,96 @@ struct Raw {
     evaluation: String,
     policy: Option<(u8, String, String)>,
     schedule: Vec<(String, u64)>,
+    zones: (u64, u64),
+    faults: Vec<RawFault>,
+}
+
+/// One `[[faults]]` entry: every field optional, so a kind may lack what it needs or
+/// carry what it does not use.
+#[derive(Debug, Clone)]
+struct RawFault {
+    kind: u8,
+    at: String,
+    duration: Option<String>,
+    servers: Option<u64>,
+    add: Option<String>,
+    share: Option<f64>,
+    probability: Option<f64>,
+    factor: Option<f64>,
+    effect: Option<u8>,
+}
+
+const FAULT_KINDS: [&str; 7] = [
+    "instance_loss",
+    "zone_loss",
+    "region_loss",
+    "latency",
+    "errors",
+    "slowdown",
+    "dependency",
+];
+
+/// A fault with the fields its kind needs, at plausible values (or their extremes).
+fn plausible_fault() -> impl Strategy<Value = RawFault> {
+    (
+        0u8..7,
+        prop_oneof![secs(0, 60), secs(0, 4 * 3600)],
+        prop_oneof![secs(1, 900), secs(1, 30), Just("100d".to_owned())],
+        prop_oneof![1u64..5, Just(MAX_SERVERS)],
+        prop_oneof![
+            (1u64..2_000).prop_map(|n| format!("{n}ms")),
+            Just("1h".to_owned())
+        ],
+        prop_oneof![0.001f64..=1.0, Just(1.0)],
+        prop_oneof![1.0f64..10.0, Just(1000.0)],
+        0u8..2,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(kind, at, duration, servers, add, fraction, factor, effect, lasts)| {
+                let k = FAULT_KINDS[usize::from(kind)];
+                let loses = kind < 3;
+                RawFault {
+                    kind,
+                    at,
+                    duration: (!loses || lasts).then_some(duration),
+                    servers: (k == "instance_loss").then_some(servers),
+                    add: (k == "latency").then_some(add),
+                    share: (k == "latency" && lasts).then_some(fraction),
+                    probability: (k == "errors").then_some(fraction),
+                    factor: (k == "slowdown").then_some(factor),
+                    effect: (k == "dependency").then_some(effect),
+                }
+            },
+        )
+}
+
+/// A fault with any fields at any values, zero-length windows included.
+fn any_fault() -> impl Strategy<Value = RawFault> {
+    (
+        0u8..7,
+        duration(),
+        proptest::option::of(prop_oneof![duration(), Just("0s".to_owned())]),
+        proptest::option::of(count()),
+        proptest::option::of(prop_oneof![duration(), Just("0s".to_owned())]),
+        proptest::option::of(-0.5f64..1.5),
+        proptest::option::of(-0.5f64..1.5),
+        proptest::option::of(prop_oneof![0.0f64..2.0, 0.0f64..2000.0]),
+        proptest::option::of(0u8..2),
+    )
+        .prop_map(
+            |(kind, at, duration, servers, add, share, probability, factor, effect)| RawFault {
+                kind,
+                at,
+                duration,
+                servers,
+                add,
+                share,
+                probability,
+                factor,
+                effect,
+            },
+        )
 }
 
 /// Mostly a plausible value (so that many files are accepted and run), sometimes
@@ -148,6 +243,16 @@ fn raw() -> impl Strategy<Value = Raw> {
             proptest::collection::vec((secs(0, 7200), 1u64..10), 0..3),
             proptest::collection::vec((duration(), count()), 0..3),
         ),
+        (
+            mostly(
+                (1u64..4, 0u64..4).prop_map(|(r, z)| (r + z, r)),
+                (count(), count()),
+            ),
+            mostly(
+                proptest::collection::vec(plausible_fault(), 0..5),
+                proptest::collection::vec(any_fault(), 0..6),
+            ),
+        ),
     )
         .prop_map(
             |(
@@ -158,6 +263,7 @@ fn raw() -> impl Strategy<Value = Raw> {
                 (objective, threshold, period, evaluation),
                 policy,
                 schedule,
+                (zones, faults),
             )| Raw {
                 duration,
                 report_interval,
@@ -177,6 +283,8 @@ fn raw() -> impl Strategy<Value = Raw> {
                 evaluation,
                 policy,
                 schedule,
+                zones,
+                faults,
             },
         )
 }
@@ -223,8 +331,8 @@ fn toml(r: &Raw) -> String {
     let (initial, min, max) = r.servers;
     let _ = writeln!(
         t,
-        "[servers]\ninitial = {initial}\nmin = {min}\nmax = {max}\nwarmup = \"{}\"",
-        r.warmup
+        "[servers]\ninitial = {initial}\nmin = {min}\nmax = {max}\nwarmup = \"{}\"\nzones = {}\nregions = {}",
+        r.warmup, r.zones.0, r.zones.1
     );
     let _ = writeln!(
         t,
@@ -247,6 +355,35 @@ fn toml(r: &Raw) -> String {
     }
     for (at, n) in &r.schedule {
         let _ = writeln!(t, "[[schedule]]\nat = \"{at}\"\nservers = {n}");
+    }
+    for f in &r.faults {
+        let _ = writeln!(
+            t,
+            "[[faults]]\nkind = \"{}\"\nat = \"{}\"",
+            FAULT_KINDS[usize::from(f.kind)],
+            f.at
+        );
+        let quoted = [("duration", &f.duration), ("add", &f.add)];
+        for (key, v) in quoted {
+            if let Some(v) = v {
+                let _ = writeln!(t, "{key} = \"{v}\"");
+            }
+        }
+        if let Some(n) = f.servers {
+            let _ = writeln!(t, "servers = {n}");
+        }
+        for (key, v) in [
+            ("share", f.share),
+            ("probability", f.probability),
+            ("factor", f.factor),
+        ] {
+            if let Some(v) = v {
+                let _ = writeln!(t, "{key} = {v:?}");
+            }
+        }
+        if let Some(e) = f.effect {
+            let _ = writeln!(t, "effect = \"{}\"", ["fail", "wait"][usize::from(e)]);
+        }
     }
     t
 }
@@ -309,6 +446,33 @@ fn check(text: &str) -> Result<Outcome, String> {
     if !c.adds_up() {
         return Err(format!("counts do not add up: {c:?}"));
     }
+    if report.faults.len() != sc.faults.len() {
+        return Err(format!(
+            "{} fault records for {} faults",
+            report.faults.len(),
+            sc.faults.len()
+        ));
+    }
+    for (f, rec) in sc.faults.iter().zip(&report.faults) {
+        // Every fault starts inside the run, so each has ended by its end, no later.
+        let end = rec.end_s.unwrap_or(f64::INFINITY);
+        if rec.ended_by.is_empty() || end < rec.at_s || end > d + 1e-9 {
+            return Err(format!("fault record {rec:?} for {f:?}"));
+        }
+        if rec.servers_lost > sc.servers.max.max(sc.servers.initial) {
+            return Err(format!("lost more servers than there were: {rec:?}"));
+        }
+    }
+    let failed_by_faults: u64 = report.faults.iter().map(|f| f.requests).sum();
+    if sc.faults.is_empty() && c.failed != 0 {
+        return Err(format!("{} failed with no fault", c.failed));
+    }
+    if c.failed > failed_by_faults {
+        return Err(format!(
+            "{} failed, but the faults touched {failed_by_faults}",
+            c.failed
+        ));
+    }
     let sent_bound = expected + 10.0 * expected.sqrt() + 50.0;
     if c.sent as f64 > sent_bound {
         return Err(format!("{} requests sent, {expected} expected", c.sent));
@@ -317,7 +481,8 @@ fn check(text: &str) -> Result<Outcome, String> {
         + BYTES_PER_REQUEST * c.sent
         + BYTES_PER_BOUNDARY * sre_core::f64_to_u64_saturating(boundaries.ceil())
         + BYTES_PER_REPORT_POINT * report.timeline.len() as u64
-        + BYTES_PER_SERVER * sc.servers.max;
+        + BYTES_PER_SERVER * sc.servers.max
+        + BYTES_PER_FAULT * sc.faults.len() as u64;
     if bytes > budget {
         return Err(format!("allocated {bytes} bytes, budget {budget}"));
     }

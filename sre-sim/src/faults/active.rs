@@ -55,6 +55,9 @@ pub(crate) struct Faults {
     factor: f64,
     latency: Option<(usize, f64, u64)>,
     waiting: Option<usize>,
+    /// Whether any fault that acts on requests is active: [`any_active`](Self::any_active),
+    /// kept up to date at every start and end so the per-request check is one load.
+    active: bool,
     held: VecDeque<Held>,
     rng: Xoshiro256PlusPlus,
     timeout_ns: Option<u64>,
@@ -119,6 +122,7 @@ impl Faults {
             factor: 1.0,
             latency: None,
             waiting: None,
+            active: false,
             held: VecDeque::new(),
             // Its own stream: a fault's draws move no other stream of the run.
             rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0xD1B5_4A32_D192_ED03),
@@ -140,10 +144,10 @@ impl Faults {
     /// requests are still held.
     #[inline]
     pub(crate) fn engaged(&self) -> bool {
-        self.active() || !self.held.is_empty()
+        self.active || !self.held.is_empty()
     }
 
-    fn active(&self) -> bool {
+    fn any_active(&self) -> bool {
         !self.failing.is_empty()
             || !self.errors.is_empty()
             || !self.slowdowns.is_empty()
@@ -253,6 +257,7 @@ impl Faults {
                 DependencyEffect::Wait => self.waiting = Some(i),
             },
         }
+        self.active = self.any_active();
         if f.kind.loses_servers() && f.duration.is_none() {
             // Nothing ends it: it is over once it has acted.
             self.records[i].end_s = Some(t as f64 / 1e9);
@@ -307,6 +312,7 @@ impl Faults {
                 }
             }
         }
+        self.active = self.any_active();
     }
 
     /// A request sent at `t` needing `service_ns`, while [`engaged`](Self::engaged).
@@ -318,7 +324,7 @@ impl Faults {
         out: &mut O,
     ) {
         self.release_until(t, station, out);
-        if !self.active() {
+        if !self.active {
             station.arrive(t, service_ns, out);
             return;
         }
@@ -413,6 +419,7 @@ impl Faults {
                 }
             }
         }
+        self.active = self.any_active();
         self.release_until(u64::MAX - 1, station, out);
     }
 
