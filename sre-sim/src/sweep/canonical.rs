@@ -141,8 +141,7 @@ mod tests {
 
     #[test]
     fn inline_sorts_keys_and_keeps_float_points() {
-        let v: toml::Table =
-            toml::from_str("x = [{b = 1, a = 2.0, \"c d\" = \"q\\\"\"}]").unwrap();
+        let v: toml::Table = toml::from_str("x = [{b = 1, a = 2.0, \"c d\" = \"q\\\"\"}]").unwrap();
         assert_eq!(inline(&v["x"]), r#"[{a = 2.0, b = 1, "c d" = "q\""}]"#);
         assert_eq!(cell(&Value::String("step".into())), "step");
         assert_eq!(inline(&Value::Float(1e-7)), "1e-7");

@@ -109,7 +109,10 @@ impl Grid {
                 {
                     return Err(Error::grid(
                         format!("grid.\"{}\"", b.path),
-                        format!("lies inside axis `{}`; one would overwrite the other", a.path),
+                        format!(
+                            "lies inside axis `{}`; one would overwrite the other",
+                            a.path
+                        ),
                     ));
                 }
             }
@@ -398,7 +401,10 @@ pub(crate) fn read_bounded(path: &Path) -> Result<String, Error> {
         source,
     };
     let len = std::fs::metadata(path).map_err(io)?.len();
-    check_size(&path.display().to_string(), usize::try_from(len).unwrap_or(usize::MAX))?;
+    check_size(
+        &path.display().to_string(),
+        usize::try_from(len).unwrap_or(usize::MAX),
+    )?;
     std::fs::read_to_string(path).map_err(io)
 }
 

@@ -97,7 +97,10 @@ impl State {
     fn manifest(&mut self, path: &Path) -> Result<(), Error> {
         let bytes = read_bytes_bounded(path, MAX_FILE_BYTES as u64)?;
         let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::merge(path.display().to_string(), format!("is not a manifest: {e}"))
+            Error::merge(
+                path.display().to_string(),
+                format!("is not a manifest: {e}"),
+            )
         })?;
         if m.format != MANIFEST_FORMAT {
             return Err(Error::merge(

@@ -117,11 +117,7 @@ impl<'g> Point<'g> {
 }
 
 /// Sets `value` at the axis' dotted path in `table`, creating missing tables on the way.
-pub(crate) fn set_path(
-    table: &mut Table,
-    axis: &super::Axis,
-    value: Value,
-) -> Result<(), Error> {
+pub(crate) fn set_path(table: &mut Table, axis: &super::Axis, value: Value) -> Result<(), Error> {
     let segments: Vec<&str> = axis.segments().collect();
     let (last, parents) = segments
         .split_last()

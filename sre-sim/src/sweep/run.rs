@@ -110,7 +110,10 @@ fn check_out(grid: &Grid, out: &Path) -> Result<(), Error> {
     for path in list(out, Manifest::is_file_name)? {
         let bytes = super::files::read_bytes_bounded(&path, super::MAX_FILE_BYTES as u64)?;
         let other: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::merge(path.display().to_string(), format!("is not a manifest: {e}"))
+            Error::merge(
+                path.display().to_string(),
+                format!("is not a manifest: {e}"),
+            )
         })?;
         if other.grid_hash != grid.hash() {
             return Err(Error::merge(
