@@ -22,7 +22,7 @@ const LIST_MISSING: usize = 10;
 /// Errors: [`Error::Merge`] naming the file and field when a folder holds no sweep
 /// output, a file is not a point file or manifest of this format, two files come from
 /// different grids (their `grid_hash` differs), two files of one point differ, or points
-/// are missing (the first [`LIST_MISSING`] named, and how many); [`Error::Io`] if a file
+/// are missing (the first ten named, and how many); [`Error::Io`] if a file
 /// cannot be read.
 pub fn merge<P: AsRef<Path>>(dirs: &[P]) -> Result<SweepTable, Error> {
     let mut state = State::default();
