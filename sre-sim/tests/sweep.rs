@@ -554,3 +554,33 @@ fn merge_refuses_missing_mixed_and_conflicting_points() {
     assert_eq!(again, table);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A `base = "file"` is read relative to the grid file; the hash is over the content, so
+/// the inline and the file form of one grid are the same grid. The committed example grid
+/// has 8 valid points.
+#[test]
+fn base_file_and_the_example_grid() {
+    let dir = temp_dir("base");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/tiny.toml"), BASE).unwrap();
+    std::fs::write(
+        dir.join("grid.toml"),
+        "base = \"sub/tiny.toml\"\n[grid]\nseed = [1, 2]\n",
+    )
+    .unwrap();
+    let from_file = Grid::from_file(&dir.join("grid.toml")).unwrap();
+    let inline = Grid::from_toml(&grid_file("seed = [1, 2]"), None).unwrap();
+    assert_eq!(from_file.hash(), inline.hash());
+    std::fs::write(dir.join("bad.toml"), "base = \"nothing.toml\"\n").unwrap();
+    let e = Grid::from_file(&dir.join("bad.toml")).unwrap_err();
+    assert!(
+        matches!(e, Error::Io { .. }) && e.to_string().contains("nothing.toml"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_grid.toml");
+    let grid = Grid::from_file(&example).unwrap();
+    assert_eq!(grid.len(), 8);
+    grid.validate().unwrap();
+}
