@@ -39,12 +39,67 @@ pub enum Error {
     #[cfg(feature = "serde")]
     #[error("report JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A sweep's grid file or option is malformed or beyond a bound
+    /// ([`sweep`](crate::sweep)); `field` is the key in the grid file (`grid."seed"`,
+    /// `labels."seed"`, `base`) or the option (`--shard`, `--jobs`).
+    #[error("grid field `{field}`: {problem}")]
+    Grid {
+        /// The key or option.
+        field: String,
+        /// What is wrong, with the value and the bound.
+        problem: String,
+    },
+    /// One point of a sweep's grid is not a valid scenario, or its run failed.
+    #[error("point {point} ({params}): {source}")]
+    Point {
+        /// The point's name, e.g. `p00003`.
+        point: String,
+        /// Its axis values, `path = value, …`.
+        params: String,
+        /// What the scenario or the run refused.
+        source: Box<Error>,
+    },
+    /// Sweep output cannot be merged: files of different grids, two different files for
+    /// one point, missing points, or a file that is not sweep output.
+    #[error("merge: `{field}`: {problem}")]
+    Merge {
+        /// The file (and field in it) or folder concerned.
+        field: String,
+        /// What is wrong and what would fix it.
+        problem: String,
+    },
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
     /// A scenario error naming `field`.
     pub(crate) fn field(field: impl Into<String>, problem: impl Into<String>) -> Self {
         Self::Scenario {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// A grid error naming `field`.
+    #[cfg(feature = "serde")]
+    pub(crate) fn grid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::Grid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// A merge error naming `field`.
+    #[cfg(feature = "serde")]
+    pub(crate) fn merge(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::Merge {
             field: field.into(),
             problem: problem.into(),
         }

@@ -49,13 +49,16 @@
 //! - [`rollout`]: a new version rolled out during a run, `sre-release` deciding each step.
 //! - [`incidents`]: pages as `sre-incident` timelines with a responder model, on-call
 //!   load, and the postmortem of an incident.
+//! - [`sweep`]: a scenario over the product of parameter lists, in parallel and in
+//!   shards, merged into one table (feature `serde`).
 //! - [`baseline`]: the bare FCFS recursion, the floor and exact model for the station.
 //! - [`limits`]: the bound on every input, in one table.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! # Features
 //!
-//! - `serde` (default): scenario TOML, report JSON, the `sre-sim` binary and the examples.
+//! - `serde` (default): scenario TOML, report JSON, sweeps (with `rayon`), the `sre-sim`
+//!   binary and the examples.
 #![forbid(unsafe_code)]
 
 pub mod baseline;
@@ -73,6 +76,8 @@ pub mod service;
 pub mod sim;
 pub mod station;
 pub mod svg;
+#[cfg(feature = "serde")]
+pub mod sweep;
 pub mod units;
 
 pub use error::Error;

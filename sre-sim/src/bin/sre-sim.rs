@@ -1,7 +1,10 @@
-//! `sre-sim`: run a scenario file, write its report (JSON) and picture (SVG).
+//! `sre-sim`: run a scenario file, write its report (JSON) and picture (SVG); run a
+//! sweep of scenarios, or a shard of one; merge sweep shards into one table.
 //!
 //! ```text
 //! sre-sim SCENARIO.toml [--out DIR] [--seed N]
+//! sre-sim sweep GRID.toml --out DIR [--shard K/N] [--jobs J]
+//! sre-sim merge DIR... [--out DIR|STEM]
 //! ```
 //!
 //! Writes `DIR/<name>.json` and `DIR/<name>.svg` (`<name>` is the file's stem; `DIR`
@@ -9,17 +12,48 @@
 //! always give byte-identical output. A scenario with a `[rollout]` table also gets
 //! `DIR/<name>.rollout.json` and `DIR/<name>.rollout.svg` (`sre_sim::rollout`). A malformed or inconsistent scenario is refused
 //! with a message naming the field; the exit status is then 2.
+//!
+//! `sweep` runs the points of a grid file (`sre_sim::sweep`: a base scenario and lists of
+//! values at dotted paths) and writes `DIR/points/<point>.json` for each and
+//! `DIR/manifest-K-of-N.json`. `--shard K/N` (1-based, default `1/1`) runs only the
+//! points whose index `i` has `i mod N = K − 1`; `--jobs J` runs J at a time (default: one
+//! per core). Every point of the grid is checked before any runs.
+//!
+//! `merge` reads the point files of the given folders (all shards of one grid) and writes
+//! `sweep.csv` and `sweep.json` into `--out` if it is a folder, else `STEM.csv` and
+//! `STEM.json` (default: the current folder). It refuses files of different grids, two
+//! different files for one point, and missing points, naming them. The table is the same
+//! bytes however the grid was sharded.
+//!
+//! Exit status: 0 on success; 2 for bad input (usage, a scenario, a grid, a merge that
+//! cannot be made); 1 when a file cannot be read or written, or a run fails.
 
 use sre_sim::svg::render_svg;
-use sre_sim::{Scenario, Simulation};
-use std::path::PathBuf;
+use sre_sim::sweep::{Grid, Shard, merge, run_shard};
+use sre_sim::{Error, Scenario, Simulation};
+use std::ffi::OsString;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sre-sim SCENARIO.toml [--out DIR] [--seed N]";
+const USAGE: &str = "usage: sre-sim SCENARIO.toml [--out DIR] [--seed N]
+       sre-sim sweep GRID.toml --out DIR [--shard K/N] [--jobs J]
+       sre-sim merge DIR... [--out DIR|STEM]";
 
 fn run() -> Result<(), (u8, String)> {
     // OS strings: a path that is not UTF-8 is still a path (`env::args` would panic).
-    let mut args = std::env::args_os().skip(1);
+    let mut args = std::env::args_os().skip(1).peekable();
+    match args.peek().and_then(|a| a.to_str()) {
+        Some("sweep") => {
+            args.next();
+            return sweep(args);
+        }
+        Some("merge") => {
+            args.next();
+            return merge_dirs(args);
+        }
+        _ => {}
+    }
     let mut file = None;
     let mut out = PathBuf::from(".");
     let mut seed = None;
@@ -112,6 +146,124 @@ fn run() -> Result<(), (u8, String)> {
         println!("rollout picture: {}", svg_path.display());
     }
     Ok(())
+}
+
+/// The exit status and message of a library error: 1 for files and failed runs, else 2.
+fn failure(e: &Error) -> (u8, String) {
+    let code = match e {
+        Error::Io { .. } | Error::Internal(_) => 1,
+        Error::Point { source, .. } => failure(source).0,
+        _ => 2,
+    };
+    (code, e.to_string())
+}
+
+/// The value after an option.
+fn value(
+    args: &mut impl Iterator<Item = OsString>,
+    option: &str,
+) -> Result<OsString, (u8, String)> {
+    args.next()
+        .ok_or_else(|| (2, format!("{option} needs a value; {USAGE}")))
+}
+
+fn sweep(mut args: impl Iterator<Item = OsString>) -> Result<(), (u8, String)> {
+    let mut file = None;
+    let mut out = None;
+    let mut shard = Shard::ALL;
+    let mut jobs = None;
+    while let Some(arg) = args.next() {
+        let a = arg.to_string_lossy();
+        match a.as_ref() {
+            "--out" => out = Some(PathBuf::from(value(&mut args, "--out")?)),
+            "--shard" => {
+                let v = value(&mut args, "--shard")?;
+                shard = v.to_string_lossy().parse().map_err(|e| failure(&e))?;
+            }
+            "--jobs" => {
+                let v = value(&mut args, "--jobs")?;
+                let v = v.to_string_lossy();
+                jobs = Some(v.parse::<NonZeroUsize>().map_err(|_| {
+                    (
+                        2,
+                        format!("--jobs {v}: give a whole number of threads, 1 or more; {USAGE}"),
+                    )
+                })?);
+            }
+            "-h" | "--help" => return Err((0, USAGE.to_owned())),
+            _ if file.is_none() && !a.starts_with('-') => file = Some(PathBuf::from(&arg)),
+            _ => return Err((2, format!("unexpected argument `{a}`; {USAGE}"))),
+        }
+    }
+    let file = file.ok_or_else(|| (2, format!("sweep needs a grid file; {USAGE}")))?;
+    let out = out.ok_or_else(|| (2, format!("sweep needs --out DIR; {USAGE}")))?;
+    let grid = Grid::from_file(&file).map_err(|e| {
+        let (code, msg) = failure(&e);
+        (code, format!("{}: {msg}", file.display()))
+    })?;
+    let run = run_shard(&grid, shard, jobs, &out).map_err(|e| {
+        let (code, msg) = failure(&e);
+        (code, format!("{}: {msg}", file.display()))
+    })?;
+    println!(
+        "sweep {}: grid {} of {} points, shard {}: {} points written to {}",
+        file.display(),
+        grid.hash(),
+        grid.len(),
+        run.shard,
+        run.points.len(),
+        out.join("points").display()
+    );
+    println!("manifest: {}", run.manifest.display());
+    Ok(())
+}
+
+fn merge_dirs(mut args: impl Iterator<Item = OsString>) -> Result<(), (u8, String)> {
+    let mut dirs = Vec::new();
+    let mut out = PathBuf::from(".");
+    while let Some(arg) = args.next() {
+        let a = arg.to_string_lossy();
+        match a.as_ref() {
+            "--out" => out = PathBuf::from(value(&mut args, "--out")?),
+            "-h" | "--help" => return Err((0, USAGE.to_owned())),
+            _ if !a.starts_with('-') => dirs.push(PathBuf::from(&arg)),
+            _ => return Err((2, format!("unexpected argument `{a}`; {USAGE}"))),
+        }
+    }
+    if dirs.is_empty() {
+        return Err((2, format!("merge needs at least one sweep folder; {USAGE}")));
+    }
+    let table = merge(&dirs).map_err(|e| failure(&e))?;
+    let (csv_path, json_path) = if out.is_dir() {
+        (out.join("sweep.csv"), out.join("sweep.json"))
+    } else {
+        let with = |ext: &str| {
+            let mut s = out.clone().into_os_string();
+            s.push(ext);
+            PathBuf::from(s)
+        };
+        (with(".csv"), with(".json"))
+    };
+    if let Some(parent) = csv_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| (1, format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let json = table.to_json().map_err(|e| failure(&e))?;
+    write(&csv_path, table.to_csv().as_bytes())?;
+    write(&json_path, json.as_bytes())?;
+    println!(
+        "merged {} points of grid {} from {} folder(s)",
+        table.rows.len(),
+        table.grid_hash,
+        dirs.len()
+    );
+    println!("table: {}", csv_path.display());
+    println!("table: {}", json_path.display());
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), (u8, String)> {
+    std::fs::write(path, bytes).map_err(|e| (1, format!("cannot write {}: {e}", path.display())))
 }
 
 fn main() -> ExitCode {
