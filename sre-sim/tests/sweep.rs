@@ -355,7 +355,7 @@ fn each_point_is_its_scenario_run_directly() {
                 m.mean_utilization.to_bits(),
                 report.capacity.mean_utilization.to_bits()
             );
-            assert_eq!(m.failed, None);
+            assert_eq!(m.failed, Some(report.requests.failed));
             i += 1;
         }
     }

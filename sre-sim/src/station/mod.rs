@@ -65,6 +65,18 @@ pub struct QueueLimits {
 /// send time: [`Station::arrive`] drops a request sent at `u64::MAX` ns.
 const NONE: u64 = u64::MAX;
 
+/// A request that reached the station after its send time ([`Station::arrive_from`]) and
+/// waits: its own line, so that its timeout, which runs from its send, is checked at the
+/// line's head even when requests sent later wait ahead of it.
+#[derive(Debug, Clone, Copy)]
+struct Late {
+    /// When it was sent.
+    sent_ns: u64,
+    service_ns: u64,
+    /// Requests that had joined the main line before it (its place in the one FIFO order).
+    after: u64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Waiting {
     arrival_ns: u64,
@@ -101,6 +113,14 @@ pub struct Station {
     /// Busy servers that retire when they finish their request.
     draining: u64,
     queue: VecDeque<Waiting>,
+    /// Requests that reached the station after their send time, waiting; served in one
+    /// first-come-first-served order with `queue` (by `Late::after`), timed out from
+    /// their send. Their send times are taken to be in order (as a fault's held requests'
+    /// are); one sent earlier than a late request ahead of it times out when that one does.
+    late: VecDeque<Late>,
+    /// Requests that have joined, and left, `queue`.
+    joined: u64,
+    left: u64,
     limits: QueueLimits,
     warmup_ns: u64,
     now_ns: u64,
@@ -132,6 +152,9 @@ impl Station {
             warming: VecDeque::new(),
             draining: 0,
             queue: VecDeque::new(),
+            late: VecDeque::new(),
+            joined: 0,
+            left: 0,
             limits,
             warmup_ns,
             now_ns: start_ns,
@@ -196,7 +219,7 @@ impl Station {
     /// Requests waiting for a server (not counting those in service).
     #[must_use]
     pub fn queue_len(&self) -> u64 {
-        self.queue.len() as u64
+        self.queued() as u64
     }
 
     /// The station's clock: the time of the last event processed.
@@ -226,7 +249,7 @@ impl Station {
             arrivals: self.arrivals,
             started: self.started,
             wait_secs: secs(self.wait_sum),
-            queued_request_secs: secs(self.queue_area + dq * self.queue.len() as u128),
+            queued_request_secs: secs(self.queue_area + dq * self.queued() as u128),
         }
     }
 
@@ -250,7 +273,7 @@ impl Station {
     fn integrate_queue(&mut self) {
         let dt = u128::from(self.now_ns - self.queue_integrated_at);
         if dt > 0 {
-            self.queue_area += dt * self.queue.len() as u128;
+            self.queue_area += dt * self.queued() as u128;
             self.queue_integrated_at = self.now_ns;
         }
     }
@@ -285,15 +308,45 @@ impl Station {
             }
             self.integrate_queue();
             self.queue.pop_front();
+            self.left += 1;
             out.timed_out(now, t);
         }
+        while let Some(w) = self.late.front() {
+            if now.saturating_sub(w.sent_ns) < t {
+                break;
+            }
+            self.integrate_queue();
+            self.late.pop_front();
+            out.timed_out(now, t);
+        }
+    }
+
+    /// Requests waiting in both lines.
+    #[inline]
+    fn queued(&self) -> usize {
+        self.queue.len() + self.late.len()
     }
 
     /// The queue's head (after expiring the stale), starting at `now`, if any.
     #[inline]
     fn next_waiting<O: Outcomes>(&mut self, now: u64, out: &mut O) -> Option<Slot> {
         self.expire(now, out);
-        let w = self.queue.pop_front()?;
+        // The late line's head goes first if it joined before the main line's head.
+        let w = match self.late.front() {
+            Some(l) if self.queue.is_empty() || l.after <= self.left => {
+                let l = *l;
+                self.late.pop_front();
+                Waiting {
+                    arrival_ns: l.sent_ns,
+                    service_ns: l.service_ns,
+                }
+            }
+            _ => {
+                let w = self.queue.pop_front()?;
+                self.left += 1;
+                w
+            }
+        };
         self.started_work += u128::from(w.service_ns);
         self.wait_sum += u128::from(now - w.arrival_ns);
         self.started += 1;
@@ -313,7 +366,7 @@ impl Station {
         // event" is `None`, never a time.
         loop {
             let ready = self.warming.front().copied();
-            let free = if self.queue.is_empty() && self.draining == 0 {
+            let free = if self.queued() == 0 && self.draining == 0 {
                 None
             } else {
                 self.servers.peek().map(|s| s.free_at)
@@ -358,7 +411,7 @@ impl Station {
             }
         }
         self.now_ns = self.now_ns.max(t);
-        if !self.queue.is_empty() {
+        if self.queued() > 0 {
             self.expire(self.now_ns, out);
         }
     }
@@ -389,7 +442,7 @@ impl Station {
         // The common case, kept small enough to inline into the caller's loop: nothing is
         // pending (no queue, warm-up or retirement), so nothing but servers going idle
         // happens before `t`, and a free server takes the request.
-        if self.queue.is_empty() && self.draining == 0 && self.warming.is_empty() {
+        if self.queued() == 0 && self.draining == 0 && self.warming.is_empty() {
             let t = self.now_ns.max(t);
             if self.take_free_server(t, t, service_ns, out) {
                 self.now_ns = t;
@@ -433,15 +486,24 @@ impl Station {
         if self
             .limits
             .max_queue
-            .is_some_and(|m| self.queue.len() as u64 >= m)
+            .is_some_and(|m| self.queued() as u64 >= m)
         {
             out.dropped(t);
         } else {
             self.integrate_queue();
-            self.queue.push_back(Waiting {
-                arrival_ns: origin,
-                service_ns,
-            });
+            if origin < t {
+                self.late.push_back(Late {
+                    sent_ns: origin,
+                    service_ns,
+                    after: self.joined,
+                });
+            } else {
+                self.queue.push_back(Waiting {
+                    arrival_ns: t,
+                    service_ns,
+                });
+                self.joined += 1;
+            }
         }
     }
 
@@ -551,16 +613,16 @@ impl Station {
     /// Draws the station down after the last arrival: serves every queued request while
     /// servers remain, reports every outcome, and moves the clock to the last completion.
     pub fn drain<O: Outcomes>(&mut self, out: &mut O) -> u64 {
-        while !self.queue.is_empty() {
+        while self.queued() > 0 {
             let next = match (self.servers.peek(), self.warming.front()) {
                 (None, None) => break, // no server will ever take them: never served
                 (Some(s), None) => s.free_at,
                 (None, Some(&r)) => r,
                 (Some(s), Some(&r)) => s.free_at.min(r),
             };
-            let queued = self.queue.len();
+            let queued = self.queued();
             self.step_to(next, out);
-            if self.queue.len() == queued && self.now_ns == u64::MAX {
+            if self.queued() == queued && self.now_ns == u64::MAX {
                 break; // the clock's end: nothing can start after it
             }
         }
@@ -627,6 +689,34 @@ mod tests {
             proptest::prop_assert!((s.usage().busy_server_secs - work as f64 * 1e-9).abs() < 1e-12);
             proptest::prop_assert!((s.usage().wait_secs - bare.wait_ns as f64 * 1e-9).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn a_late_request_times_out_from_its_send_behind_a_later_one() {
+        // No server: a request sent at 1 waits; one sent at 0 reaches the station at 9
+        // (held by a fault) and waits behind it. With a timeout of 37 the second gives up
+        // at 37, the first at 38.
+        let limits = QueueLimits {
+            max_queue: None,
+            timeout_ns: Some(37),
+        };
+        let mut s = Station::new(0, 0, 0, limits);
+        let mut log = Log::default();
+        s.arrive(1, 5, &mut log);
+        s.arrive_from(0, 9, 5, &mut log);
+        s.advance(37, &mut log);
+        assert_eq!((s.queue_len(), log.timed_out.clone()), (1, vec![(37, 37)]));
+        s.advance(38, &mut log);
+        assert_eq!(s.queue_len(), 0);
+        // Served in the order they reached the station: the late one joins behind.
+        let mut s = Station::new(0, 0, 0, QueueLimits::default());
+        let mut log = Log::default();
+        s.arrive(1, 5, &mut log);
+        s.arrive_from(0, 9, 7, &mut log);
+        s.arrive(10, 3, &mut log);
+        s.scale_to(1, &mut log);
+        s.drain(&mut log);
+        assert_eq!(log.served, vec![(15, 14), (22, 22), (25, 15)]);
     }
 
     #[test]
