@@ -302,17 +302,23 @@ impl Faults {
             }
             FaultKind::Dependency => {
                 self.failing.retain(|&x| x != i);
-                if self.waiting == Some(i) {
-                    self.waiting = None;
-                    for h in &mut self.held {
-                        if h.release == UNTIL_END {
-                            h.release = t;
-                        }
-                    }
-                }
+                self.dependency_back(i, t);
             }
         }
         self.active = self.any_active();
+    }
+
+    /// Fault `i` ended at `t`: if its requests wait for the dependency, they reach the
+    /// servers now.
+    fn dependency_back(&mut self, i: usize, t: u64) {
+        if self.waiting == Some(i) {
+            self.waiting = None;
+            for h in &mut self.held {
+                if h.release == UNTIL_END {
+                    h.release = t;
+                }
+            }
+        }
     }
 
     /// A request sent at `t` needing `service_ns`, while [`engaged`](Self::engaged).
@@ -409,14 +415,7 @@ impl Faults {
                 // Only the record: the run is over, its pool is what it is.
                 self.records[i].end_s = Some(end_ns as f64 / 1e9);
                 self.records[i].ended_by = "end of run".to_owned();
-                if self.waiting == Some(i) {
-                    self.waiting = None;
-                    for h in &mut self.held {
-                        if h.release == UNTIL_END {
-                            h.release = end_ns;
-                        }
-                    }
-                }
+                self.dependency_back(i, end_ns);
             }
         }
         self.active = self.any_active();
