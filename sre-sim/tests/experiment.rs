@@ -339,6 +339,22 @@ fn bad_input_names_the_field() {
             "experiment.steady_state[0].tolerance",
         ),
         (
+            |e| e.steady_state[0].tolerance = serde_json::json!([0.001, 0.0]),
+            "experiment.steady_state[0].tolerance",
+        ),
+        (
+            |e| e.steady_state[0].tolerance = serde_json::json!("ok"),
+            "experiment.steady_state[0].tolerance",
+        ),
+        (
+            |e| e.steady_state[0].tolerance = serde_json::json!(true),
+            "experiment.steady_state[0].tolerance",
+        ),
+        (
+            |e| e.steady_state[0].tolerance = serde_json::json!([0.0, null]),
+            "experiment.steady_state[0].tolerance",
+        ),
+        (
             |e| e.steady_state[1].window = Span::secs(660),
             "experiment.steady_state[1].window",
         ),

@@ -56,13 +56,21 @@
 //!   before the method's start, before any fault due then; the after check at the first
 //!   whole minute at or after the method's end plus `settle`. Windows are whole minutes of
 //!   the run's SLI window (its resolution), so both checks read whole minutes; a window
-//!   longer than `settle` reaches back into the method.
+//!   longer than `settle` reaches back into the method, so give `settle` at least the
+//!   longest window to judge only the recovered system (the gameday does).
+//!   A tolerance must be able to match a number (an exact number, `[lower, upper]`, a
+//!   list of numbers, a `range` or a comparator): any other would never hold and would
+//!   silently skip the method, so it is refused.
 //! - **Signals.** `error_ratio`, `burn_rate` (against the scenario's SLO) and `rate` read
 //!   the SLI window with [`sre_chaos::signals`] (bad = slow, timed out, dropped, failed,
 //!   never served; events are stamped when they complete); `quantile` is the latency
 //!   histogram over the window before the check, in milliseconds
 //!   ([`IntervalQuantile`](sre_chaos::signals::IntervalQuantile)). A window with no event
-//!   is "no data": the probe fails, as a Chaos Toolkit probe that raises.
+//!   is "no data": the probe fails, as a Chaos Toolkit probe that raises. Because events
+//!   are stamped when they complete, requests a fault holds (a `wait` dependency) are
+//!   invisible to these signals until they complete: guard such a fault with a deadline.
+//!   The SLI window counts whole minutes, so at a tick inside a minute a `1m` window
+//!   reads that minute's events so far.
 //! - **Chaos Toolkit semantics** are `sre-chaos`'s, not redone here: the readings are
 //!   replayed through [`sre_chaos::run`] (default hypothesis strategy: before and after
 //!   the method) with one method activity and one rollback per method fault, and the

@@ -185,6 +185,8 @@ fn probe(
     }
     let tolerance = Tolerance::from_json(&p.tolerance)
         .map_err(|e| err(f("tolerance"), format!("is {json}: {e}")))?;
+    numeric_tolerance(&p.tolerance)
+        .map_err(|why| err(f("tolerance"), format!("is {json}: {why}")))?;
     let name = if p.name.is_empty() {
         p.signal.name().to_owned()
     } else {
@@ -562,4 +564,42 @@ pub(crate) fn compile(spec: &ExperimentSpec, scenario: &Scenario) -> Result<Prog
         condition_info,
         objective,
     })
+}
+
+/// A probe's value is a number: its tolerance must be able to match one — an exact
+/// number, a list of finite numbers (two of them an inclusive range, lower first), or a
+/// `range` (or comparator) object over finite numbers. Anything else would never hold and
+/// silently skip the method.
+fn numeric_tolerance(t: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+    let finite = |v: &Value| v.as_f64().is_some_and(f64::is_finite);
+    let range = |a: &[Value]| {
+        if !a.iter().all(finite) {
+            return Err("every bound must be a finite number".to_owned());
+        }
+        if let [lo, hi] = a
+            && lo.as_f64() > hi.as_f64()
+        {
+            return Err(
+                "the range's lower bound is above its upper bound; write [lower, upper]".to_owned(),
+            );
+        }
+        Ok(())
+    };
+    match t {
+        Value::Number(_) => Ok(()),
+        Value::Array(a) if !a.is_empty() => range(a),
+        Value::Object(o) => match (o.get("type").and_then(Value::as_str), o.get("range")) {
+            (Some("range"), Some(Value::Array(a))) => range(a),
+            (Some("range"), _) => Err("a range needs `range = [lower, upper]`".to_owned()),
+            (Some("probe"), _) => Ok(()),
+            _ => Err(
+                "a probe's value is a number: give a number, [lower, upper] or a `range`"
+                    .to_owned(),
+            ),
+        },
+        _ => Err(
+            "a probe's value is a number: give a number, [lower, upper] or a `range`".to_owned(),
+        ),
+    }
 }

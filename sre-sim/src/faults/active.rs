@@ -240,7 +240,7 @@ impl Faults {
                 changes.push(PoolChange {
                     from,
                     to: station.desired(),
-                    reason: format!("{}: {lost} servers lost", self.records[i].name),
+                    reason: format!("{}: servers lost: {lost}", self.records[i].name),
                 });
             }
             FaultKind::Latency => {
@@ -287,7 +287,7 @@ impl Faults {
                         from,
                         to,
                         reason: format!(
-                            "{}: {} lost servers replaced",
+                            "{}: lost servers replaced: {}",
                             self.records[i].name,
                             to - from
                         ),

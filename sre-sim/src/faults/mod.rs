@@ -42,8 +42,9 @@
 //! | `dependency` with `effect = "wait"` | it waits for the dependency and reaches the servers when the fault ends (a failover the client does not see, save in latency) | no |
 //! | `instance_loss`, `zone_loss`, `region_loss` | at `at`, `servers` (or ⌈provisioned ÷ `servers.zones`⌉, ⌈provisioned ÷ `servers.regions`⌉) servers vanish; their requests in service fail | — |
 //!
-//! Lost servers stay lost until the autoscaler or a planned floor asks for more (the pool
-//! is then what is left), or, with a `duration`, until replacements are started at its
+//! Lost servers stay lost until the autoscaler or a planned floor (the scenario's
+//! `schedule`) asks for more (the pool is then what is left; `servers.min` bounds the
+//! autoscaler's answers, it starts no server by itself), or, with a `duration`, until replacements are started at its
 //! end (they warm up like any new server). A client that times out while its request is
 //! held by a `latency` or `wait` fault gets a timeout at its send time plus the timeout.
 //!
@@ -57,7 +58,8 @@
 //! one without faults (one branch a request).
 //!
 //! Every fault is bounded: at most [`MAX_FAULTS`](crate::limits::MAX_FAULTS) of them, each
-//! inside the run, and faults that hold requests (`latency`, `dependency` with `wait`)
+//! starting inside the run (one still active at the end is recorded as ended by `end of
+//! run`), and faults that hold requests (`latency`, `dependency` with `wait`)
 //! must not overlap one another, counting the time their held requests take to arrive.
 
 pub(crate) mod active;

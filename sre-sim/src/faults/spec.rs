@@ -179,13 +179,17 @@ impl Fault {
     pub(crate) fn validate(&self, i: usize, run: core::time::Duration) -> Result<(), Error> {
         let field = |f: &str| format!("faults[{i}].{f}");
         let kind = self.kind.name();
-        let need =
-            |f: &str| Error::field(field(f), format!("is missing; a `{kind}` fault needs it"));
+        let need = |f: &str| {
+            Error::field(
+                field(f),
+                format!("is missing; a fault of kind `{kind}` needs it"),
+            )
+        };
         let forbid = |f: &str, set: bool| {
             if set {
                 Err(Error::field(
                     field(f),
-                    format!("is set, but a `{kind}` fault does not use it; remove it"),
+                    format!("is set, but a fault of kind `{kind}` does not use it; remove it"),
                 ))
             } else {
                 Ok(())
