@@ -117,6 +117,14 @@ impl SystemClock {
         }
     }
 
+    /// A reading of the monotonic clock, for [`at`](Self::at) and for measuring
+    /// durations: the one place a service reads the wall clock.
+    #[inline]
+    #[must_use]
+    pub fn instant(&self) -> std::time::Instant {
+        std::time::Instant::now()
+    }
+
     /// The timestamp of `instant`, a reading of [`std::time::Instant`] taken by the caller
     /// (so one clock read can serve a latency measurement and a timestamp). An instant
     /// before the clock's creation reads as the creation time.
@@ -140,7 +148,7 @@ impl Default for SystemClock {
 impl Clock for SystemClock {
     #[inline]
     fn now(&self) -> Timestamp {
-        self.at(std::time::Instant::now())
+        self.at(self.instant())
     }
 }
 

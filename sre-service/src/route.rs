@@ -163,7 +163,7 @@ impl Route {
         InFlight {
             route: Some(Arc::clone(self)),
             method,
-            start: Instant::now(),
+            start: self.clock.instant(),
             trace: None,
         }
     }
@@ -290,14 +290,16 @@ impl InFlight {
 
     /// Records the request as answered with `status` now.
     pub fn finish(self, status: u16) {
-        self.finish_at(status, Instant::now());
+        if let Some(end) = self.route.as_ref().map(|r| r.clock.instant()) {
+            self.finish_at(status, end);
+        }
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
         if let Some(route) = self.route.take() {
-            let end = Instant::now();
+            let end = route.clock.instant();
             let elapsed = end.saturating_duration_since(self.start);
             route.record(self.method, None, elapsed, route.clock.at(end), None);
             route.end_flight();
